@@ -1,0 +1,17 @@
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/demo.smk"
+include: "workflow/rules/fetch.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        get_final_output(),

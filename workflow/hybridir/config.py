@@ -1,0 +1,82 @@
+"""Checks of config.yaml that a JSON schema cannot express: known languages, unique names."""
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from hybridir.errors import ConfigError
+from hybridir.languages import NLLB_CODES
+
+
+def _language_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every (config key, language code) pair of the config."""
+    languages = config["languages"]
+    yield "languages.source", languages["source"]
+    for i, lang in enumerate(languages["train"]):
+        yield f"languages.train[{i}]", lang
+    for section in ("parallel_datasets", "benchmarks"):
+        for i, entry in enumerate(config.get(section, [])):
+            for j, lang in enumerate(entry["languages"]):
+                yield f"{section}[{i}].languages[{j}] ({entry['name']})", lang
+
+
+def check_languages(config: Mapping[str, Any]) -> None:
+    """Every language code is one the pipeline knows; the source language is trained on."""
+    for key, lang in _language_keys(config):
+        if lang not in NLLB_CODES:
+            raise ConfigError(
+                f"config key {key}: unknown language code {lang!r}; allowed: {', '.join(sorted(NLLB_CODES))}"
+            )
+    languages = config["languages"]
+    if languages["source"] not in languages["train"]:
+        raise ConfigError(
+            f"config key languages.source: {languages['source']!r} must be one of "
+            f"languages.train {languages['train']}"
+        )
+    for i, entry in enumerate(config.get("parallel_datasets", [])):
+        unknown = sorted(set(entry["lang_names"]) - set(entry["languages"]))
+        if unknown:
+            raise ConfigError(
+                f"config key parallel_datasets[{i}].lang_names ({entry['name']}): languages "
+                f"{unknown} are not in its languages {entry['languages']}"
+            )
+
+
+def _check_unique(names: list[str], key: str) -> None:
+    duplicates = sorted(name for name, count in Counter(names).items() if count > 1)
+    if duplicates:
+        raise ConfigError(f"config key {key}: duplicate names {duplicates}; each name must be unique")
+
+
+def check_names(config: Mapping[str, Any]) -> None:
+    """Datasets (translated and parallel), benchmarks and encoders have unique names."""
+    datasets = [d["name"] for d in config["datasets"]]
+    datasets += [d["name"] for d in config.get("parallel_datasets", [])]
+    _check_unique(datasets, "datasets[].name / parallel_datasets[].name")
+    _check_unique([b["name"] for b in config["benchmarks"]], "benchmarks[].name")
+    _check_unique([e["name"] for e in config["training"]["encoders"]], "training.encoders[].name")
+
+
+def check_benchmark_sources(config: Mapping[str, Any]) -> None:
+    """Each benchmark's source fits its format: one '{lang}' template or three MIRACL templates."""
+    for i, bench in enumerate(config["benchmarks"]):
+        key = f"benchmarks[{i}].source ({bench['name']})"
+        source = bench["source"]
+        if bench["format"] == "miracl":
+            if not isinstance(source, Mapping):
+                raise ConfigError(f"config key {key}: format miracl needs {{topics, qrels, corpus}}")
+            templates = source.values()
+        elif isinstance(source, str):
+            templates = [source]
+        else:
+            raise ConfigError(f"config key {key}: format {bench['format']} needs one path or URL")
+        for template in templates:
+            if "{lang}" not in template:
+                raise ConfigError(f"config key {key}: {template!r} must contain '{{lang}}'")
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    """All checks beyond the JSON schema; raises ConfigError naming the offending key."""
+    check_languages(config)
+    check_names(config)
+    check_benchmark_sources(config)

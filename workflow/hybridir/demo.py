@@ -1,0 +1,283 @@
+"""Synthetic, parallel demo data in English, German and Spanish, generated from templates.
+
+Fictional towns get random facts (region, founding year, population, river, mayor, industry,
+festival, mountain); each fact renders to a sentence and a question in every language, so the
+data is parallel by construction and needs no outside text. `write_demo_data` writes every
+kind of source the fetch stage reads: QA datasets (JSONL, CSV, Parquet), a row-parallel source,
+a LAReQA-format benchmark, a raw MLQA-format benchmark and a MIRACL-format benchmark.
+"""
+
+import gzip
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+LANGUAGES = ("en", "de", "es")
+SYLLABLES = (
+    "al bar cel dor en fal gar hel ir jor kal lin mor nor ol pel quin ros sal tor ur val wen zar".split()
+)
+
+WORDS = {
+    "industry": {
+        "en": ["fishing", "mining", "farming", "weaving", "tourism", "shipbuilding"],
+        "de": [
+            "die Fischerei",
+            "der Bergbau",
+            "die Landwirtschaft",
+            "die Weberei",
+            "der Tourismus",
+            "der Schiffbau",
+        ],
+        "es": [
+            "la pesca",
+            "la minería",
+            "la agricultura",
+            "el tejido",
+            "el turismo",
+            "la construcción naval",
+        ],
+    },
+    "festival": {
+        "en": ["music", "lanterns", "bread", "boats", "kites"],
+        "de": ["Musik", "Laternen", "Brot", "Booten", "Drachen"],
+        "es": ["música", "linternas", "pan", "barcas", "cometas"],
+    },
+    "month": {
+        "en": ["March", "May", "July", "September", "November"],
+        "de": ["März", "Mai", "Juli", "September", "November"],
+        "es": ["marzo", "mayo", "julio", "septiembre", "noviembre"],
+    },
+}
+
+# fact -> language -> (statement, question); {town} and the fact's slots are filled in.
+TEMPLATES = {
+    "region": {
+        "en": ("{town} is a town in the region of {region}.", "In which region is {town}?"),
+        "de": ("{town} ist eine Stadt in der Region {region}.", "In welcher Region liegt {town}?"),
+        "es": ("{town} es una ciudad de la región de {region}.", "¿En qué región está {town}?"),
+    },
+    "year": {
+        "en": ("{town} was founded in the year {year}.", "When was {town} founded?"),
+        "de": ("{town} wurde im Jahr {year} gegründet.", "Wann wurde {town} gegründet?"),
+        "es": ("{town} fue fundada en el año {year}.", "¿Cuándo fue fundada {town}?"),
+    },
+    "population": {
+        "en": ("About {population} people live in {town}.", "How many people live in {town}?"),
+        "de": ("In {town} leben etwa {population} Menschen.", "Wie viele Menschen leben in {town}?"),
+        "es": ("En {town} viven unas {population} personas.", "¿Cuántas personas viven en {town}?"),
+    },
+    "river": {
+        "en": ("The river {river} flows through {town}.", "Which river flows through {town}?"),
+        "de": ("Der Fluss {river} fließt durch {town}.", "Welcher Fluss fließt durch {town}?"),
+        "es": ("El río {river} atraviesa {town}.", "¿Qué río atraviesa {town}?"),
+    },
+    "mayor": {
+        "en": ("The mayor of {town} is {mayor}.", "Who is the mayor of {town}?"),
+        "de": ("Die Bürgermeisterin von {town} ist {mayor}.", "Wer ist die Bürgermeisterin von {town}?"),
+        "es": ("La alcaldesa de {town} es {mayor}.", "¿Quién es la alcaldesa de {town}?"),
+    },
+    "industry": {
+        "en": ("The main industry of {town} is {industry}.", "What is the main industry of {town}?"),
+        "de": (
+            "Der wichtigste Wirtschaftszweig von {town} ist {industry}.",
+            "Was ist der wichtigste Wirtschaftszweig von {town}?",
+        ),
+        "es": (
+            "La principal industria de {town} es {industry}.",
+            "¿Cuál es la principal industria de {town}?",
+        ),
+    },
+    "festival": {
+        "en": (
+            "Every {month}, {town} celebrates a festival of {festival}.",
+            "Which festival does {town} celebrate every {month}?",
+        ),
+        "de": (
+            "Jeden {month} feiert {town} ein Fest mit {festival}.",
+            "Welches Fest feiert {town} jeden {month}?",
+        ),
+        "es": (
+            "Cada {month}, {town} celebra una fiesta de {festival}.",
+            "¿Qué fiesta celebra {town} cada {month}?",
+        ),
+    },
+    "mountain": {
+        "en": (
+            "The highest point near {town} is Mount {mountain}, at {height} metres.",
+            "How high is Mount {mountain}?",
+        ),
+        "de": (
+            "Der höchste Punkt bei {town} ist der Berg {mountain} mit {height} Metern.",
+            "Wie hoch ist der Berg {mountain}?",
+        ),
+        "es": (
+            "El punto más alto cerca de {town} es el monte {mountain}, con {height} metros.",
+            "¿Qué altura tiene el monte {mountain}?",
+        ),
+    },
+}
+ANSWER_SLOT = {
+    "region": "region",
+    "year": "year",
+    "population": "population",
+    "river": "river",
+    "mayor": "mayor",
+    "industry": "industry",
+    "festival": "festival",
+    "mountain": "height",
+}
+
+
+@dataclass
+class Town:
+    """A fictional town: its facts in a fixed order, and the slot values that fill them."""
+
+    name: str
+    facts: list[str]
+    slots: dict[str, object]
+
+    def sentence(self, fact: str, lang: str) -> str:
+        return TEMPLATES[fact][lang][0].format(town=self.name, **self._slots(lang))
+
+    def question(self, fact: str, lang: str) -> str:
+        return TEMPLATES[fact][lang][1].format(town=self.name, **self._slots(lang))
+
+    def answer(self, fact: str, lang: str) -> str:
+        return str(self._slots(lang)[ANSWER_SLOT[fact]])
+
+    def paragraph(self, lang: str) -> tuple[str, list[tuple[int, int]]]:
+        """The town's paragraph in `lang` and the character spans of its sentences."""
+        text, spans = "", []
+        for fact in self.facts:
+            start = len(text) + (1 if text else 0)
+            text = f"{text} {self.sentence(fact, lang)}" if text else self.sentence(fact, lang)
+            spans.append((start, len(text)))
+        return text, spans
+
+    def _slots(self, lang: str) -> dict[str, object]:
+        return {k: (WORDS[k][lang][v] if k in WORDS else v) for k, v in self.slots.items()}
+
+
+def make_name(rng: random.Random, taken: set[str], syllables: int = 3) -> str:
+    """A capitalised name of random syllables that is not in `taken` (which it joins)."""
+    while True:
+        name = "".join(rng.choice(SYLLABLES) for _ in range(syllables)).capitalize()
+        if name not in taken:
+            taken.add(name)
+            return name
+
+
+def make_towns(count: int, seed: int, taken: set[str]) -> list[Town]:
+    """`count` towns with 4-6 random facts each; names never repeat across calls sharing `taken`."""
+    rng = random.Random(seed)
+    towns = []
+    for _ in range(count):
+        slots = {
+            "region": make_name(rng, taken),
+            "year": rng.randint(900, 1950),
+            "population": rng.randrange(1000, 90000, 100),
+            "river": make_name(rng, taken),
+            "mayor": f"{make_name(rng, taken)} {make_name(rng, taken)}",
+            "industry": rng.randrange(len(WORDS["industry"]["en"])),
+            "festival": rng.randrange(len(WORDS["festival"]["en"])),
+            "month": rng.randrange(len(WORDS["month"]["en"])),
+            "mountain": make_name(rng, taken),
+            "height": rng.randrange(300, 4000, 10),
+        }
+        facts = rng.sample(sorted(TEMPLATES), rng.randint(4, 6))
+        towns.append(Town(make_name(rng, taken), facts, slots))
+    return towns
+
+
+def qa_pairs(towns: list[Town], lang: str, rng: random.Random) -> list[dict[str, object]]:
+    """One pair per (town, fact): the question and the town's paragraph, another town's as negative."""
+    rows = []
+    for t, town in enumerate(towns):
+        passage = town.paragraph(lang)[0]
+        for fact in town.facts:
+            other = towns[(t + rng.randrange(1, len(towns))) % len(towns)]
+            rows.append(
+                {
+                    "id": f"{town.name}-{fact}",
+                    "question": town.question(fact, lang),
+                    "passage": passage,
+                    "answer": town.answer(fact, lang),
+                    "negatives": [other.paragraph(lang)[0]],
+                }
+            )
+    return rows
+
+
+def squad_file(towns: list[Town], lang: str, with_breaks: bool) -> dict[str, object]:
+    """A SQuAD-format benchmark file: one article per town, the first two facts asked."""
+    articles = []
+    for t, town in enumerate(towns):
+        context, spans = town.paragraph(lang)
+        qas = []
+        for fact, (start, _) in list(zip(town.facts, spans, strict=True))[:2]:
+            answer = town.answer(fact, lang)
+            answer_start = context.index(answer, start)
+            qas.append(
+                {
+                    "id": f"q{t:03d}-{fact}",
+                    "question": town.question(fact, lang),
+                    "answers": [{"text": answer, "answer_start": answer_start}],
+                }
+            )
+        paragraph: dict[str, object] = {"context": context, "qas": qas}
+        if with_breaks:
+            paragraph["sentence_breaks"] = [list(s) for s in spans]
+            paragraph["sentences"] = [context[s:e] for s, e in spans]
+        articles.append({"title": town.name, "paragraphs": [paragraph]})
+    return {"version": "hybridir-demo", "data": articles}
+
+
+def write_miracl(towns: list[Town], lang: str, folder: Path) -> None:
+    """MIRACL-format topics, qrels and a gzipped JSONL corpus of one sentence per passage."""
+    folder.mkdir(parents=True, exist_ok=True)
+    topics, qrels, corpus = [], [], []
+    for t, town in enumerate(towns):
+        for f, fact in enumerate(town.facts):
+            corpus.append({"docid": f"{t}#{f}", "title": town.name, "text": town.sentence(fact, lang)})
+        qid = str(100 + t)
+        topics.append(f"{qid}\t{town.question(town.facts[0], lang)}")
+        qrels += [f"{qid}\tQ0\t{t}#0\t1", f"{qid}\tQ0\t{t}#{len(town.facts) - 1}\t0"]
+    (folder / "topics.tsv").write_text("\n".join(topics) + "\n")
+    (folder / "qrels.tsv").write_text("\n".join(qrels) + "\n")
+    with gzip.GzipFile(folder / "corpus.jsonl.gz", "wb", mtime=0) as handle:
+        handle.write("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in corpus).encode())
+
+
+def write_jsonl(rows: list[dict[str, object]], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+
+
+def write_json(data: object, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def write_demo_data(folder: str | Path, seed: int = 0) -> None:
+    """Write every demo source under `folder`; training and benchmark towns never overlap."""
+    folder = Path(folder)
+    rng = random.Random(seed)
+    taken: set[str] = set()
+    train, extra, parallel, bench = (make_towns(n, seed + i, taken) for i, n in enumerate((60, 20, 20, 30)))
+    write_jsonl(qa_pairs(train, "en", rng), folder / "qa" / "facts.jsonl")
+    pd.DataFrame(qa_pairs(extra, "en", rng)).drop(columns="negatives").to_csv(
+        folder / "qa" / "extra.csv", index=False
+    )
+    english_only = pd.DataFrame(qa_pairs(extra[:10], "en", rng))
+    english_only.to_parquet(folder / "qa" / "english_only.parquet", index=False)
+    for lang in LANGUAGES:
+        write_jsonl(qa_pairs(parallel, lang, random.Random(seed)), folder / "parallel" / f"{lang}.jsonl")
+        write_json(squad_file(bench, lang, with_breaks=True), folder / "lareqa" / f"{lang}.json")
+        write_json(
+            squad_file(bench, lang, with_breaks=False),
+            folder / "mlqa" / f"dev-context-{lang}-question-{lang}.json",
+        )
+        write_miracl(bench, lang, folder / "miracl" / lang)

@@ -1,0 +1,1 @@
+"""The fetch stage: every data source the pipeline uses, as canonical Parquet tables."""

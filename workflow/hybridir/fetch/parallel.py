@@ -1,0 +1,120 @@
+"""Already-parallel sources (mMARCO-style): the same pair ids in several languages, table `parallel`.
+
+Two shapes:
+- rows: one source per language ('{lang}' in source/subset), one pair per row, the pair id
+  from a field or the row number (the languages are then aligned by row);
+- triples: MS MARCO's id files, as mMARCO ships them: per-language `queries` (qid, text) and
+  `passages` (pid, text) TSVs plus one language-independent `triples` TSV (qid, pos_pid,
+  neg_pid); a pair is a (qid, pos_pid) with its negatives.
+"""
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from hybridir.errors import DataError
+from hybridir.fetch.qa import as_text, as_texts, unique_ids
+from hybridir.sources import field, matches, stream_rows, text_columns
+
+COLUMNS = ["pair_id", "dataset", "lang", "question", "passage", "negative_passages"]
+
+
+def lang_source(template: str | None, spec: Mapping[str, Any], lang: str) -> str | None:
+    """A source or subset template with '{lang}' replaced by the language's name in the source."""
+    if template is None:
+        return None
+    return template.replace("{lang}", spec["lang_names"].get(lang, lang))
+
+
+def _row_pairs(spec: Mapping[str, Any], lang: str) -> Iterator[dict[str, Any]]:
+    fields = spec["fields"]
+    key = f"parallel_datasets[{spec['name']}].fields"
+    source = lang_source(spec["source"], spec, lang)
+    rows = stream_rows(source, lang_source(spec["subset"], spec, lang), spec["split"], spec["limit"])
+    for number, row in enumerate(tqdm(rows, desc=f"fetch {spec['name']} {lang}", unit=" rows")):
+        if not matches(row, spec["where"]):
+            continue
+        where = f"{source}: row {number}"
+        negatives = field(row, fields["negatives"], where, f"{key}.negatives") if fields["negatives"] else []
+        yield {
+            "pair_id": str(field(row, fields["id"], where, f"{key}.id")) if fields["id"] else str(number),
+            "question": as_text(field(row, fields["question"], where, f"{key}.question")) or "",
+            "passage": as_text(field(row, fields["passage"], where, f"{key}.passage")) or "",
+            "negative_passages": as_texts(negatives),
+        }
+
+
+def fetch_parallel_rows(spec: Mapping[str, Any]) -> pd.DataFrame:
+    """A `rows`-shaped parallel source as a long `parallel` table."""
+    frames = []
+    for lang in spec["languages"]:
+        frame = pd.DataFrame(list(_row_pairs(spec, lang)), columns=COLUMNS[:1] + COLUMNS[3:])
+        frame["pair_id"] = unique_ids([f"{spec['name']}/{i}" for i in frame["pair_id"]])
+        frame["lang"] = lang
+        frames.append(frame)
+    return _long_table(frames, spec["name"])
+
+
+def _triple_pairs(path: str, limit: int | None) -> dict[tuple[str, str], list[str]]:
+    """The first `limit` (qid, positive pid) pairs of a triples file, with their negative pids."""
+    pairs: dict[tuple[str, str], list[str]] = {}
+    names = ["qid", "positive", "negative"]
+    for row in stream_rows(path, **text_columns(*names)):
+        pair = (row["qid"], row["positive"])
+        if pair not in pairs:
+            if limit is not None and len(pairs) >= limit:
+                break
+            pairs[pair] = []
+        pairs[pair].append(row["negative"])
+    return pairs
+
+
+def _id_texts(path: str, wanted: set[str]) -> dict[str, str]:
+    """Texts of the wanted ids from an (id, text) TSV; an id missing from the file is an error."""
+    texts = {}
+    for row in stream_rows(path, **text_columns("id", "text")):
+        if row["id"] in wanted:
+            texts[row["id"]] = as_text(row["text"]) or ""
+    missing = wanted - texts.keys()
+    if missing:
+        raise DataError(f"{path}: {len(missing)} ids used by the triples are missing, e.g. {min(missing)}")
+    return texts
+
+
+def fetch_parallel_triples(spec: Mapping[str, Any]) -> pd.DataFrame:
+    """A `triples`-shaped parallel source (mMARCO) as a long `parallel` table."""
+    source = spec["source"]
+    pairs = _triple_pairs(source["triples"], spec["limit"])
+    qids = {qid for qid, _ in pairs}
+    pids = {pid for pair, negatives in pairs.items() for pid in [pair[1], *negatives]}
+    frames = []
+    for lang in spec["languages"]:
+        queries = _id_texts(lang_source(source["queries"], spec, lang), qids)
+        passages = _id_texts(lang_source(source["passages"], spec, lang), pids)
+        rows = [
+            {
+                "pair_id": f"{spec['name']}/{qid}-{pid}",
+                "lang": lang,
+                "question": queries[qid],
+                "passage": passages[pid],
+                "negative_passages": [passages[n] for n in negatives if n != pid],
+            }
+            for (qid, pid), negatives in pairs.items()
+        ]
+        frames.append(pd.DataFrame(rows))
+    return _long_table(frames, spec["name"])
+
+
+def _long_table(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
+    table = pd.concat(frames, ignore_index=True)
+    table["dataset"] = name
+    return table[COLUMNS]
+
+
+def fetch_parallel(spec: Mapping[str, Any]) -> pd.DataFrame:
+    """Read one `parallel_datasets[]` entry into a long `parallel` table."""
+    if spec["format"] == "triples":
+        return fetch_parallel_triples(spec)
+    return fetch_parallel_rows(spec)

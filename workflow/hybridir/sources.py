@@ -1,0 +1,116 @@
+"""Reading rows from the Hugging Face Hub or from files, one code path for both.
+
+A source is a Hub dataset id ("owner/name"), or a file: a local path, an URL or an fsspec
+chain (hf://datasets/..., https://..., zip://...::https://...) ending in .jsonl, .json,
+.parquet, .csv or .tsv (optionally .gz). Rows are always streamed, so `limit` reads only what
+it needs and nothing is cached behind the user's back.
+"""
+
+import csv
+import itertools
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import datasets
+
+from hybridir.errors import DataError
+
+FILE_BUILDERS: dict[str, tuple[str, dict[str, Any]]] = {
+    ".jsonl": ("json", {}),
+    ".json": ("json", {}),
+    ".parquet": ("parquet", {}),
+    ".csv": ("csv", {}),
+    ".tsv": ("csv", {"delimiter": "\t", "quoting": csv.QUOTE_NONE}),
+}
+
+
+def _suffix(source: str) -> str:
+    """The data suffix of a file source, a compression suffix (.gz, .bz2) skipped."""
+    suffixes = Path(source.split("::")[0]).suffixes
+    if suffixes and suffixes[-1] in (".gz", ".bz2", ".xz", ".zst"):
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
+def is_file_source(source: str) -> bool:
+    """Whether `source` names a file (path or URL) rather than a Hub dataset id."""
+    return _suffix(source) in FILE_BUILDERS
+
+
+def is_remote(source: str) -> bool:
+    return "://" in source
+
+
+def local_files(source: str) -> list[str]:
+    """The local file a source reads, or nothing for Hub ids, URLs and globs."""
+    if is_file_source(source) and not is_remote(source) and not any(c in source for c in "*?["):
+        return [source]
+    return []
+
+
+def stream_rows(
+    source: str,
+    subset: str | None = None,
+    split: str = "train",
+    limit: int | None = None,
+    **builder_kwargs: Any,
+) -> Iterator[dict[str, Any]]:
+    """Stream up to `limit` rows of a Hub dataset or a file as dicts; errors name the source."""
+    if is_file_source(source):
+        if not is_remote(source) and not any(c in source for c in "*?[") and not Path(source).is_file():
+            raise DataError(f"{source}: file not found")
+        builder, kwargs = FILE_BUILDERS[_suffix(source)]
+        args: tuple[Any, ...] = (builder,)
+        kwargs = {**kwargs, **builder_kwargs, "data_files": source, "split": "train"}
+        what = f"{source} (read as {builder})"
+    else:
+        args = (source, subset)
+        kwargs = {**builder_kwargs, "split": split}
+        what = f"Hub dataset {source} (subset {subset}, split {split})"
+    try:
+        rows = datasets.load_dataset(*args, streaming=True, **kwargs)
+        yield from itertools.islice(iter(rows), limit)
+    except DataError:
+        raise
+    except Exception as error:
+        raise DataError(f"{what}: cannot be read: {type(error).__name__}: {error}") from error
+
+
+def text_columns(*names: str) -> dict[str, Any]:
+    """Builder arguments that read a header-less CSV/TSV as the named string columns."""
+    features = datasets.Features({name: datasets.Value("string") for name in names})
+    return {"column_names": list(names), "features": features}
+
+
+def pluck(row: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path: an integer segment indexes a list, '*' maps over one."""
+    head, _, rest = path.partition(".")
+    if head == "*":
+        if not isinstance(row, list):
+            raise KeyError(path)
+        return [pluck(item, rest) if rest else item for item in row]
+    if isinstance(row, list):
+        if not head.isdigit() or int(head) >= len(row):
+            raise KeyError(path)
+        value = row[int(head)]
+    else:
+        if head not in row:
+            raise KeyError(path)
+        value = row[head]
+    return pluck(value, rest) if rest else value
+
+
+def field(row: Mapping[str, Any], path: str, where: str, key: str) -> Any:
+    """`pluck` whose error names the source row, the field and the config key to fix."""
+    try:
+        return pluck(row, path)
+    except KeyError:
+        raise DataError(
+            f"{where}: no field {path!r} (the row has {sorted(row)}); check config key {key}"
+        ) from None
+
+
+def matches(row: Mapping[str, Any], where: Mapping[str, Any]) -> bool:
+    """Whether a row has every column value that `where` asks for."""
+    return all(row.get(column) == value for column, value in where.items())

@@ -1,0 +1,179 @@
+"""Parquet tables with a JSON schema each: checked on write and on read, written atomically."""
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from hybridir import __version__
+from hybridir.errors import DataError
+
+PROVENANCE_KEY = b"hybridir"
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+}
+
+
+def schema_dir() -> Path:
+    """Folder of the JSON schemas: inside the installed package, else the repository's."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parent / "schemas"):
+        if (candidate / "tables").is_dir():
+            return candidate
+    raise FileNotFoundError(f"no schemas/tables folder next to {here}")
+
+
+@cache
+def table_schema(table: str) -> dict[str, Any]:
+    """The JSON schema of one row of `table` (workflow/schemas/tables/<table>.schema.json)."""
+    path = schema_dir() / "tables" / f"{table}.schema.json"
+    if not path.is_file():
+        raise DataError(f"unknown table {table!r}: no schema at {path}")
+    return json.loads(path.read_text())
+
+
+def _column_type(table: str, column: str, spec: Mapping[str, Any]) -> tuple[pa.DataType, bool]:
+    """Arrow type and nullability of one column from its JSON-schema property."""
+    types = spec["type"] if isinstance(spec["type"], list) else [spec["type"]]
+    nullable = "null" in types
+    (kind,) = [t for t in types if t != "null"]
+    if kind == "array":
+        item = spec["items"]["type"]
+        return pa.list_(_ARROW_TYPES[item]), nullable
+    if kind not in _ARROW_TYPES:
+        raise DataError(f"schema of table {table!r}: column {column!r} has unsupported type {kind}")
+    return _ARROW_TYPES[kind], nullable
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema that a table's JSON schema describes, columns in schema order."""
+    schema = table_schema(table)
+    fields = []
+    for column, spec in schema["properties"].items():
+        arrow_type, nullable = _column_type(table, column, spec)
+        fields.append(pa.field(column, arrow_type, nullable=nullable))
+    return pa.schema(fields)
+
+
+def _check_columns(columns: list[str], table: str, where: str) -> None:
+    expected = list(table_schema(table)["properties"])
+    missing = [c for c in expected if c not in columns]
+    extra = [c for c in columns if c not in expected]
+    if missing or extra:
+        raise DataError(
+            f"{where}: columns do not match table {table!r}: missing {missing}, unexpected {extra}; "
+            f"expected exactly {expected}"
+        )
+
+
+def _check_values(data: pa.Table, table: str, where: str) -> None:
+    """Non-nullable columns hold no nulls and the primary key is unique."""
+    schema = arrow_schema(table)
+    for field in schema:
+        column = data.column(field.name)
+        if not field.nullable and column.null_count:
+            row = column.to_pandas().isna().to_numpy().argmax()
+            raise DataError(f"{where}: row {row}: column {field.name!r} is null, which {table!r} forbids")
+    key = table_schema(table).get("x-primary-key")
+    if key and data.num_rows:
+        frame = data.select(key).to_pandas()
+        duplicated = frame.duplicated()
+        if duplicated.any():
+            row = int(duplicated.to_numpy().argmax())
+            values = frame.iloc[row].to_dict()
+            raise DataError(f"{where}: row {row}: duplicate primary key {values} in table {table!r}")
+
+
+def to_arrow(frame: pd.DataFrame, table: str, where: str = "data frame") -> pa.Table:
+    """Convert a data frame to an Arrow table of `table`'s schema, checking it."""
+    _check_columns(list(frame.columns), table, where)
+    schema = arrow_schema(table)
+    try:
+        data = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+        raise DataError(f"{where}: values do not fit table {table!r}: {error}") from error
+    _check_values(data, table, where)
+    return data
+
+
+def config_digest(section: Any) -> str:
+    """A stable SHA-256 of a JSON-serialisable config section (key order does not matter)."""
+    text = json.dumps(section, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def provenance(table: str, config: Any, seed: int | None) -> dict[str, Any]:
+    """Metadata stored in each Parquet file: which table, library version, config and seed."""
+    return {
+        "table": table,
+        "hybridir_version": __version__,
+        "config_sha256": config_digest(config),
+        "seed": seed,
+    }
+
+
+def atomic_path(path: Path) -> Path:
+    """A temporary sibling of `path` that is renamed onto it once complete."""
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+def write_table(
+    frame: pd.DataFrame,
+    path: str | os.PathLike,
+    table: str,
+    config: Any = None,
+    seed: int | None = None,
+) -> None:
+    """Check `frame` against `table`'s schema and write it to `path` atomically, with provenance."""
+    path = Path(path)
+    data = to_arrow(frame, table, where=str(path))
+    meta = dict(data.schema.metadata or {})
+    meta[PROVENANCE_KEY] = json.dumps(provenance(table, config, seed), sort_keys=True).encode()
+    data = data.replace_schema_metadata(meta)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = atomic_path(path)
+    try:
+        pq.write_table(data, tmp, compression="zstd")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read_table(path: str | os.PathLike, table: str) -> pd.DataFrame:
+    """Read a Parquet file of `table`, checking its columns, types, nulls and key."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found (expected a Parquet table {table!r})")
+    try:
+        data = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise DataError(f"{path}: not a readable Parquet file: {error}") from error
+    _check_columns(data.column_names, table, str(path))
+    expected = arrow_schema(table)
+    for field in expected:
+        actual = data.schema.field(field.name).type
+        if actual != field.type:
+            raise DataError(
+                f"{path}: column {field.name!r} has type {actual}, table {table!r} expects {field.type}"
+            )
+    _check_values(data, table, str(path))
+    return data.select(expected.names).to_pandas()
+
+
+def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
+    """The provenance metadata that write_table stored in a Parquet file."""
+    meta = pq.read_schema(path).metadata or {}
+    if PROVENANCE_KEY not in meta:
+        raise DataError(f"{path}: no hybridir provenance metadata")
+    return json.loads(meta[PROVENANCE_KEY])

@@ -1,0 +1,14 @@
+"""Text normalisation and content ids shared by every stage."""
+
+import hashlib
+import unicodedata
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalise and collapse runs of whitespace into single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def text_id(text: str) -> str:
+    """A content id: identical texts get the same id wherever they come from."""
+    return hashlib.sha1(text.encode()).hexdigest()[:16]

@@ -1,0 +1,10 @@
+"""Fetch one already-parallel dataset into a long `parallel` table."""
+
+from hybridir.fetch.parallel import fetch_parallel
+from hybridir.logs import log_to
+from hybridir.tables import write_table
+
+log_to(snakemake.log[0])
+spec = snakemake.params.spec
+table = fetch_parallel(spec)
+write_table(table, snakemake.output[0], "parallel", config=spec, seed=snakemake.params.seed)
