@@ -30,11 +30,10 @@ def check_languages(config: Mapping[str, Any]) -> None:
     languages = config["languages"]
     if languages["source"] not in languages["train"]:
         raise ConfigError(
-            f"config key languages.source: {languages['source']!r} must be one of "
-            f"languages.train {languages['train']}"
+            f"config key languages.source: {languages['source']!r} must be one of languages.train {languages['train']}"
         )
     for i, entry in enumerate(config.get("parallel_datasets", [])):
-        unknown = sorted(set(entry["lang_names"]) - set(entry["languages"]))
+        unknown = sorted(set(entry.get("lang_names", {})) - set(entry["languages"]))
         if unknown:
             raise ConfigError(
                 f"config key parallel_datasets[{i}].lang_names ({entry['name']}): languages "

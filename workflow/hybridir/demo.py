@@ -16,9 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 LANGUAGES = ("en", "de", "es")
-SYLLABLES = (
-    "al bar cel dor en fal gar hel ir jor kal lin mor nor ol pel quin ros sal tor ur val wen zar".split()
-)
+SYLLABLES = "al bar cel dor en fal gar hel ir jor kal lin mor nor ol pel quin ros sal tor ur val wen zar".split()
 
 WORDS = {
     "industry": {
@@ -268,9 +266,7 @@ def write_demo_data(folder: str | Path, seed: int = 0) -> None:
     taken: set[str] = set()
     train, extra, parallel, bench = (make_towns(n, seed + i, taken) for i, n in enumerate((60, 20, 20, 30)))
     write_jsonl(qa_pairs(train, "en", rng), folder / "qa" / "facts.jsonl")
-    pd.DataFrame(qa_pairs(extra, "en", rng)).drop(columns="negatives").to_csv(
-        folder / "qa" / "extra.csv", index=False
-    )
+    pd.DataFrame(qa_pairs(extra, "en", rng)).drop(columns="negatives").to_csv(folder / "qa" / "extra.csv", index=False)
     english_only = pd.DataFrame(qa_pairs(extra[:10], "en", rng))
     english_only.to_parquet(folder / "qa" / "english_only.parquet", index=False)
     for lang in LANGUAGES:

@@ -93,6 +93,5 @@ def nllb_code(lang: str) -> str:
         return NLLB_CODES[lang]
     except KeyError:
         raise ConfigError(
-            f"language code {lang!r} has no NLLB-200 equivalent; known codes: "
-            + ", ".join(sorted(NLLB_CODES))
+            f"language code {lang!r} has no NLLB-200 equivalent; known codes: " + ", ".join(sorted(NLLB_CODES))
         ) from None

@@ -77,10 +77,13 @@ def stream_rows(
         raise DataError(f"{what}: cannot be read: {type(error).__name__}: {error}") from error
 
 
-def text_columns(*names: str) -> dict[str, Any]:
-    """Builder arguments that read a header-less CSV/TSV as the named string columns."""
+def stream_columns(source: str, *names: str) -> Iterator[dict[str, str]]:
+    """Stream a header-less CSV/TSV as string columns `names`; a short row is an error."""
     features = datasets.Features({name: datasets.Value("string") for name in names})
-    return {"column_names": list(names), "features": features}
+    for number, row in enumerate(stream_rows(source, column_names=list(names), features=features)):
+        if any(row[name] is None for name in names):
+            raise DataError(f"{source}: row {number}: expected {len(names)} columns ({', '.join(names)})")
+        yield row
 
 
 def pluck(row: Mapping[str, Any], path: str) -> Any:
@@ -106,9 +109,7 @@ def field(row: Mapping[str, Any], path: str, where: str, key: str) -> Any:
     try:
         return pluck(row, path)
     except KeyError:
-        raise DataError(
-            f"{where}: no field {path!r} (the row has {sorted(row)}); check config key {key}"
-        ) from None
+        raise DataError(f"{where}: no field {path!r} (the row has {sorted(row)}); check config key {key}") from None
 
 
 def matches(row: Mapping[str, Any], where: Mapping[str, Any]) -> bool:

@@ -99,12 +99,13 @@ def to_arrow(frame: pd.DataFrame, table: str, where: str = "data frame") -> pa.T
     """Convert a data frame to an Arrow table of `table`'s schema, checking it."""
     _check_columns(list(frame.columns), table, where)
     schema = arrow_schema(table)
+    loose = pa.schema([field.with_nullable(True) for field in schema])
     try:
-        data = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+        data = pa.Table.from_pandas(frame[schema.names], schema=loose, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
         raise DataError(f"{where}: values do not fit table {table!r}: {error}") from error
     _check_values(data, table, where)
-    return data
+    return data.cast(schema)
 
 
 def config_digest(section: Any) -> str:
@@ -163,12 +164,26 @@ def read_table(path: str | os.PathLike, table: str) -> pd.DataFrame:
     expected = arrow_schema(table)
     for field in expected:
         actual = data.schema.field(field.name).type
-        if actual != field.type:
-            raise DataError(
-                f"{path}: column {field.name!r} has type {actual}, table {table!r} expects {field.type}"
-            )
+        if _kind(actual) != _kind(field.type):
+            raise DataError(f"{path}: column {field.name!r} has type {actual}, table {table!r} expects {field.type}")
     _check_values(data, table, str(path))
-    return data.select(expected.names).to_pandas()
+    loose = pa.schema([field.with_nullable(True) for field in expected])
+    return data.select(expected.names).cast(loose).to_pandas()
+
+
+def _kind(arrow_type: pa.DataType) -> str:
+    """The JSON-schema kind of an Arrow type (string and large_string alike, and so on)."""
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return f"array<{_kind(arrow_type.value_type)}>"
+    for kind, test in (
+        ("string", lambda t: pa.types.is_string(t) or pa.types.is_large_string(t)),
+        ("integer", pa.types.is_integer),
+        ("number", pa.types.is_floating),
+        ("boolean", pa.types.is_boolean),
+    ):
+        if test(arrow_type):
+            return kind
+    return str(arrow_type)
 
 
 def read_provenance(path: str | os.PathLike) -> dict[str, Any]:

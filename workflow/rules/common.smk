@@ -1,3 +1,4 @@
+import json
 import os
 import sys
 from pathlib import Path
@@ -21,8 +22,9 @@ wildcard_constraints:
 
 
 def entry(section, name):
-    """The config entry of `section` (a list of named entries) called `name`."""
-    return next(e for e in config[section] if e["name"] == name)
+    """The config entry of `section` called `name`, keys sorted so params ignore key order."""
+    found = next(e for e in config[section] if e["name"] == name)
+    return json.loads(json.dumps(found, sort_keys=True))
 
 
 def qa_dataset_names():

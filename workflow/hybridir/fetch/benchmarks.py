@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from hybridir.errors import DataError
 from hybridir.sentences import sentence_spans
-from hybridir.sources import stream_rows, text_columns
+from hybridir.sources import stream_columns, stream_rows
 
 Spans = list[tuple[int, int]]
 SpanFinder = Callable[[Mapping[str, Any], str, str], Spans]
@@ -98,21 +98,24 @@ def squad_language(path: str, lang: str, find_spans: SpanFinder) -> Benchmark:
             try:
                 qid, question, start = str(qa["id"]), qa["question"], int(qa["answers"][0]["answer_start"])
             except (KeyError, IndexError, TypeError, ValueError):
-                raise DataError(
-                    f"{where}: question {qa.get('id')!r} lacks id, question or answer_start"
-                ) from None
+                raise DataError(f"{where}: question {qa.get('id')!r} lacks id, question or answer_start") from None
             index = _sentence_of(spans, start)
             if index is None:
                 raise DataError(f"{where}: question {qid}: answer_start {start} is in no sentence")
             queries.append((f"{lang}/{qid}", qid, lang, question.strip()))
             qrels.append((qid, ids[index], 1))
     return Benchmark(
-        pd.DataFrame(
-            candidates, columns=["candidate_id", "lang", "paragraph_id", "sentence_index", "text", "context"]
-        ),
+        pd.DataFrame(candidates, columns=["candidate_id", "lang", "paragraph_id", "sentence_index", "text", "context"]),
         pd.DataFrame(queries, columns=["query_id", "question_id", "lang", "text"]),
         pd.DataFrame(qrels, columns=["question_id", "candidate_id", "relevance"]),
     )
+
+
+def _relevance(row: Mapping[str, str], path: str) -> int:
+    try:
+        return int(row["relevance"])
+    except ValueError:
+        raise DataError(f"{path}: query {row['qid']}: relevance {row['relevance']!r} is not an integer") from None
 
 
 def miracl_language(source: Mapping[str, str], lang: str, split: str, limit: int | None) -> Benchmark:
@@ -121,19 +124,17 @@ def miracl_language(source: Mapping[str, str], lang: str, split: str, limit: int
     def path(kind: str) -> str:
         return source[kind].replace("{lang}", lang).replace("{split}", split)
 
-    topics = stream_rows(path("topics"), **text_columns("qid", "query"))
+    topics = stream_columns(path("topics"), "qid", "query")
     queries = [(f"{lang}/{r['qid']}", f"{lang}/{r['qid']}", lang, r["query"].strip()) for r in topics]
-    judged = stream_rows(path("qrels"), **text_columns("qid", "q0", "docid", "relevance"))
-    qrels = [(f"{lang}/{r['qid']}", f"{lang}/{r['docid']}", int(r["relevance"])) for r in judged]
+    judged = stream_columns(path("qrels"), "qid", "q0", "docid", "relevance")
+    qrels = [(f"{lang}/{r['qid']}", f"{lang}/{r['docid']}", _relevance(r, path("qrels"))) for r in judged]
     corpus = stream_rows(path("corpus"), limit=limit)
     candidates = [
         (f"{lang}/{doc['docid']}", lang, str(doc["docid"]).split("#")[0], 0, doc["text"], doc.get("title"))
         for doc in tqdm(corpus, desc=f"fetch miracl {lang} corpus", unit=" passages")
     ]
     return Benchmark(
-        pd.DataFrame(
-            candidates, columns=["candidate_id", "lang", "paragraph_id", "sentence_index", "text", "context"]
-        ),
+        pd.DataFrame(candidates, columns=["candidate_id", "lang", "paragraph_id", "sentence_index", "text", "context"]),
         pd.DataFrame(queries, columns=["query_id", "question_id", "lang", "text"]),
         pd.DataFrame(qrels, columns=["question_id", "candidate_id", "relevance"]),
     )
@@ -150,12 +151,8 @@ def _concat(parts: list[Benchmark]) -> Benchmark:
 def fetch_benchmark(spec: Mapping[str, Any]) -> Benchmark:
     """Read one `benchmarks[]` config entry into candidates, queries and qrels of all its languages."""
     if spec["format"] == "miracl":
-        parts = [
-            miracl_language(spec["source"], lang, spec["split"], spec["limit"]) for lang in spec["languages"]
-        ]
+        parts = [miracl_language(spec["source"], lang, spec["split"], spec["limit"]) for lang in spec["languages"]]
         return _concat(parts)
     find_spans = given_breaks if spec["format"] == "lareqa" else split_breaks
-    parts = [
-        squad_language(spec["source"].replace("{lang}", lang), lang, find_spans) for lang in spec["languages"]
-    ]
+    parts = [squad_language(spec["source"].replace("{lang}", lang), lang, find_spans) for lang in spec["languages"]]
     return _concat(parts)

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from hybridir.errors import DataError
 from hybridir.fetch.qa import as_text, as_texts, unique_ids
-from hybridir.sources import field, matches, stream_rows, text_columns
+from hybridir.sources import field, matches, stream_columns, stream_rows
 
 COLUMNS = ["pair_id", "dataset", "lang", "question", "passage", "negative_passages"]
 
@@ -61,7 +61,7 @@ def _triple_pairs(path: str, limit: int | None) -> dict[tuple[str, str], list[st
     """The first `limit` (qid, positive pid) pairs of a triples file, with their negative pids."""
     pairs: dict[tuple[str, str], list[str]] = {}
     names = ["qid", "positive", "negative"]
-    for row in stream_rows(path, **text_columns(*names)):
+    for row in stream_columns(path, *names):
         pair = (row["qid"], row["positive"])
         if pair not in pairs:
             if limit is not None and len(pairs) >= limit:
@@ -74,7 +74,7 @@ def _triple_pairs(path: str, limit: int | None) -> dict[tuple[str, str], list[st
 def _id_texts(path: str, wanted: set[str]) -> dict[str, str]:
     """Texts of the wanted ids from an (id, text) TSV; an id missing from the file is an error."""
     texts = {}
-    for row in stream_rows(path, **text_columns("id", "text")):
+    for row in stream_columns(path, "id", "text"):
         if row["id"] in wanted:
             texts[row["id"]] = as_text(row["text"]) or ""
     missing = wanted - texts.keys()

@@ -46,9 +46,7 @@ def _pairs(spec: Mapping[str, Any], rows: Iterator[dict[str, Any]]) -> Iterator[
             "source_id": str(field(row, fields["id"], where, f"{key}.id")) if fields["id"] else str(number),
             "question": as_text(field(row, fields["question"], where, f"{key}.question")) or "",
             "passage": as_text(field(row, fields["passage"], where, f"{key}.passage")) or "",
-            "answer": as_text(field(row, fields["answer"], where, f"{key}.answer"))
-            if fields["answer"]
-            else None,
+            "answer": as_text(field(row, fields["answer"], where, f"{key}.answer")) if fields["answer"] else None,
             "negative_passages": as_texts(field(row, fields["negatives"], where, f"{key}.negatives"))
             if fields["negatives"]
             else [],

@@ -1,0 +1,126 @@
+"""Config validation: malformed configs are rejected before any job runs, naming the key."""
+
+import copy
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, snakemake
+from hybridir.config import check_config
+from hybridir.errors import ConfigError
+
+DEMO_CONFIG = yaml.safe_load((REPO / "profiles/demo/pipeline.yaml").read_text())
+
+
+def drop_benchmark_source(c):
+    del c["benchmarks"][0]["source"]
+
+
+def duplicate_dataset(c):
+    c["datasets"].append(copy.deepcopy(c["datasets"][0]))
+
+
+def duplicate_across_sections(c):
+    c["parallel_datasets"][0]["name"] = c["datasets"][0]["name"]
+
+
+def duplicate_benchmark(c):
+    c["benchmarks"][1]["name"] = c["benchmarks"][0]["name"]
+
+
+# (mutation of the demo config, text the error must contain)
+MALFORMED = {
+    "unknown top-level key": (lambda c: c.update(batch_sise=100), "batch_sise"),
+    "unknown nested key": (lambda c: c["datasets"][0].update(feilds={}), "feilds"),
+    "seed is not an integer": (lambda c: c.update(seed="forty-two"), "'seed'"),
+    "alpha above 1": (lambda c: c["training"].update(alpha=[1.5]), "'alpha'"),
+    "alpha below 0": (lambda c: c["training"].update(alpha=[-0.1]), "'alpha'"),
+    "alpha not a number": (lambda c: c["training"].update(alpha=["half"]), "'alpha'"),
+    "unknown training language": (
+        lambda c: c["languages"].update(train=["en", "xx"]),
+        "languages.train[1]",
+    ),
+    "unknown benchmark language": (
+        lambda c: c["benchmarks"][0].update(languages=["en", "qq"]),
+        "benchmarks[0].languages[1]",
+    ),
+    "language code not ISO 639-1": (lambda c: c["languages"].update(source="english"), "'source'"),
+    "empty training languages": (lambda c: c["languages"].update(train=[]), "'train'"),
+    "source language not trained": (lambda c: c["languages"].update(source="fr"), "languages.source"),
+    "benchmark without a source": (drop_benchmark_source, "'source'"),
+    "duplicate dataset names": (duplicate_dataset, "datasets[].name"),
+    "dataset and parallel dataset share a name": (duplicate_across_sections, "facts"),
+    "duplicate benchmark names": (duplicate_benchmark, "benchmarks[].name"),
+    "unknown strategy": (lambda c: c["training"].update(strategies=["x_x", "mixed"]), "'strategies'"),
+    "unknown benchmark format": (lambda c: c["benchmarks"][0].update(format="squad"), "'format'"),
+    "benchmark source without {lang}": (
+        lambda c: c["benchmarks"][0].update(source="data/xquad.json"),
+        "benchmarks[0].source",
+    ),
+    "miracl source is one string": (
+        lambda c: c["benchmarks"][2].update(source="data/{lang}.tsv"),
+        "benchmarks[2].source",
+    ),
+    "dataset without a question field": (lambda c: c["datasets"][0]["fields"].pop("question"), "'question'"),
+    "limit of zero": (lambda c: c["datasets"][0].update(limit=0), "'limit'"),
+    "no encoders": (lambda c: c["training"].update(encoders=[]), "'encoders'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_config_is_rejected_naming_the_key(case: str, tmp_path: Path) -> None:
+    mutate, expected = MALFORMED[case]
+    config = copy.deepcopy(DEMO_CONFIG)
+    mutate(config)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    args = ["-n", "-s", str(REPO / "Snakefile"), "--configfile", str(path), "--replace-workflow-config"]
+    result = snakemake(tmp_path, *args, check=False)
+    assert result.returncode != 0, f"{case}: accepted\n{result.stdout}"
+    assert expected in result.stdout + result.stderr, result.stdout + result.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_check_config_names_unknown_lang_names() -> None:
+    config = copy.deepcopy(DEMO_CONFIG)
+    check_config(config)
+    config["parallel_datasets"][0]["lang_names"] = {"fr": "french"}
+    with pytest.raises(ConfigError, match=r"parallel_datasets\[0\]\.lang_names"):
+        check_config(config)
+
+
+NO_NETWORK = """
+import socket
+
+
+def _refuse(*args, **kwargs):
+    raise OSError("network access refused by the test")
+
+
+socket.socket.connect = _refuse
+socket.create_connection = _refuse
+socket.getaddrinfo = _refuse
+"""
+
+
+def test_paper_config_builds_its_dag_offline(tmp_path: Path, workflow_copy: Path) -> None:
+    """`snakemake -n` on config.yaml while every socket is refused: the DAG needs no network."""
+    blocker = tmp_path / "no_network"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(NO_NETWORK)
+    env = {"PYTHONPATH": str(blocker), "HF_HUB_OFFLINE": "0", "HF_DATASETS_OFFLINE": "0"}
+    probe = subprocess.run(
+        [sys.executable, "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9')"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert "network access refused by the test" in probe.stderr
+    result = snakemake(workflow_copy, "-n", env=env)
+    jobs = result.stdout + result.stderr
+    for rule in ("fetch_qa", "fetch_parallel", "fetch_benchmark"):
+        assert rule in jobs
+    assert "xquad_r" in jobs and "miracl" in jobs and "mmarco" in jobs

@@ -1,0 +1,182 @@
+"""QA and parallel sources: local JSONL / CSV / Parquet / TSV, field paths, and their errors."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hybridir.errors import DataError
+from hybridir.fetch.parallel import fetch_parallel
+from hybridir.fetch.qa import fetch_qa
+from hybridir.sources import is_file_source, local_files, pluck, stream_rows
+from hybridir.tables import to_arrow
+from hybridir.text import text_id
+
+ROWS = [
+    {
+        "qid": "a",
+        "label": 1,
+        "q": {"text": "Who  founded Rome?"},
+        "pos": [{"text": "Romulus founded Rome."}],
+        "neg": [{"text": "Paris is in France."}, {"text": "Bern is Swiss."}],
+        "ans": ["Romulus"],
+    },
+    {"qid": "b", "label": 0, "q": {"text": "Unused?"}, "pos": [{"text": "x"}], "neg": [], "ans": []},
+    {
+        "qid": "a",
+        "label": 1,
+        "q": {"text": "Who founded Rome?"},
+        "pos": [{"text": "Remus did not."}],
+        "neg": [],
+        "ans": [],
+    },
+]
+
+
+def qa_spec(source: Path | str, **fields: str | None) -> dict:
+    return {
+        "name": "toy",
+        "source": str(source),
+        "subset": None,
+        "split": "train",
+        "limit": None,
+        "where": {"label": 1},
+        "fields": {
+            "id": "qid",
+            "question": "q.text",
+            "passage": "pos.0.text",
+            "answer": "ans",
+            "negatives": "neg.*.text",
+        }
+        | fields,
+    }
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_qa_from_jsonl_with_nested_fields(tmp_path: Path) -> None:
+    table = fetch_qa(qa_spec(write_jsonl(tmp_path / "toy.jsonl", ROWS)), "en")
+    assert table["qa_id"].tolist() == ["toy/a", "toy/a~2"]
+    assert table["question"].tolist() == ["Who founded Rome?", "Who founded Rome?"]
+    assert table["question_id"].nunique() == 1
+    assert table["passage_id"][0] == text_id("Romulus founded Rome.")
+    assert table["answer"][0] == "Romulus" and pd.isna(table["answer"][1])
+    assert table["negative_passages"][0] == ["Paris is in France.", "Bern is Swiss."]
+    assert table["negative_passage_ids"][0] == [text_id("Paris is in France."), text_id("Bern is Swiss.")]
+    to_arrow(table, "qa")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_qa_from_flat_files_and_limit(tmp_path: Path, suffix: str) -> None:
+    frame = pd.DataFrame({"question": ["Q1?", "Q2?", "Q3?"], "passage": ["P1.", "P2.", "P3."], "label": [1, 1, 1]})
+    path = tmp_path / f"toy.{suffix}"
+    frame.to_csv(path, index=False) if suffix == "csv" else frame.to_parquet(path)
+    spec = qa_spec(path, id=None, question="question", passage="passage", answer=None, negatives=None) | {"limit": 2}
+    table = fetch_qa(spec, "en")
+    assert table["qa_id"].tolist() == ["toy/0", "toy/1"]
+    assert table["passage"].tolist() == ["P1.", "P2."]
+    assert table["negative_passages"].tolist() == [[], []]
+
+
+def test_missing_field_names_file_row_and_config_key(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "toy.jsonl", ROWS)
+    with pytest.raises(DataError, match=r"toy.jsonl: row 0: no field 'q.txt'.*datasets\[toy\]\.fields\.question"):
+        fetch_qa(qa_spec(path, question="q.txt"), "en")
+
+
+def test_corrupted_jsonl_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "toy.jsonl"
+    path.write_text('{"q": "fine"}\n{"q": broken\n')
+    with pytest.raises(DataError, match=f"{path} \\(read as json\\): cannot be read"):
+        fetch_qa(qa_spec(path), "en")
+
+
+def test_missing_local_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match=r"nowhere\.jsonl: file not found"):
+        list(stream_rows(str(tmp_path / "nowhere.jsonl")))
+
+
+def test_hub_ids_go_through_the_same_loader_and_fail_offline_naming_the_dataset() -> None:
+    with pytest.raises(DataError, match="Hub dataset owner/no-such-dataset \\(subset None, split train\\)"):
+        list(stream_rows("owner/no-such-dataset", limit=1))
+
+
+def test_sources_are_told_apart() -> None:
+    assert not is_file_source("microsoft/wiki_qa")
+    assert is_file_source("hf://datasets/castorini/mr-tydi/mrtydi-v1.1-english/train.jsonl.gz")
+    assert is_file_source("zip://MLQA_V1/dev/a.json::https://example.org/MLQA_V1.zip")
+    assert local_files("data/x.tsv") == ["data/x.tsv"]
+    assert local_files("hf://datasets/a/b/x.parquet") == local_files("data/*.parquet") == []
+
+
+def test_pluck_paths() -> None:
+    row = {"a": [{"b": 1}, {"b": 2}], "c": {"d": "e"}}
+    assert pluck(row, "a.*.b") == [1, 2]
+    assert pluck(row, "a.1.b") == 2
+    assert pluck(row, "c.d") == "e"
+    for bad in ("a.5.b", "c.x", "a.b"):
+        with pytest.raises(KeyError):
+            pluck(row, bad)
+
+
+def parallel_spec(**extra) -> dict:
+    return {
+        "name": "par",
+        "format": "rows",
+        "subset": None,
+        "split": "train",
+        "limit": None,
+        "where": {},
+        "lang_names": {"de": "german"},
+        "languages": ["en", "de"],
+        "fields": {"id": None, "question": "q", "passage": "p", "negatives": None},
+    } | extra
+
+
+def test_parallel_rows_align_languages_by_row(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "en.jsonl", [{"q": "Who?", "p": "Ann."}, {"q": "Where?", "p": "Rome."}])
+    write_jsonl(tmp_path / "german.jsonl", [{"q": "Wer?", "p": "Anna."}, {"q": "Wo?", "p": "Rom."}])
+    table = fetch_parallel(parallel_spec(source=f"{tmp_path}/{{lang}}.jsonl"))
+    assert table.query("pair_id == 'par/1'").set_index("lang")["question"].to_dict() == {
+        "en": "Where?",
+        "de": "Wo?",
+    }
+    to_arrow(table, "parallel")
+
+
+def test_parallel_triples_join_ids_per_language(tmp_path: Path) -> None:
+    (tmp_path / "triples.tsv").write_text("1\t10\t11\n1\t10\t12\n2\t12\t10\n")
+    for lang, words in {
+        "english": ("q one", "q two", "p ten", "p eleven", "p twelve"),
+        "german": "abcde",
+    }.items():
+        (tmp_path / f"{lang}_queries.tsv").write_text(f"1\t{words[0]}\n2\t{words[1]}\n3\tunused\n")
+        (tmp_path / f"{lang}_passages.tsv").write_text(f"10\t{words[2]}\n11\t{words[3]}\n12\t{words[4]}\n")
+    source = {
+        "queries": f"{tmp_path}/{{lang}}_queries.tsv",
+        "passages": f"{tmp_path}/{{lang}}_passages.tsv",
+        "triples": f"{tmp_path}/triples.tsv",
+    }
+    spec = parallel_spec(format="triples", source=source, lang_names={"en": "english", "de": "german"})
+    table = fetch_parallel(spec)
+    assert sorted(table["pair_id"].unique()) == ["par/1-10", "par/2-12"]
+    english = table.query("lang == 'en'").set_index("pair_id")
+    assert english.loc["par/1-10", "negative_passages"] == ["p eleven", "p twelve"]
+    assert table.query("lang == 'de'").set_index("pair_id").loc["par/2-12", "passage"] == "e"
+    assert len(fetch_parallel(spec | {"limit": 1})) == 2
+
+
+def test_triples_with_an_unknown_passage_id_name_the_file(tmp_path: Path) -> None:
+    (tmp_path / "triples.tsv").write_text("1\t10\t99\n")
+    (tmp_path / "en_q.tsv").write_text("1\tq\n")
+    (tmp_path / "en_p.tsv").write_text("10\tp\n")
+    source = {
+        "queries": f"{tmp_path}/{{lang}}_q.tsv",
+        "passages": f"{tmp_path}/{{lang}}_p.tsv",
+        "triples": f"{tmp_path}/triples.tsv",
+    }
+    with pytest.raises(DataError, match=r"en_p\.tsv: 1 ids used by the triples are missing, e\.g\. 99"):
+        fetch_parallel(parallel_spec(format="triples", source=source, languages=["en"], lang_names={}))

@@ -1,0 +1,86 @@
+"""Parquet tables: schema checks on write and read, atomic writes, provenance, same bytes."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hybridir.errors import DataError
+from hybridir.tables import read_provenance, read_table, write_table
+
+
+def qrels(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["question_id", "candidate_id", "relevance"])
+
+
+def parallel_rows() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "pair_id": ["d/1", "d/1"],
+            "dataset": ["d", "d"],
+            "lang": ["en", "de"],
+            "question": ["Who?", "Wer?"],
+            "passage": ["Ann.", "Anna."],
+            "negative_passages": [[], ["Bob."]],
+        }
+    )
+
+
+def test_round_trip_keeps_values_and_provenance(tmp_path: Path) -> None:
+    path = tmp_path / "p.parquet"
+    write_table(parallel_rows(), path, "parallel", config={"name": "d"}, seed=3)
+    back = read_table(path, "parallel")
+    assert back["question"].tolist() == ["Who?", "Wer?"]
+    assert [list(x) for x in back["negative_passages"]] == [[], ["Bob."]]
+    meta = read_provenance(path)
+    assert meta["table"] == "parallel" and meta["seed"] == 3 and len(meta["config_sha256"]) == 64
+
+
+def test_same_input_gives_same_bytes(tmp_path: Path) -> None:
+    write_table(parallel_rows(), tmp_path / "a.parquet", "parallel", config={"x": 1}, seed=1)
+    write_table(parallel_rows(), tmp_path / "b.parquet", "parallel", config={"x": 1}, seed=1)
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (qrels([("q", "c", 1)]).drop(columns="relevance"), "missing \\['relevance'\\]"),
+        (qrels([("q", "c", 1)]).assign(extra=1), "unexpected \\['extra'\\]"),
+        (qrels([("q", "c", 1), ("q", "c", 0)]), "row 1: duplicate primary key"),
+        (qrels([("q", None, 1)]), "row 0: column 'candidate_id' is null"),
+        (qrels([("q", "c", "high")]), "values do not fit table 'qrels'"),
+    ],
+)
+def test_write_rejects_frames_that_break_the_schema(tmp_path: Path, frame: pd.DataFrame, message: str) -> None:
+    path = tmp_path / "qrels.parquet"
+    with pytest.raises(DataError, match=message):
+        write_table(frame, path, "qrels")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_read_names_the_file_of_a_corrupted_table(tmp_path: Path) -> None:
+    path = tmp_path / "qrels.parquet"
+    write_table(qrels([("q", "c", 1)]), path, "qrels")
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    with pytest.raises(DataError, match=f"{path}: not a readable Parquet file"):
+        read_table(path, "qrels")
+
+
+def test_read_names_the_file_and_column_of_a_wrong_table(tmp_path: Path) -> None:
+    path = tmp_path / "q.parquet"
+    write_table(qrels([("q", "c", 1)]), path, "qrels")
+    with pytest.raises(DataError, match=f"{path}: columns do not match table 'queries'"):
+        read_table(path, "queries")
+    pd.DataFrame({"question_id": ["q"], "candidate_id": ["c"], "relevance": ["1"]}).to_parquet(path)
+    with pytest.raises(DataError, match="column 'relevance' has type large_string, table 'qrels' expects int64"):
+        read_table(path, "qrels")
+
+
+def test_a_failed_write_keeps_the_previous_file(tmp_path: Path) -> None:
+    path = tmp_path / "qrels.parquet"
+    write_table(qrels([("q", "c", 1)]), path, "qrels")
+    before = path.read_bytes()
+    with pytest.raises(DataError):
+        write_table(qrels([("q", "c", 1), ("q", "c", 1)]), path, "qrels")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["qrels.parquet"]

@@ -1,0 +1,132 @@
+"""The workflow on the offline demo: runs end to end, reruns only what changed, lints clean."""
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import BIN, IGNORED, REPO, snakemake
+from hybridir.tables import read_table
+
+pytestmark = pytest.mark.workflow
+DEMO = ("--profile", "profiles/demo")
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the workflow on which `make demo`'s command has run once."""
+    target = tmp_path_factory.mktemp("demo") / "hybridir"
+    shutil.copytree(REPO, target, ignore=IGNORED, symlinks=True)
+    snakemake(target, *DEMO)
+    return target
+
+
+def planned_jobs(cwd: Path, *args: str) -> dict[str, int]:
+    """Rule -> job count of a dry run."""
+    output = snakemake(cwd, "-n", *DEMO, *args).stdout
+    table = re.search(r"Job stats:\n(.*?)\n\n", output, re.S)
+    if table is None:
+        return {}
+    rows = [line.split() for line in table.group(1).splitlines()[2:]]
+    return {row[0]: int(row[1]) for row in rows if row[0] != "total"}
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*.parquet"))
+    }
+
+
+def test_demo_writes_every_fetch_table(demo_run: Path) -> None:
+    fetch = demo_run / "results" / "fetch"
+    for name in ("facts", "extra", "english_only"):
+        assert len(read_table(fetch / "qa" / f"{name}.parquet", "qa")) > 0
+    parallel = read_table(fetch / "parallel" / "parallel_facts.parquet", "parallel")
+    assert parallel.groupby("pair_id")["lang"].nunique().eq(3).all()
+    for bench in ("demo_lareqa", "demo_mlqa", "demo_miracl"):
+        for table in ("candidates", "queries", "qrels"):
+            assert len(read_table(fetch / "benchmarks" / bench / f"{table}.parquet", table)) > 0
+
+
+def test_demo_benchmark_is_parallel_and_splitter_matches_given_breaks(demo_run: Path) -> None:
+    benchmarks = demo_run / "results" / "fetch" / "benchmarks"
+    given = read_table(benchmarks / "demo_lareqa" / "candidates.parquet", "candidates")
+    split = read_table(benchmarks / "demo_mlqa" / "candidates.parquet", "candidates")
+    assert given["text"].tolist() == split["text"].tolist()
+    qrels = read_table(benchmarks / "demo_lareqa" / "qrels.parquet", "qrels").merge(given, on="candidate_id")
+    assert qrels.groupby("question_id")["lang"].nunique().eq(3).all()
+
+
+def test_nothing_reruns_without_a_change(demo_run: Path) -> None:
+    assert planned_jobs(demo_run) == {}
+
+
+def test_a_param_change_reruns_only_its_job(demo_run: Path) -> None:
+    config = yaml.safe_load((demo_run / "profiles/demo/pipeline.yaml").read_text())
+    config["datasets"][1]["limit"] = 10
+    changed = demo_run / "changed.yaml"
+    changed.write_text(yaml.safe_dump(config))
+    jobs = planned_jobs(demo_run, "--configfile", str(changed))
+    assert jobs == {"all": 1, "fetch_qa": 1}
+
+
+def test_a_library_change_reruns_exactly_its_stage(demo_run: Path) -> None:
+    module = demo_run / "workflow/hybridir/fetch/qa.py"
+    original = module.read_text()
+    module.write_text(original + "\n# changed\n")
+    try:
+        jobs = planned_jobs(demo_run)
+    finally:
+        module.write_text(original)
+    assert jobs == {"all": 1, "fetch_benchmark": 3, "fetch_parallel": 1, "fetch_qa": 3}
+
+
+def test_a_rerun_gives_the_same_bytes(demo_run: Path) -> None:
+    before = digests(demo_run / "results" / "fetch")
+    snakemake(demo_run, *DEMO, "--forcerun", "demo_data")
+    assert digests(demo_run / "results" / "fetch") == before
+
+
+def test_a_failing_job_leaves_no_output(demo_run: Path) -> None:
+    config = yaml.safe_load((demo_run / "profiles/demo/pipeline.yaml").read_text())
+    config["datasets"][0]["fields"]["question"] = "no_such_field"
+    broken = demo_run / "broken.yaml"
+    broken.write_text(yaml.safe_dump(config))
+    output = demo_run / "results/fetch/qa/facts.parquet"
+    result = snakemake(demo_run, *DEMO, "--configfile", str(broken), check=False)
+    assert result.returncode != 0
+    log = (demo_run / "results/logs/fetch/qa/facts.log").read_text()
+    assert "results/demo/data/qa/facts.jsonl: row 0: no field 'no_such_field'" in log
+    assert "datasets[facts].fields.question" in log
+    assert not output.exists()
+    assert not list(output.parent.glob(".*tmp*"))
+    snakemake(demo_run, *DEMO)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["snakefmt", "--check", "Snakefile", "workflow/rules"],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_static_checks_are_clean(command: list[str]) -> None:
+    result = subprocess.run([str(BIN / command[0]), *command[1:]], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("config", ["config.yaml", "profiles/demo/pipeline.yaml"])
+def test_snakemake_lint_is_clean(config: str, workflow_copy: Path) -> None:
+    result = snakemake(workflow_copy, "--lint", "--configfile", config, "--replace-workflow-config")
+    assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
+
+
+def test_python_is_the_venv_one() -> None:
+    assert Path(sys.executable).parent == BIN
