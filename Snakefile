@@ -12,6 +12,7 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/demo.smk"
 include: "workflow/rules/fetch.smk"
+include: "workflow/rules/translate.smk"
 
 
 rule all:

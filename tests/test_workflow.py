@@ -1,12 +1,16 @@
 """The workflow on the offline demo: runs end to end, reruns only what changed, lints clean."""
 
 import hashlib
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import BIN, IGNORED, REPO, snakemake
@@ -66,24 +70,75 @@ def test_nothing_reruns_without_a_change(demo_run: Path) -> None:
     assert planned_jobs(demo_run) == {}
 
 
-def test_a_param_change_reruns_only_its_job(demo_run: Path) -> None:
+def test_a_param_change_reruns_only_its_job_and_what_depends_on_it(demo_run: Path) -> None:
     config = yaml.safe_load((demo_run / "profiles/demo/pipeline.yaml").read_text())
     config["datasets"][1]["limit"] = 10
     changed = demo_run / "changed.yaml"
     changed.write_text(yaml.safe_dump(config))
     jobs = planned_jobs(demo_run, "--configfile", str(changed))
-    assert jobs == {"all": 1, "fetch_qa": 1}
+    shards = config["translation"]["shards"]
+    assert jobs == {
+        "all": 1,
+        "fetch_qa": 1,
+        "translation_texts": 1,
+        "translate_shard": 2 * shards,
+        "gather_translations": 2,
+    }
 
 
 def test_a_library_change_reruns_exactly_its_stage(demo_run: Path) -> None:
-    module = demo_run / "workflow/hybridir/fetch/qa.py"
+    module = demo_run / "workflow/hybridir/translate/engine.py"
     original = module.read_text()
     module.write_text(original + "\n# changed\n")
     try:
         jobs = planned_jobs(demo_run)
     finally:
         module.write_text(original)
-    assert jobs == {"all": 1, "fetch_benchmark": 3, "fetch_parallel": 1, "fetch_qa": 3}
+    assert set(jobs) == {
+        "all",
+        "convert_mt_model",
+        "translation_texts",
+        "translate_shard",
+        "gather_translations",
+        "mt_quality_language",
+        "mt_quality",
+    }
+
+
+def test_demo_translates_every_text_once_per_language(demo_run: Path) -> None:
+    translate = demo_run / "results" / "translate"
+    texts = pd.concat([read_table(p, "texts") for p in sorted((translate / "texts").glob("*.parquet"))])
+    assert texts["text_id"].is_unique
+    for lang in ("de", "es"):
+        translations = read_table(translate / "translations" / f"{lang}.parquet", "translations")
+        assert sorted(translations["text_id"]) == sorted(texts["text_id"])
+    quality = read_table(translate / "mt_quality.parquet", "mt_quality")
+    assert sorted(zip(quality["lang"], quality["kind"], strict=True)) == [
+        ("de", "paragraph"),
+        ("de", "question"),
+        ("es", "paragraph"),
+        ("es", "question"),
+    ]
+
+
+def test_a_killed_translation_job_reruns_to_the_same_bytes(demo_run: Path) -> None:
+    target = "results/translate/shards/facts/de/0.parquet"
+    output, log = demo_run / target, demo_run / "results/logs/translate/shards/facts/de/0.log"
+    expected = output.read_bytes()
+    output.unlink()
+    log.unlink()
+    job = subprocess.Popen(
+        [str(BIN / "snakemake"), *DEMO, target], cwd=demo_run, start_new_session=True, stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while not log.exists() and job.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(job.pid, signal.SIGKILL)
+    job.wait()
+    assert not output.exists()
+    snakemake(demo_run, *DEMO, "--unlock")
+    snakemake(demo_run, *DEMO, target)
+    assert output.read_bytes() == expected
 
 
 def test_a_rerun_gives_the_same_bytes(demo_run: Path) -> None:

@@ -74,8 +74,26 @@ def check_benchmark_sources(config: Mapping[str, Any]) -> None:
                 raise ConfigError(f"config key {key}: {template!r} must contain '{{lang}}'")
 
 
+def check_quality_benchmark(config: Mapping[str, Any]) -> None:
+    """translation.quality.benchmark names a lareqa benchmark that has the source language."""
+    name = config["translation"].get("quality", {}).get("benchmark")
+    if name is None:
+        return
+    key = "config key translation.quality.benchmark"
+    benchmarks = {b["name"]: b for b in config["benchmarks"]}
+    if name not in benchmarks:
+        raise ConfigError(f"{key}: {name!r} is not a benchmark; known: {', '.join(benchmarks)}")
+    bench = benchmarks[name]
+    if bench["format"] != "lareqa" or config["languages"]["source"] not in bench["languages"]:
+        raise ConfigError(
+            f"{key}: {name!r} must be a lareqa-format benchmark that has the source language "
+            f"{config['languages']['source']!r} (paragraphs and questions are aligned by id)"
+        )
+
+
 def check_config(config: Mapping[str, Any]) -> None:
     """All checks beyond the JSON schema; raises ConfigError naming the offending key."""
     check_languages(config)
     check_names(config)
     check_benchmark_sources(config)
+    check_quality_benchmark(config)

@@ -277,3 +277,9 @@ def write_demo_data(folder: str | Path, seed: int = 0) -> None:
             folder / "mlqa" / f"dev-context-{lang}-question-{lang}.json",
         )
         write_miracl(bench, lang, folder / "miracl" / lang)
+
+
+def demo_texts(seed: int = 0) -> list[str]:
+    """Paragraphs and questions in every demo language, to train the tiny demo MT vocabulary."""
+    towns = make_towns(40, seed + 100, set())
+    return [text for t in towns for lang in LANGUAGES for text in (t.paragraph(lang)[0], t.question(t.facts[0], lang))]

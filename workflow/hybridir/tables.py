@@ -143,6 +143,8 @@ def write_table(
     meta[PROVENANCE_KEY] = json.dumps(provenance(table, config, seed), sort_keys=True).encode()
     data = data.replace_schema_metadata(meta)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.tmp-*"):
+        stale.unlink(missing_ok=True)
     tmp = atomic_path(path)
     try:
         pq.write_table(data, tmp, compression="zstd")

@@ -19,12 +19,18 @@ RESULTS = "results"
 wildcard_constraints:
     dataset=r"[a-z][a-z0-9_]*",
     benchmark=r"[a-z][a-z0-9_]*",
+    lang=r"[a-z]{2}",
+    shard=r"\d+",
+
+
+def canonical(section):
+    """A config section with keys sorted, so that params do not change with key order."""
+    return json.loads(json.dumps(section, sort_keys=True))
 
 
 def entry(section, name):
-    """The config entry of `section` called `name`, keys sorted so params ignore key order."""
-    found = next(e for e in config[section] if e["name"] == name)
-    return json.loads(json.dumps(found, sort_keys=True))
+    """The config entry of `section` called `name`, in canonical key order."""
+    return canonical(next(e for e in config[section] if e["name"] == name))
 
 
 def qa_dataset_names():
@@ -76,6 +82,58 @@ def fetch_outputs():
     )
 
 
+def local_model_inputs(model):
+    """A model given as a local directory (existing, or made by a rule) is an input."""
+    is_local = os.path.isdir(model) or model.startswith(f"{RESULTS}/")
+    return [model] if is_local else []
+
+
+def translated_dataset_names():
+    return [d["name"] for d in config["datasets"] if d["translate"]]
+
+
+def target_languages():
+    """Training languages that texts are translated into."""
+    source = config["languages"]["source"]
+    return [lang for lang in config["languages"]["train"] if lang != source]
+
+
+def qa_tables_through(dataset):
+    """qa tables of the translated datasets up to and including `dataset`, in config order."""
+    names = translated_dataset_names()
+    earlier = names[: names.index(dataset) + 1]
+    return expand(f"{RESULTS}/fetch/qa/{{dataset}}.parquet", dataset=earlier)
+
+
+def shard_count(dataset):
+    return entry("datasets", dataset)["shards"] or config["translation"]["shards"]
+
+
+def translation_shards(wildcards):
+    """Every shard of every translated dataset for one target language."""
+    return [
+        f"{RESULTS}/translate/shards/{dataset}/{wildcards.lang}/{shard}.parquet"
+        for dataset in translated_dataset_names()
+        for shard in range(shard_count(dataset))
+    ]
+
+
+def quality_languages():
+    """Target languages that the MT-quality benchmark has."""
+    name = config["translation"]["quality"]["benchmark"]
+    if name is None:
+        return []
+    available = entry("benchmarks", name)["languages"]
+    return [lang for lang in target_languages() if lang in available]
+
+
+def translate_outputs():
+    outputs = expand(f"{RESULTS}/translate/translations/{{lang}}.parquet", lang=target_languages())
+    if quality_languages():
+        outputs.append(f"{RESULTS}/translate/mt_quality.parquet")
+    return outputs
+
+
 def get_final_output():
     """Everything the pipeline produces for this config."""
-    return fetch_outputs()
+    return fetch_outputs() + translate_outputs()

@@ -27,3 +27,17 @@ rule demo_data:
         code=code_fingerprint("demo"),
     script:
         "../scripts/demo_data.py"
+
+
+rule demo_nllb_model:
+    output:
+        directory(f"{RESULTS}/demo/models/nllb-tiny"),
+    params:
+        seed=config["seed"],
+        code=code_fingerprint("demo", "tiny"),
+    log:
+        f"{RESULTS}/logs/demo_nllb_model.log",
+    conda:
+        "../../envs/mt.yaml"
+    script:
+        "../scripts/demo_nllb_model.py"

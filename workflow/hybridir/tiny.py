@@ -1,0 +1,76 @@
+"""Tiny random models built in seconds, for the offline demo and the tests.
+
+`build_tiny_nllb` makes an NLLB-architecture (M2M100) model with a SentencePiece BPE vocabulary
+trained on the given texts plus NLLB's language-code tokens, saved like a Hub checkpoint.
+"""
+
+import random
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import sentencepiece
+import torch
+from tokenizers.models import BPE
+from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+from transformers.convert_slow_tokenizer import SentencePieceExtractor
+
+
+def train_sentencepiece(texts: Iterable[str], folder: Path, vocab_size: int) -> Path:
+    """Train a BPE SentencePiece model with NLLB's special-token ids (<s> 0, <pad> 1, </s> 2, <unk> 3)."""
+    corpus = folder / "spm_corpus.txt"
+    corpus.write_text("\n".join(texts), encoding="utf-8")
+    prefix = folder / "sentencepiece.bpe"
+    sentencepiece.SentencePieceTrainer.train(
+        input=str(corpus),
+        model_prefix=str(prefix),
+        vocab_size=vocab_size,
+        model_type="bpe",
+        character_coverage=1.0,
+        bos_id=0,
+        pad_id=1,
+        eos_id=2,
+        unk_id=3,
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
+    return folder / "sentencepiece.bpe.model"
+
+
+def nllb_tokenizer(spm_model: Path) -> NllbTokenizer:
+    """An NLLB tokenizer over a SentencePiece BPE model, with the 202 NLLB language codes."""
+    extracted = SentencePieceExtractor(str(spm_model)).extract(BPE)
+    return NllbTokenizer(
+        vocab=extracted["vocab"],
+        merges=extracted["merges"],
+        _spm_precompiled_charsmap=extracted["_spm_precompiled_charsmap"],
+    )
+
+
+def build_tiny_nllb(texts: Iterable[str], output: str | Path, vocab_size: int = 400, seed: int = 0) -> Path:
+    """Save a random 1-layer M2M100 model and its NLLB tokenizer to `output`."""
+    output = Path(output)
+    with tempfile.TemporaryDirectory() as scratch:
+        tokenizer = nllb_tokenizer(train_sentencepiece(texts, Path(scratch), vocab_size))
+    config = M2M100Config(
+        vocab_size=len(tokenizer),
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=1024,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id,
+        scale_embedding=True,
+    )
+    random.seed(seed)
+    torch.manual_seed(seed)
+    model = M2M100ForConditionalGeneration(config)
+    model.save_pretrained(output)
+    tokenizer.save_pretrained(output)
+    return output

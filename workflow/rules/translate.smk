@@ -1,0 +1,110 @@
+TRANSLATE_CODE = code_fingerprint("translate", "sentences", "tables", "languages", "text")
+TRANSLATION = canonical(config["translation"])
+
+
+rule convert_mt_model:
+    input:
+        local_model_inputs(TRANSLATION["model"]),
+    output:
+        directory(f"{RESULTS}/translate/ct2_model"),
+    params:
+        model=TRANSLATION["model"],
+        quantization=TRANSLATION["quantization"],
+        code=TRANSLATE_CODE,
+    log:
+        f"{RESULTS}/logs/translate/convert_mt_model.log",
+    conda:
+        "../../envs/mt.yaml"
+    script:
+        "../scripts/convert_mt_model.py"
+
+
+rule translation_texts:
+    input:
+        qa=lambda w: qa_tables_through(w.dataset),
+    output:
+        f"{RESULTS}/translate/texts/{{dataset}}.parquet",
+    params:
+        lang=config["languages"]["source"],
+        seed=config["seed"],
+        code=TRANSLATE_CODE,
+    log:
+        f"{RESULTS}/logs/translate/texts/{{dataset}}.log",
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/translation_texts.py"
+
+
+rule translate_shard:
+    input:
+        texts=f"{RESULTS}/translate/texts/{{dataset}}.parquet",
+        model=f"{RESULTS}/translate/ct2_model",
+    output:
+        f"{RESULTS}/translate/shards/{{dataset}}/{{lang}}/{{shard}}.parquet",
+    params:
+        shards=lambda w: shard_count(w.dataset),
+        source=config["languages"]["source"],
+        translation=TRANSLATION,
+        seed=config["seed"],
+        code=TRANSLATE_CODE,
+    threads: TRANSLATION["threads"]
+    log:
+        f"{RESULTS}/logs/translate/shards/{{dataset}}/{{lang}}/{{shard}}.log",
+    conda:
+        "../../envs/mt.yaml"
+    script:
+        "../scripts/translate_shard.py"
+
+
+rule gather_translations:
+    input:
+        translation_shards,
+    output:
+        f"{RESULTS}/translate/translations/{{lang}}.parquet",
+    params:
+        seed=config["seed"],
+        code=TRANSLATE_CODE,
+    log:
+        f"{RESULTS}/logs/translate/gather/{{lang}}.log",
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/gather_translations.py"
+
+
+rule mt_quality_language:
+    input:
+        model=f"{RESULTS}/translate/ct2_model",
+        queries=f"{RESULTS}/fetch/benchmarks/{TRANSLATION['quality']['benchmark']}/queries.parquet",
+        candidates=f"{RESULTS}/fetch/benchmarks/{TRANSLATION['quality']['benchmark']}/candidates.parquet",
+    output:
+        f"{RESULTS}/translate/quality/{{lang}}.parquet",
+    params:
+        source=config["languages"]["source"],
+        translation=TRANSLATION,
+        seed=config["seed"],
+        code=TRANSLATE_CODE,
+    threads: TRANSLATION["threads"]
+    log:
+        f"{RESULTS}/logs/translate/quality/{{lang}}.log",
+    conda:
+        "../../envs/mt.yaml"
+    script:
+        "../scripts/mt_quality_language.py"
+
+
+rule mt_quality:
+    input:
+        expand(f"{RESULTS}/translate/quality/{{lang}}.parquet", lang=quality_languages()),
+    output:
+        f"{RESULTS}/translate/mt_quality.parquet",
+    params:
+        seed=config["seed"],
+        code=TRANSLATE_CODE,
+    log:
+        f"{RESULTS}/logs/translate/mt_quality.log",
+    conda:
+        "../../envs/data.yaml"
+    script:
+        "../scripts/concat_tables.py"

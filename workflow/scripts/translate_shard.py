@@ -1,0 +1,25 @@
+"""Translate one shard of one dataset's texts into one language."""
+
+import logging
+
+from hybridir.logs import log_to
+from hybridir.tables import read_table, write_table
+from hybridir.translate.engine import DecodingOptions, NllbTranslator
+from hybridir.translate.texts import select_shard, translate_texts
+
+log_to(snakemake.log[0])
+params = snakemake.params
+texts = select_shard(read_table(snakemake.input.texts, "texts"), int(snakemake.wildcards.shard), params.shards)
+translator = NllbTranslator(
+    snakemake.input.model, params.translation["device"], params.translation["compute_type"], snakemake.threads
+)
+options = DecodingOptions.from_config(params.translation)
+table = translate_texts(texts, translator, params.source, snakemake.wildcards.lang, options)
+logging.info(
+    "%d texts on %s (%s): %.1f sentences/s",
+    len(texts),
+    translator.device,
+    translator.compute_type,
+    translator.sentences_per_second,
+)
+write_table(table, snakemake.output[0], "translations", config=params.translation, seed=params.seed)
