@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import shared_benchmark
+
 from hybridir.errors import DataError
 from hybridir.fetch.benchmarks import fetch_benchmark
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, snakemake
+
 from hybridir.config import check_config
 from hybridir.errors import ConfigError
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from hybridir.errors import DataError
 from hybridir.fetch.parallel import fetch_parallel
 from hybridir.fetch.qa import fetch_qa

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from conftest import shared_benchmark
+
 from hybridir.sentences import sentence_spans
 
 

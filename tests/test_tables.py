@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from hybridir.errors import DataError
 from hybridir.tables import read_provenance, read_table, write_table
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import shared_benchmark
+
 from hybridir.errors import ConfigError
 from hybridir.fetch.benchmarks import fetch_benchmark
 from hybridir.tables import to_arrow
@@ -13,7 +14,7 @@ from hybridir.tiny import build_tiny_nllb
 from hybridir.translate.convert import convert_model
 from hybridir.translate.engine import DecodingOptions, NllbTranslator, has_repetition, token_batches
 from hybridir.translate.quality import reference_pairs, score
-from hybridir.translate.texts import owned_texts, select_shard, translate_texts
+from hybridir.translate.texts import flag_ledger, owned_texts, select_shard, translate_texts
 
 SENTENCES = [
     "The river Aldor flows through the old town.",
@@ -150,3 +151,20 @@ def test_xquad_r_references_pair_questions_and_paragraphs() -> None:
     bench = fetch_benchmark(spec)
     pairs = reference_pairs(bench.queries, bench.candidates, "en", "de")
     assert pairs["kind"].value_counts().to_dict() == {"question": 1190, "paragraph": 240}
+
+
+def test_flag_ledger_counts_every_text_under_each_flag() -> None:
+    translations = pd.DataFrame(
+        {
+            "text_id": ["a", "b", "c"],
+            "lang": "de",
+            "text": ["x", "", "y"],
+            "source_chars": [10, 20, 30],
+            "sentences": [1, 1, 1],
+            "flags": [[], ["empty", "repetition"], ["repetition"]],
+        }
+    )
+    ledger = flag_ledger(translations).set_index("flag")
+    assert ledger["texts"].to_dict() == {"empty": 1, "ok": 1, "repetition": 2}
+    assert ledger.loc["repetition", "source_chars"] == 50
+    to_arrow(ledger.reset_index()[["lang", "flag", "texts", "source_chars"]], "translation_ledger")

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import BIN, IGNORED, REPO, snakemake
+
 from hybridir.tables import read_table
 
 pytestmark = pytest.mark.workflow

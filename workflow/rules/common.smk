@@ -128,7 +128,11 @@ def quality_languages():
 
 
 def translate_outputs():
-    outputs = expand(f"{RESULTS}/translate/translations/{{lang}}.parquet", lang=target_languages())
+    outputs = expand(
+        f"{RESULTS}/translate/{{table}}/{{lang}}.parquet",
+        table=["translations", "ledger"],
+        lang=target_languages(),
+    )
     if quality_languages():
         outputs.append(f"{RESULTS}/translate/mt_quality.parquet")
     return outputs

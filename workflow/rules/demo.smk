@@ -32,12 +32,12 @@ rule demo_data:
 rule demo_nllb_model:
     output:
         directory(f"{RESULTS}/demo/models/nllb-tiny"),
-    params:
-        seed=config["seed"],
-        code=code_fingerprint("demo", "tiny"),
     log:
         f"{RESULTS}/logs/demo_nllb_model.log",
     conda:
         "../../envs/mt.yaml"
+    params:
+        seed=config["seed"],
+        code=code_fingerprint("demo", "tiny"),
     script:
         "../scripts/demo_nllb_model.py"

@@ -1,4 +1,6 @@
-TRANSLATE_CODE = code_fingerprint("translate", "sentences", "tables", "languages", "text")
+TRANSLATE_CODE = code_fingerprint(
+    "translate", "sentences", "tables", "languages", "text"
+)
 TRANSLATION = canonical(config["translation"])
 
 
@@ -7,14 +9,14 @@ rule convert_mt_model:
         local_model_inputs(TRANSLATION["model"]),
     output:
         directory(f"{RESULTS}/translate/ct2_model"),
-    params:
-        model=TRANSLATION["model"],
-        quantization=TRANSLATION["quantization"],
-        code=TRANSLATE_CODE,
     log:
         f"{RESULTS}/logs/translate/convert_mt_model.log",
     conda:
         "../../envs/mt.yaml"
+    params:
+        model=TRANSLATION["model"],
+        quantization=TRANSLATION["quantization"],
+        code=TRANSLATE_CODE,
     script:
         "../scripts/convert_mt_model.py"
 
@@ -24,14 +26,14 @@ rule translation_texts:
         qa=lambda w: qa_tables_through(w.dataset),
     output:
         f"{RESULTS}/translate/texts/{{dataset}}.parquet",
-    params:
-        lang=config["languages"]["source"],
-        seed=config["seed"],
-        code=TRANSLATE_CODE,
     log:
         f"{RESULTS}/logs/translate/texts/{{dataset}}.log",
     conda:
         "../../envs/data.yaml"
+    params:
+        lang=config["languages"]["source"],
+        seed=config["seed"],
+        code=TRANSLATE_CODE,
     script:
         "../scripts/translation_texts.py"
 
@@ -42,17 +44,17 @@ rule translate_shard:
         model=f"{RESULTS}/translate/ct2_model",
     output:
         f"{RESULTS}/translate/shards/{{dataset}}/{{lang}}/{{shard}}.parquet",
+    log:
+        f"{RESULTS}/logs/translate/shards/{{dataset}}/{{lang}}/{{shard}}.log",
+    conda:
+        "../../envs/mt.yaml"
+    threads: TRANSLATION["threads"]
     params:
         shards=lambda w: shard_count(w.dataset),
         source=config["languages"]["source"],
         translation=TRANSLATION,
         seed=config["seed"],
         code=TRANSLATE_CODE,
-    threads: TRANSLATION["threads"]
-    log:
-        f"{RESULTS}/logs/translate/shards/{{dataset}}/{{lang}}/{{shard}}.log",
-    conda:
-        "../../envs/mt.yaml"
     script:
         "../scripts/translate_shard.py"
 
@@ -61,14 +63,15 @@ rule gather_translations:
     input:
         translation_shards,
     output:
-        f"{RESULTS}/translate/translations/{{lang}}.parquet",
-    params:
-        seed=config["seed"],
-        code=TRANSLATE_CODE,
+        translations=f"{RESULTS}/translate/translations/{{lang}}.parquet",
+        ledger=f"{RESULTS}/translate/ledger/{{lang}}.parquet",
     log:
         f"{RESULTS}/logs/translate/gather/{{lang}}.log",
     conda:
         "../../envs/data.yaml"
+    params:
+        seed=config["seed"],
+        code=TRANSLATE_CODE,
     script:
         "../scripts/gather_translations.py"
 
@@ -80,31 +83,33 @@ rule mt_quality_language:
         candidates=f"{RESULTS}/fetch/benchmarks/{TRANSLATION['quality']['benchmark']}/candidates.parquet",
     output:
         f"{RESULTS}/translate/quality/{{lang}}.parquet",
+    log:
+        f"{RESULTS}/logs/translate/quality/{{lang}}.log",
+    conda:
+        "../../envs/mt.yaml"
+    threads: TRANSLATION["threads"]
     params:
         source=config["languages"]["source"],
         translation=TRANSLATION,
         seed=config["seed"],
         code=TRANSLATE_CODE,
-    threads: TRANSLATION["threads"]
-    log:
-        f"{RESULTS}/logs/translate/quality/{{lang}}.log",
-    conda:
-        "../../envs/mt.yaml"
     script:
         "../scripts/mt_quality_language.py"
 
 
 rule mt_quality:
     input:
-        expand(f"{RESULTS}/translate/quality/{{lang}}.parquet", lang=quality_languages()),
+        expand(
+            f"{RESULTS}/translate/quality/{{lang}}.parquet", lang=quality_languages()
+        ),
     output:
         f"{RESULTS}/translate/mt_quality.parquet",
-    params:
-        seed=config["seed"],
-        code=TRANSLATE_CODE,
     log:
         f"{RESULTS}/logs/translate/mt_quality.log",
     conda:
         "../../envs/data.yaml"
+    params:
+        seed=config["seed"],
+        code=TRANSLATE_CODE,
     script:
         "../scripts/concat_tables.py"

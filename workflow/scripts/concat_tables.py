@@ -1,6 +1,7 @@
 """Concatenate tables of one kind (the output's schema names it) into one file."""
 
 import pandas as pd
+
 from hybridir.logs import log_to
 from hybridir.tables import read_provenance, read_table, write_table
 

@@ -101,7 +101,9 @@ class NllbTranslator:
     def tokenize(self, sentences: Sequence[str], lang: str) -> list[list[str]]:
         """NLLB source tokens: language code, pieces, </s>."""
         self.tokenizer.src_lang = nllb_code(lang)
-        return [self.tokenizer.convert_ids_to_tokens(self.tokenizer.encode(s)) for s in sentences]
+        if not sentences:
+            return []
+        return [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(list(sentences)).input_ids]
 
     def detokenize(self, tokens: Sequence[str]) -> str:
         ids = self.tokenizer.convert_tokens_to_ids(list(tokens))

@@ -78,3 +78,13 @@ def translate_texts(
             }
         )
     return pd.DataFrame(rows, columns=["text_id", "lang", "text", "source_chars", "sentences", "flags"])
+
+
+def flag_ledger(translations: pd.DataFrame) -> pd.DataFrame:
+    """A `translation_ledger`: texts and source characters per flag ('ok' for unflagged texts)."""
+    flags = translations["flags"].map(lambda f: list(f) or ["ok"])
+    exploded = translations.assign(flag=flags).explode("flag")
+    ledger = exploded.groupby(["lang", "flag"], as_index=False).agg(
+        texts=("text_id", "size"), source_chars=("source_chars", "sum")
+    )
+    return ledger[["lang", "flag", "texts", "source_chars"]]
