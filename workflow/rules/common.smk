@@ -88,6 +88,11 @@ def local_model_inputs(model):
     return [model] if is_local else []
 
 
+def model_path(model):
+    """A param that is the model's input path when it is local, else its Hub id."""
+    return lambda wildcards, input: input[0] if len(input) else model
+
+
 def translated_dataset_names():
     return [d["name"] for d in config["datasets"] if d["translate"]]
 

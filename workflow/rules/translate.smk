@@ -14,7 +14,7 @@ rule convert_mt_model:
     conda:
         "../../envs/mt.yaml"
     params:
-        model=TRANSLATION["model"],
+        model=model_path(TRANSLATION["model"]),
         quantization=TRANSLATION["quantization"],
         code=TRANSLATE_CODE,
     script:
