@@ -13,6 +13,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/demo.smk"
 include: "workflow/rules/fetch.smk"
 include: "workflow/rules/translate.smk"
+include: "workflow/rules/corpus.smk"
 
 
 rule all:

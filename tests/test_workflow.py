@@ -84,6 +84,7 @@ def test_a_param_change_reruns_only_its_job_and_what_depends_on_it(demo_run: Pat
         "translation_texts": 1,
         "translate_shard": 2 * shards,
         "gather_translations": 2,
+        "corpus": 2,
     }
 
 
@@ -103,6 +104,7 @@ def test_a_library_change_reruns_exactly_its_stage(demo_run: Path) -> None:
         "gather_translations",
         "mt_quality_language",
         "mt_quality",
+        "corpus",
     }
 
 
@@ -120,6 +122,18 @@ def test_demo_translates_every_text_once_per_language(demo_run: Path) -> None:
         ("es", "paragraph"),
         ("es", "question"),
     ]
+
+
+def test_demo_corpus_ledger_accounts_for_every_pair_in_every_language(demo_run: Path) -> None:
+    results = demo_run / "results"
+    for name, languages in {"facts": 3, "extra": 3, "english_only": 1}.items():
+        pairs = read_table(results / "fetch" / "qa" / f"{name}.parquet", "qa")
+        ledger = read_table(results / "corpus" / "ledger" / f"{name}.parquet", "corpus_ledger")
+        corpus = read_table(results / "corpus" / "parallel" / f"{name}.parquet", "parallel")
+        assert len(ledger) == len(pairs) * languages
+        assert len(corpus) == (ledger["status"] == "kept").sum()
+    parallel = read_table(results / "corpus" / "ledger" / "parallel_facts.parquet", "corpus_ledger")
+    assert len(parallel) == len(read_table(results / "fetch" / "parallel" / "parallel_facts.parquet", "parallel"))
 
 
 def test_a_killed_translation_job_reruns_to_the_same_bytes(demo_run: Path) -> None:

@@ -34,13 +34,14 @@ class CorpusFilters:
         return cls(tuple(corpus["filter_flags"]), tuple(corpus["length_ratio"]))
 
 
-def source_reasons(questions: pd.Series, passages: pd.Series) -> pd.Series:
-    """Why a source pair is unusable in every language (None where it is fine)."""
-    reasons = pd.Series(None, index=questions.index, dtype=object)
-    duplicated = pd.DataFrame({"q": questions, "p": passages}).duplicated()
-    reasons[duplicated] = "duplicate_pair"
-    reasons[(questions.str.strip() == "") | (passages.str.strip() == "")] = "empty_source"
-    return reasons
+DEFAULT_FILTERS = CorpusFilters()
+
+
+def source_reasons(questions: pd.Series, passages: pd.Series) -> list[str | None]:
+    """Why each source pair is unusable in every language (None where it is fine)."""
+    empty = ((questions.str.strip() == "") | (passages.str.strip() == "")).tolist()
+    duplicated = pd.DataFrame({"q": questions, "p": passages}).duplicated().tolist()
+    return ["empty_source" if e else "duplicate_pair" if d else None for e, d in zip(empty, duplicated, strict=True)]
 
 
 def translation_reason(source: str, translation: pd.Series | None, filters: CorpusFilters) -> str | None:
@@ -75,7 +76,7 @@ def translated_corpus(
     qa: pd.DataFrame,
     translations: Mapping[str, pd.DataFrame],
     source: str,
-    filters: CorpusFilters = CorpusFilters(),
+    filters: CorpusFilters = DEFAULT_FILTERS,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The `parallel` rows and `corpus_ledger` rows of one QA dataset in its source language and
     every language of `translations` (an empty mapping keeps the source language only)."""
@@ -105,10 +106,12 @@ def translated_corpus(
 
 def parallel_corpus(parallel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """An already-parallel source, filtered for empty and duplicate pairs within each language."""
-    reasons = pd.concat(
-        [source_reasons(group["question"], group["passage"]) for _, group in parallel.groupby("lang", sort=False)]
-    ).reindex(parallel.index)
-    ledger = parallel[["pair_id", "dataset", "lang"]].assign(
-        status=["kept" if r is None else "filtered" for r in reasons], reason=reasons.to_numpy()
-    )
-    return parallel[reasons.isna()][PARALLEL_COLUMNS].reset_index(drop=True), ledger[LEDGER_COLUMNS]
+    reasons: list[str | None] = [None] * len(parallel)
+    for _, group in parallel.reset_index(drop=True).groupby("lang", sort=False):
+        for position, reason in zip(group.index, source_reasons(group["question"], group["passage"]), strict=True):
+            reasons[position] = reason
+    ledger = parallel[["pair_id", "dataset", "lang"]].reset_index(drop=True)
+    ledger["status"] = ["kept" if r is None else "filtered" for r in reasons]
+    ledger["reason"] = pd.Series(reasons, dtype=object)
+    kept = parallel.reset_index(drop=True)[[r is None for r in reasons]]
+    return kept[PARALLEL_COLUMNS].reset_index(drop=True), ledger[LEDGER_COLUMNS]

@@ -143,6 +143,29 @@ def translate_outputs():
     return outputs
 
 
+def corpus_inputs(wildcards):
+    """A parallel source's fetched table, or a QA dataset's table and its translations."""
+    if wildcards.dataset in parallel_dataset_names():
+        return {"parallel": f"{RESULTS}/fetch/parallel/{wildcards.dataset}.parquet"}
+    languages = (
+        target_languages() if entry("datasets", wildcards.dataset)["translate"] else []
+    )
+    return {
+        "qa": f"{RESULTS}/fetch/qa/{wildcards.dataset}.parquet",
+        "translations": expand(
+            f"{RESULTS}/translate/translations/{{lang}}.parquet", lang=languages
+        ),
+    }
+
+
+def corpus_outputs():
+    return expand(
+        f"{RESULTS}/corpus/{{table}}/{{dataset}}.parquet",
+        table=["parallel", "ledger"],
+        dataset=qa_dataset_names() + parallel_dataset_names(),
+    )
+
+
 def get_final_output():
     """Everything the pipeline produces for this config."""
-    return fetch_outputs() + translate_outputs()
+    return fetch_outputs() + translate_outputs() + corpus_outputs()

@@ -1,0 +1,18 @@
+"""Join one dataset's translations into the long parallel table, with its ledger."""
+
+from pathlib import Path
+
+from hybridir.corpus import CorpusFilters, parallel_corpus, translated_corpus
+from hybridir.logs import log_to
+from hybridir.tables import read_table, write_table
+
+log_to(snakemake.log[0])
+params = snakemake.params
+if "parallel" in snakemake.input.keys():
+    table, ledger = parallel_corpus(read_table(snakemake.input.parallel, "parallel"))
+else:
+    translations = {Path(p).stem: read_table(p, "translations") for p in snakemake.input.translations}
+    filters = CorpusFilters.from_config(params.corpus)
+    table, ledger = translated_corpus(read_table(snakemake.input.qa, "qa"), translations, params.source, filters)
+write_table(table, snakemake.output.parallel, "parallel", config=params.corpus, seed=params.seed)
+write_table(ledger, snakemake.output.ledger, "corpus_ledger", config=params.corpus, seed=params.seed)
