@@ -8,7 +8,7 @@ from hybridir.tables import read_table, write_table
 
 log_to(snakemake.log[0])
 params = snakemake.params
-if "parallel" in snakemake.input.keys():
+if hasattr(snakemake.input, "parallel"):
     table, ledger = parallel_corpus(read_table(snakemake.input.parallel, "parallel"))
 else:
     translations = {Path(p).stem: read_table(p, "translations") for p in snakemake.input.translations}
