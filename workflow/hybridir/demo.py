@@ -283,3 +283,14 @@ def demo_texts(seed: int = 0) -> list[str]:
     """Paragraphs and questions in every demo language, to train the tiny demo MT vocabulary."""
     towns = make_towns(40, seed + 100, set())
     return [text for t in towns for lang in LANGUAGES for text in (t.paragraph(lang)[0], t.question(t.facts[0], lang))]
+
+
+def demo_translation_pairs(seed: int = 0) -> list[tuple[str, str, str, str]]:
+    """English sentences and questions with their German and Spanish versions, to train the demo MT."""
+    pairs = []
+    for town in make_towns(60, seed + 200, set()):
+        for fact in town.facts:
+            for lang in LANGUAGES[1:]:
+                pairs.append((town.sentence(fact, "en"), "en", town.sentence(fact, lang), lang))
+                pairs.append((town.question(fact, "en"), "en", town.question(fact, lang), lang))
+    return pairs

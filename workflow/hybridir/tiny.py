@@ -1,19 +1,22 @@
-"""Tiny random models built in seconds, for the offline demo and the tests.
+"""Tiny models built in seconds, for the offline demo and the tests.
 
 `build_tiny_nllb` makes an NLLB-architecture (M2M100) model with a SentencePiece BPE vocabulary
-trained on the given texts plus NLLB's language-code tokens, saved like a Hub checkpoint.
+trained on the given texts plus NLLB's language-code tokens, saved like a Hub checkpoint, with
+random weights; `train_tiny_translator` teaches it a little translation from parallel pairs.
 """
 
 import random
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import sentencepiece
 import torch
 from tokenizers.models import BPE
-from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+from transformers import AutoTokenizer, M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
 from transformers.convert_slow_tokenizer import SentencePieceExtractor
+
+from hybridir.languages import nllb_code
 
 
 def train_sentencepiece(texts: Iterable[str], folder: Path, vocab_size: int) -> Path:
@@ -74,3 +77,41 @@ def build_tiny_nllb(texts: Iterable[str], output: str | Path, vocab_size: int = 
     model.save_pretrained(output)
     tokenizer.save_pretrained(output)
     return output
+
+
+Pair = tuple[str, str, str, str]  # source text, source language, target text, target language
+
+
+def _labels(tokenizer, pairs: Sequence[Pair]) -> torch.Tensor:
+    """Target token ids (language code first), padded with -100."""
+    ids = []
+    for _, _, target, lang in pairs:
+        tokenizer.src_lang = nllb_code(lang)
+        ids.append(tokenizer(target).input_ids)
+    longest = max(map(len, ids))
+    return torch.tensor([row + [-100] * (longest - len(row)) for row in ids])
+
+
+def train_tiny_translator(
+    model_dir: str | Path, pairs: Sequence[Pair], steps: int = 600, batch_size: int = 32, seed: int = 0
+) -> list[float]:
+    """Train a saved tiny NLLB model on pairs from one source language, in place; the losses."""
+    (source,) = {lang for _, lang, _, _ in pairs}
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    model = M2M100ForConditionalGeneration.from_pretrained(model_dir)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    rng = random.Random(seed)
+    torch.manual_seed(seed)
+    model.train()
+    losses = []
+    for _ in range(steps):
+        batch = rng.sample(list(pairs), min(batch_size, len(pairs)))
+        tokenizer.src_lang = nllb_code(source)
+        inputs = tokenizer([p[0] for p in batch], return_tensors="pt", padding=True)
+        loss = model(**inputs, labels=_labels(tokenizer, batch)).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        losses.append(loss.item())
+    model.save_pretrained(model_dir)
+    return losses

@@ -38,6 +38,7 @@ rule demo_nllb_model:
         "../../envs/mt.yaml"
     params:
         seed=config["seed"],
+        steps=600,
         code=code_fingerprint("demo", "tiny"),
     script:
         "../scripts/demo_nllb_model.py"

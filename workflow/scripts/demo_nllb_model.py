@@ -1,8 +1,13 @@
-"""Build the tiny random NLLB-architecture model that the offline demo translates with."""
+"""Build the tiny NLLB-architecture model of the offline demo and teach it some translation."""
 
-from hybridir.demo import demo_texts
+import logging
+
+from hybridir.demo import demo_texts, demo_translation_pairs
 from hybridir.logs import log_to
-from hybridir.tiny import build_tiny_nllb
+from hybridir.tiny import build_tiny_nllb, train_tiny_translator
 
 log_to(snakemake.log[0])
-build_tiny_nllb(demo_texts(snakemake.params.seed), snakemake.output[0], seed=snakemake.params.seed)
+seed = snakemake.params.seed
+model = build_tiny_nllb(demo_texts(seed), snakemake.output[0], seed=seed)
+losses = train_tiny_translator(model, demo_translation_pairs(seed), snakemake.params.steps, seed=seed)
+logging.info("trained %d steps: loss %.3f -> %.3f", len(losses), losses[0], losses[-1])
