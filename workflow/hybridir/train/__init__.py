@@ -1,0 +1,1 @@
+"""The train stage: hybrid-batch sampling and dual-encoder training."""
