@@ -12,8 +12,17 @@ from pathlib import Path
 
 import sentencepiece
 import torch
+from tokenizers import BertWordPieceTokenizer
 from tokenizers.models import BPE
-from transformers import AutoTokenizer, M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+from transformers import (
+    AutoTokenizer,
+    BertConfig,
+    BertModel,
+    BertTokenizerFast,
+    M2M100Config,
+    M2M100ForConditionalGeneration,
+    NllbTokenizer,
+)
 from transformers.convert_slow_tokenizer import SentencePieceExtractor
 
 from hybridir.languages import nllb_code
@@ -115,3 +124,31 @@ def train_tiny_translator(
         losses.append(loss.item())
     model.save_pretrained(model_dir)
     return losses
+
+
+def build_tiny_encoder(
+    texts: Iterable[str], output: str | Path, vocab_size: int = 600, seed: int = 0, dropout: float = 0.1
+) -> Path:
+    """Save a random 2-layer BERT encoder with a WordPiece vocabulary trained on `texts`."""
+    output = Path(output)
+    wordpiece = BertWordPieceTokenizer(lowercase=False)
+    wordpiece.train_from_iterator(list(texts), vocab_size=vocab_size, min_frequency=1, show_progress=False)
+    tokenizer = BertTokenizerFast(tokenizer_object=wordpiece._tokenizer, model_max_length=128)
+    tokenizer.add_special_tokens(
+        {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
+    )
+    config = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        pad_token_id=tokenizer.pad_token_id,
+        hidden_dropout_prob=dropout,
+        attention_probs_dropout_prob=dropout,
+    )
+    torch.manual_seed(seed)
+    BertModel(config).save_pretrained(output)
+    tokenizer.save_pretrained(output)
+    return output
