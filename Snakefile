@@ -14,6 +14,7 @@ include: "workflow/rules/demo.smk"
 include: "workflow/rules/fetch.smk"
 include: "workflow/rules/translate.smk"
 include: "workflow/rules/corpus.smk"
+include: "workflow/rules/train.smk"
 
 
 rule all:

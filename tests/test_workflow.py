@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import BIN, IGNORED, REPO, snakemake
+from sentence_transformers import SentenceTransformer
 
 from hybridir.tables import read_table
 
@@ -85,6 +86,7 @@ def test_a_param_change_reruns_only_its_job_and_what_depends_on_it(demo_run: Pat
         "translate_shard": 2 * shards,
         "gather_translations": 2,
         "corpus": 2,
+        "train": 3,
     }
 
 
@@ -105,6 +107,7 @@ def test_a_library_change_reruns_exactly_its_stage(demo_run: Path) -> None:
         "mt_quality_language",
         "mt_quality",
         "corpus",
+        "train",
     }
 
 
@@ -134,6 +137,17 @@ def test_demo_corpus_ledger_accounts_for_every_pair_in_every_language(demo_run: 
         assert len(corpus) == (ledger["status"] == "kept").sum()
     parallel = read_table(results / "corpus" / "ledger" / "parallel_facts.parquet", "corpus_ledger")
     assert len(parallel) == len(read_table(results / "fetch" / "parallel" / "parallel_facts.parquet", "parallel"))
+
+
+@pytest.mark.parametrize("run", ["x_x-s7", "x_y-s7", "hybrid-a0.5-s7"])
+def test_demo_training_loss_falls_and_the_model_loads(demo_run: Path, run: str) -> None:
+    folder = demo_run / "results" / "train" / "tiny" / run
+    log = read_table(folder / "log.parquet", "training_log")
+    assert log["loss"].tail(10).mean() < log["loss"].head(10).mean()
+    assert set(log["kind"]) == ({"x_x", "x_y"} if run.startswith("hybrid") else {run[:3]})
+    model = SentenceTransformer(str(folder / "model"))
+    assert model.encode(["Query: When was it founded?", "Passage: It was founded in 1200."]).shape == (2, 32)
+    assert not (folder / "checkpoint.pt").exists()
 
 
 def test_a_killed_translation_job_reruns_to_the_same_bytes(demo_run: Path) -> None:

@@ -51,7 +51,8 @@ def check_names(config: Mapping[str, Any]) -> None:
     """Datasets (translated and parallel), benchmarks and encoders have unique names."""
     datasets = [d["name"] for d in config["datasets"]]
     datasets += [d["name"] for d in config.get("parallel_datasets", [])]
-    _check_unique(datasets, "datasets[].name / parallel_datasets[].name")
+    datasets += [d["name"] for d in config.get("validation_datasets", [])]
+    _check_unique(datasets, "datasets[].name / parallel_datasets[].name / validation_datasets[].name")
     _check_unique([b["name"] for b in config["benchmarks"]], "benchmarks[].name")
     _check_unique([e["name"] for e in config["training"]["encoders"]], "training.encoders[].name")
 

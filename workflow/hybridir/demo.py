@@ -260,15 +260,17 @@ def write_json(data: object, path: Path) -> None:
 
 
 def write_demo_data(folder: str | Path, seed: int = 0) -> None:
-    """Write every demo source under `folder`; training and benchmark towns never overlap."""
+    """Write every demo source under `folder`; training, validation and benchmark towns never overlap."""
     folder = Path(folder)
     rng = random.Random(seed)
     taken: set[str] = set()
-    train, extra, parallel, bench = (make_towns(n, seed + i, taken) for i, n in enumerate((60, 20, 20, 30)))
+    sizes = (60, 20, 20, 30, 15)
+    train, extra, parallel, bench, held_out = (make_towns(n, seed + i, taken) for i, n in enumerate(sizes))
     write_jsonl(qa_pairs(train, "en", rng), folder / "qa" / "facts.jsonl")
     pd.DataFrame(qa_pairs(extra, "en", rng)).drop(columns="negatives").to_csv(folder / "qa" / "extra.csv", index=False)
     english_only = pd.DataFrame(qa_pairs(extra[:10], "en", rng))
     english_only.to_parquet(folder / "qa" / "english_only.parquet", index=False)
+    write_jsonl(qa_pairs(held_out, "en", rng), folder / "qa" / "validation.jsonl")
     for lang in LANGUAGES:
         write_jsonl(qa_pairs(parallel, lang, random.Random(seed)), folder / "parallel" / f"{lang}.jsonl")
         write_json(squad_file(bench, lang, with_breaks=True), folder / "lareqa" / f"{lang}.json")

@@ -21,6 +21,8 @@ wildcard_constraints:
     benchmark=r"[a-z][a-z0-9_]*",
     lang=r"[a-z]{2}",
     shard=r"\d+",
+    encoder=r"[a-z][a-z0-9_]*",
+    run=r"(x_x|x_y|hybrid-a[0-9.]+)-s\d+",
 
 
 def canonical(section):
@@ -28,13 +30,27 @@ def canonical(section):
     return json.loads(json.dumps(section, sort_keys=True))
 
 
+def entry_of(entries, name):
+    """The entry called `name` of a list of named config entries, in canonical key order."""
+    return canonical(next(e for e in entries if e["name"] == name))
+
+
 def entry(section, name):
     """The config entry of `section` called `name`, in canonical key order."""
-    return canonical(next(e for e in config[section] if e["name"] == name))
+    return entry_of(config[section], name)
 
 
 def qa_dataset_names():
     return [d["name"] for d in config["datasets"]]
+
+
+def validation_dataset_names():
+    return [d["name"] for d in config["validation_datasets"]]
+
+
+def qa_section(name):
+    """The config list (datasets or validation_datasets) that has the QA dataset `name`."""
+    return "datasets" if name in qa_dataset_names() else "validation_datasets"
 
 
 def parallel_dataset_names():
@@ -69,7 +85,10 @@ def source_inputs(section, name):
 
 def fetch_outputs():
     return (
-        expand(f"{RESULTS}/fetch/qa/{{dataset}}.parquet", dataset=qa_dataset_names())
+        expand(
+            f"{RESULTS}/fetch/qa/{{dataset}}.parquet",
+            dataset=qa_dataset_names() + validation_dataset_names(),
+        )
         + expand(
             f"{RESULTS}/fetch/parallel/{{dataset}}.parquet",
             dataset=parallel_dataset_names(),
@@ -166,6 +185,58 @@ def corpus_outputs():
     )
 
 
+TRAINING = config["training"]
+
+
+def run_name(strategy, alpha, seed):
+    """A training run's folder name: x_x-s42, x_y-s42, hybrid-a0.5-s42."""
+    return f"{strategy}-s{seed}" if alpha is None else f"{strategy}-a{alpha:g}-s{seed}"
+
+
+def training_runs():
+    """One run per strategy, alpha (hybrid only) and seed."""
+    seeds = TRAINING["seeds"] or [config["seed"]]
+    return [
+        run_name(strategy, alpha, seed)
+        for strategy in TRAINING["strategies"]
+        for alpha in (TRAINING["alpha"] if strategy == "hybrid" else [None])
+        for seed in seeds
+    ]
+
+
+def training_options(run):
+    """TrainingOptions fields of a run: config `training` plus the run's strategy, alpha, seed."""
+    strategy, _, rest = run.partition("-")
+    alpha = float(rest.split("-")[0][1:]) if strategy == "hybrid" else 0.0
+    seed = int(run.rsplit("-s", 1)[1])
+    keep = {
+        k: v
+        for k, v in TRAINING.items()
+        if k not in ("encoders", "strategies", "alpha", "seeds", "processes")
+    }
+    return canonical(keep | {"strategy": strategy, "alpha": alpha, "seed": seed})
+
+
+def encoder_model(name):
+    return entry_of(TRAINING["encoders"], name)["model"]
+
+
+def corpus_tables():
+    return expand(
+        f"{RESULTS}/corpus/parallel/{{dataset}}.parquet",
+        dataset=qa_dataset_names() + parallel_dataset_names(),
+    )
+
+
+def train_outputs():
+    return [
+        f"{RESULTS}/train/{encoder['name']}/{run}/{output}"
+        for encoder in TRAINING["encoders"]
+        for run in training_runs()
+        for output in ("model", "log.parquet")
+    ]
+
+
 def get_final_output():
     """Everything the pipeline produces for this config."""
-    return fetch_outputs() + translate_outputs() + corpus_outputs()
+    return fetch_outputs() + translate_outputs() + corpus_outputs() + train_outputs()

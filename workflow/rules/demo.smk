@@ -7,6 +7,7 @@ rule demo_data:
         f"{DEMO_DATA}/qa/facts.jsonl",
         f"{DEMO_DATA}/qa/extra.csv",
         f"{DEMO_DATA}/qa/english_only.parquet",
+        f"{DEMO_DATA}/qa/validation.jsonl",
         expand(f"{DEMO_DATA}/parallel/{{lang}}.jsonl", lang=DEMO_LANGUAGES),
         expand(f"{DEMO_DATA}/lareqa/{{lang}}.json", lang=DEMO_LANGUAGES),
         expand(
@@ -42,3 +43,17 @@ rule demo_nllb_model:
         code=code_fingerprint("demo", "tiny"),
     script:
         "../scripts/demo_nllb_model.py"
+
+
+rule demo_encoder_model:
+    output:
+        directory(f"{RESULTS}/demo/models/encoder-tiny"),
+    log:
+        f"{RESULTS}/logs/demo_encoder_model.log",
+    conda:
+        "../../envs/train.yaml"
+    params:
+        seed=config["seed"],
+        code=code_fingerprint("demo", "tiny"),
+    script:
+        "../scripts/demo_encoder_model.py"

@@ -3,7 +3,7 @@ FETCH_CODE = code_fingerprint("fetch", "sources", "sentences", "tables", "text")
 
 rule fetch_qa:
     input:
-        lambda w: source_inputs("datasets", w.dataset),
+        lambda w: source_inputs(qa_section(w.dataset), w.dataset),
     output:
         f"{RESULTS}/fetch/qa/{{dataset}}.parquet",
     log:
@@ -11,7 +11,7 @@ rule fetch_qa:
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: entry("datasets", w.dataset),
+        spec=lambda w: entry(qa_section(w.dataset), w.dataset),
         lang=config["languages"]["source"],
         seed=config["seed"],
         code=FETCH_CODE,

@@ -245,6 +245,8 @@ class Trainer:
             "stale": self.stale,
             "log": self.log,
             "rng": rng_state(),
+            "options": self.options,
+            "corpus_rows": len(self.corpus),
         }
 
     def save_checkpoint(self, path: Path) -> None:
@@ -258,7 +260,11 @@ class Trainer:
             dist.barrier()
 
     def load_checkpoint(self, path: Path) -> None:
+        """Resume from a checkpoint of this same run; one of other options or data is ignored."""
         state = torch.load(path, map_location=self.device, weights_only=False)
+        if state["options"] != self.options or state["corpus_rows"] != len(self.corpus):
+            logging.warning("ignoring %s: it belongs to a run with other options or data", path)
+            return
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
@@ -309,6 +315,8 @@ class Trainer:
         bar.close()
         if self.validation is None and self.rank == 0:
             save_model(self.model, output)
+        if self.rank == 0:
+            checkpoint.unlink(missing_ok=True)
         if writer:
             writer.close()
         return pd.DataFrame(self.log, columns=LOG_COLUMNS)
