@@ -275,9 +275,10 @@ class Trainer:
     # --- the loop -------------------------------------------------------------------------
 
     def fit(self, output: str | Path, checkpoint: str | Path, tensorboard: str | Path | None = None) -> pd.DataFrame:
-        """Train, keeping the model of the lowest validation loss (or the last one), saved to
-        `output`; resume from `checkpoint` if it exists. Returns the training log."""
+        """Train, then save the model of the lowest validation loss (or the last one) to `output`;
+        resume from `checkpoint` if it exists. Returns the training log."""
         output, checkpoint = Path(output), Path(checkpoint)
+        best = checkpoint.with_name(f"{checkpoint.stem}-best-model")
         if checkpoint.exists():
             self.load_checkpoint(checkpoint)
         writer = SummaryWriter(str(tensorboard)) if tensorboard and self.rank == 0 else None
@@ -304,7 +305,7 @@ class Trainer:
                 self.step % self.options.eval_steps == 0 or self.step == self.options.steps
             ):
                 row["val_loss"] = self.validation_loss()
-                self.keep_if_best(row["val_loss"], output)
+                self.keep_if_best(row["val_loss"], best)
             self.log.append(row)
             if writer:
                 self.write_scalars(writer, row, kinds)
@@ -313,15 +314,20 @@ class Trainer:
             if self.step % self.options.checkpoint_steps == 0:
                 self.save_checkpoint(checkpoint)
         bar.close()
-        if self.validation is None and self.rank == 0:
-            save_model(self.model, output)
         if self.rank == 0:
+            if self.validation is None or not best.exists():
+                save_model(self.model, output)
+            else:
+                shutil.rmtree(output, ignore_errors=True)
+                best.rename(output)
             checkpoint.unlink(missing_ok=True)
         if writer:
             writer.close()
         return pd.DataFrame(self.log, columns=LOG_COLUMNS)
 
     def keep_if_best(self, val_loss: float, output: Path) -> None:
+        """Save the model to `output` if its validation loss is the lowest so far (the best model
+        lives beside the checkpoint until the end, so a resumed run still has it)."""
         if val_loss < self.best:
             self.best, self.stale = val_loss, 0
             if self.rank == 0:

