@@ -123,11 +123,14 @@ class Trainer:
         self.model = build_encoder(model, options.pooling, options.max_passage_length).to(self.device)
         self.loss = InfoNCE(options.temperature)
         self.corpus = corpus.reset_index(drop=True)
+        self.questions = self.corpus["question"].to_numpy()
+        self.passages = self.corpus["passage"].to_numpy()
+        self.negatives = self.corpus["negative_passages"].to_numpy()
         sampler = make_sampler(options.strategy, CorpusIndex(self.corpus), languages, options.batch_size, options.alpha)
         self.batches = schedule(sampler, options.steps, options.seed)
         self.validation = validation
         self.optimizer = torch.optim.AdamW(
-            self.model.parameters(), lr=options.learning_rate, weight_decay=options.weight_decay
+            self.model.parameters(), lr=options.learning_rate, weight_decay=options.weight_decay, fused=True
         )
         self.scheduler = get_linear_schedule_with_warmup(
             self.optimizer, math.ceil(options.warmup_ratio * options.steps), options.steps
@@ -144,12 +147,10 @@ class Trainer:
         usable = len(batch.pairs) - len(batch.pairs) % self.world
         share = usable // self.world
         mine = batch.pairs[self.rank * share : (self.rank + 1) * share]
-        questions, passages = self.corpus["question"], self.corpus["passage"]
-        negatives = self.corpus["negative_passages"]
-        hard = [negatives[p][0] for _, p in mine if self.options.hard_negatives and len(negatives[p])]
+        hard = [self.negatives[p][0] for _, p in mine if self.options.hard_negatives and len(self.negatives[p])]
         return (
-            [QUERY_PREFIX + questions[q] for q, _ in mine],
-            [PASSAGE_PREFIX + passages[p] for _, p in mine],
+            [QUERY_PREFIX + self.questions[q] for q, _ in mine],
+            [PASSAGE_PREFIX + self.passages[p] for _, p in mine],
             [PASSAGE_PREFIX + text for text in hard],
         )
 
