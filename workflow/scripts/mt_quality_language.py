@@ -9,9 +9,7 @@ log_to(snakemake.log[0])
 params = snakemake.params
 queries = read_table(snakemake.input.queries, "queries")
 candidates = read_table(snakemake.input.candidates, "candidates")
-translator = NllbTranslator(
-    snakemake.input.model, params.translation["device"], params.translation["compute_type"], snakemake.threads
-)
+translator = NllbTranslator.from_config(snakemake.input.model, params.translation, snakemake.threads)
 options = DecodingOptions.from_config(params.translation)
 table = mt_quality(queries, candidates, translator, params.source, snakemake.wildcards.lang, options)
 write_table(table, snakemake.output[0], "mt_quality", config=params.translation, seed=params.seed)

@@ -10,9 +10,7 @@ from hybridir.translate.texts import select_shard, translate_texts
 log_to(snakemake.log[0])
 params = snakemake.params
 texts = select_shard(read_table(snakemake.input.texts, "texts"), int(snakemake.wildcards.shard), params.shards)
-translator = NllbTranslator(
-    snakemake.input.model, params.translation["device"], params.translation["compute_type"], snakemake.threads
-)
+translator = NllbTranslator.from_config(snakemake.input.model, params.translation, snakemake.threads)
 options = DecodingOptions.from_config(params.translation)
 table = translate_texts(texts, translator, params.source, snakemake.wildcards.lang, options)
 logging.info(

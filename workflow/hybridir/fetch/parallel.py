@@ -8,15 +8,15 @@ Two shapes:
   neg_pid); a pair is a (qid, pos_pid) with its negatives.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
 
 from hybridir.errors import DataError
-from hybridir.fetch.qa import as_text, as_texts, unique_ids
-from hybridir.sources import field, matches, stream_columns, stream_rows
+from hybridir.fetch.qa import as_text, row_pairs, unique_ids
+from hybridir.sources import stream_columns, stream_rows
 
 COLUMNS = ["pair_id", "dataset", "lang", "question", "passage", "negative_passages"]
 
@@ -28,22 +28,12 @@ def lang_source(template: str | None, spec: Mapping[str, Any], lang: str) -> str
     return template.replace("{lang}", spec["lang_names"].get(lang, lang))
 
 
-def _row_pairs(spec: Mapping[str, Any], lang: str) -> Iterator[dict[str, Any]]:
-    fields = spec["fields"]
-    key = f"parallel_datasets[{spec['name']}].fields"
+def _row_pairs(spec: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
     source = lang_source(spec["source"], spec, lang)
     rows = stream_rows(source, lang_source(spec["subset"], spec, lang), spec["split"], spec["limit"])
-    for number, row in enumerate(tqdm(rows, desc=f"fetch {spec['name']} {lang}", unit=" rows")):
-        if not matches(row, spec["where"]):
-            continue
-        where = f"{source}: row {number}"
-        negatives = field(row, fields["negatives"], where, f"{key}.negatives") if fields["negatives"] else []
-        yield {
-            "pair_id": str(field(row, fields["id"], where, f"{key}.id")) if fields["id"] else str(number),
-            "question": as_text(field(row, fields["question"], where, f"{key}.question")) or "",
-            "passage": as_text(field(row, fields["passage"], where, f"{key}.passage")) or "",
-            "negative_passages": as_texts(negatives),
-        }
+    rows = tqdm(rows, desc=f"fetch {spec['name']} {lang}", unit=" rows")
+    pairs = row_pairs(rows, source, spec, f"parallel_datasets[{spec['name']}]")
+    return [{"pair_id": p["source_id"], **{c: p[c] for c in COLUMNS[3:]}} for p in pairs]
 
 
 def fetch_parallel_rows(spec: Mapping[str, Any]) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """English (source-language) QA datasets: one row per question-passage pair, table `qa`."""
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pandas as pd
@@ -35,29 +35,36 @@ def unique_ids(ids: list[str]) -> list[str]:
     return out
 
 
-def _pairs(spec: Mapping[str, Any], rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def row_pairs(
+    rows: Iterable[dict[str, Any]], source: str, spec: Mapping[str, Any], key: str
+) -> Iterator[dict[str, Any]]:
+    """The pair in each row that matches `spec["where"]`, read by the field paths of
+    `spec["fields"]`; `key` names the config entry in errors. Without an id field, the row
+    number is the id."""
     fields = spec["fields"]
-    key = f"datasets[{spec['name']}].fields"
     for number, row in enumerate(rows):
         if not matches(row, spec["where"]):
             continue
-        where = f"{spec['source']}: row {number}"
-        pair = {
-            "source_id": str(field(row, fields["id"], where, f"{key}.id")) if fields["id"] else str(number),
-            "question": as_text(field(row, fields["question"], where, f"{key}.question")) or "",
-            "passage": as_text(field(row, fields["passage"], where, f"{key}.passage")) or "",
-            "answer": as_text(field(row, fields["answer"], where, f"{key}.answer")) if fields["answer"] else None,
-            "negative_passages": as_texts(field(row, fields["negatives"], where, f"{key}.negatives"))
-            if fields["negatives"]
-            else [],
+        where = f"{source}: row {number}"
+
+        def get(role: str, row=row, where=where) -> Any:
+            path = fields.get(role)
+            return field(row, path, where, f"{key}.fields.{role}") if path else None
+
+        yield {
+            "source_id": str(get("id")) if fields.get("id") else str(number),
+            "question": as_text(get("question")) or "",
+            "passage": as_text(get("passage")) or "",
+            "answer": as_text(get("answer")),
+            "negative_passages": as_texts(get("negatives")),
         }
-        yield pair
 
 
 def fetch_qa(spec: Mapping[str, Any], lang: str) -> pd.DataFrame:
     """Read one QA dataset described by a `datasets[]` config entry into a `qa` table."""
     rows = stream_rows(spec["source"], spec["subset"], spec["split"], spec["limit"])
-    pairs = list(_pairs(spec, tqdm(rows, desc=f"fetch {spec['name']}", unit=" rows")))
+    rows = tqdm(rows, desc=f"fetch {spec['name']}", unit=" rows")
+    pairs = list(row_pairs(rows, spec["source"], spec, f"datasets[{spec['name']}]"))
     frame = pd.DataFrame(pairs, columns=["source_id", "question", "passage", "answer", "negative_passages"])
     frame.insert(0, "qa_id", unique_ids([f"{spec['name']}/{i}" for i in frame.pop("source_id")]))
     frame["dataset"] = spec["name"]

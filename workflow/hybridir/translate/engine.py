@@ -98,6 +98,11 @@ class NllbTranslator:
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
         self.sentences_per_second = 0.0
 
+    @classmethod
+    def from_config(cls, model_dir: str, translation: Mapping[str, Any], threads: int) -> "NllbTranslator":
+        """A translator with config.yaml's `translation.device` and `translation.compute_type`."""
+        return cls(model_dir, translation["device"], translation["compute_type"], threads)
+
     def tokenize(self, sentences: Sequence[str], lang: str) -> list[list[str]]:
         """NLLB source tokens: language code, pieces, </s>."""
         self.tokenizer.src_lang = nllb_code(lang)
