@@ -75,10 +75,20 @@ def build_encoder(model: str, pooling: str = "mean", max_length: int = 256) -> S
     return SentenceTransformer(modules=[transformer, pool], prompts={"query": QUERY_PREFIX, "passage": PASSAGE_PREFIX})
 
 
+def local_device() -> torch.device:
+    """This process's GPU (torchrun's LOCAL_RANK), made current, or the CPU."""
+    if not torch.cuda.is_available():
+        return torch.device("cpu")
+    device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+    torch.cuda.set_device(device)
+    return device
+
+
 def init_distributed() -> tuple[int, int]:
     """(rank, world size); starts the process group when torchrun launched several processes."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1 and not dist.is_initialized():
+        local_device()
         dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
     return (dist.get_rank(), world) if world > 1 else (0, 1)
 
@@ -116,9 +126,7 @@ class Trainer:
     ):
         self.options = options
         self.rank, self.world = init_distributed()
-        self.device = torch.device(
-            f"cuda:{self.rank % torch.cuda.device_count()}" if torch.cuda.is_available() else "cpu"
-        )
+        self.device = local_device()
         torch.manual_seed(options.seed)
         self.model = build_encoder(model, options.pooling, options.max_passage_length).to(self.device)
         self.loss = InfoNCE(options.temperature)
