@@ -58,7 +58,7 @@ def stream_rows(
 ) -> Iterator[dict[str, Any]]:
     """Stream up to `limit` rows of a Hub dataset or a file as dicts; errors name the source."""
     if is_file_source(source):
-        if not is_remote(source) and not any(c in source for c in "*?[") and not Path(source).is_file():
+        if any(not Path(path).is_file() for path in local_files(source)):
             raise DataError(f"{source}: file not found")
         builder, kwargs = FILE_BUILDERS[_suffix(source)]
         args: tuple[Any, ...] = (builder,)
