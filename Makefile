@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(OFFLINE) $(BIN)/snakemake --profile profiles/demo
+	$(OFFLINE) $(BIN)/snakemake --profile profiles/demo --report results/report.html
 
 test: $(STAMP)
 	$(OFFLINE) $(BIN)/python -m pytest

@@ -15,6 +15,8 @@ include: "workflow/rules/fetch.smk"
 include: "workflow/rules/translate.smk"
 include: "workflow/rules/corpus.smk"
 include: "workflow/rules/train.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:

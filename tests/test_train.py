@@ -97,8 +97,9 @@ def test_two_processes_give_the_loss_of_one_over_the_same_global_batch(workspace
 
 def test_the_cached_loss_gives_the_same_training(workspace: dict[str, Path]) -> None:
     corpus = read_table(workspace["corpus"], "parallel")
-    plain = Trainer(str(workspace["deterministic"]), corpus, LANGUAGES, options(steps=3))
-    cached = Trainer(str(workspace["deterministic"]), corpus, LANGUAGES, options(steps=3, cached=True, cache_chunk=3))
+    plain = Trainer(str(workspace["deterministic"]), corpus, LANGUAGES, options(steps=3, bf16=False))
+    cached_options = options(steps=3, cached=True, cache_chunk=3, bf16=False)
+    cached = Trainer(str(workspace["deterministic"]), corpus, LANGUAGES, cached_options)
     for batch in plain.batches:
         assert abs(plain.train_step(batch) - cached.train_step(batch)) < 1e-5
     for (name, a), b in zip(plain.model.state_dict().items(), cached.model.state_dict().values(), strict=True):
@@ -141,3 +142,28 @@ def test_loss_falls_and_the_model_loads_with_sentence_transformers(workspace: di
     assert model.encode(["Query: When was it founded?"]).shape == (1, 32)
     assert model.prompts["query"] == "Query: " and model.prompts["passage"] == "Passage: "
     assert list((output / "tensorboard").glob("events.out.tfevents.*"))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="bf16 autocast runs on a CUDA GPU only")
+def test_bf16_training_on_gpu_tracks_fp32_and_the_model_loads(workspace: dict[str, Path]) -> None:
+    corpus = read_table(workspace["corpus"], "parallel")
+    losses, dtypes = {}, []
+    for bf16 in (False, True):
+        trainer = Trainer(
+            str(workspace["deterministic"]), corpus, LANGUAGES, options(steps=60, batch_size=16, bf16=bf16)
+        )
+        assert trainer.device.type == "cuda" and trainer.autocast() == bf16
+        first_linear = next(m for m in trainer.model.modules() if isinstance(m, torch.nn.Linear))
+        hook = first_linear.register_forward_hook(lambda _m, _i, out, bf16=bf16: dtypes.append((bf16, out.dtype)))
+        losses[bf16] = [trainer.train_step(batch) for batch in trainer.batches]
+        hook.remove()
+    assert {dtype for bf16, dtype in dtypes if bf16} == {torch.bfloat16}
+    assert {dtype for bf16, dtype in dtypes if not bf16} == {torch.float32}
+    assert abs(losses[True][0] - losses[False][0]) < 0.05 * losses[False][0]
+    assert sum(losses[True][-10:]) < sum(losses[True][:10])
+    assert abs(sum(losses[True][-10:]) - sum(losses[False][-10:])) < 0.15 * sum(losses[False][-10:])
+    output = workspace["folder"] / "bf16"
+    Trainer(str(workspace["deterministic"]), corpus, LANGUAGES, options(steps=5, batch_size=16)).fit(
+        output / "model", output / "checkpoint.pt"
+    )
+    assert SentenceTransformer(str(output / "model")).encode(["Query: When?"]).shape == (1, 32)

@@ -13,13 +13,27 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from browser import console_errors, needs_browser
 from conftest import BIN, IGNORED, REPO, snakemake
+from images import assert_valid_pdf, assert_valid_png
 from sentence_transformers import SentenceTransformer
 
 from hybridir.tables import read_table
 
 pytestmark = pytest.mark.workflow
 DEMO = ("--profile", "profiles/demo")
+EVALUATE_JOBS = {"score": 9, "significance": 3, "gather_metrics": 1, "gather_significance": 1}
+REPORT_JOBS = {
+    "report_retrieval_tables": 1,
+    "report_per_language": 1,
+    "report_map_heatmaps": 2,
+    "report_alpha_sweep": 1,
+    "report_rank_distance_figure": 2,
+    "report_per_language_figure": 3,
+    "report_summary": 1,
+}
+UPSTREAM_REPORT_JOBS = {"report_translation": 1, "report_corpus": 1, "report_training_loss": 1}
+TRAINED_RUN_JOBS = {"train": 3, "encode": 9, "rank": 9} | EVALUATE_JOBS | REPORT_JOBS | UPSTREAM_REPORT_JOBS
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +43,13 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(REPO, target, ignore=IGNORED, symlinks=True)
     snakemake(target, *DEMO)
     return target
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_run: Path) -> Path:
+    """The Snakemake HTML report of the demo run (the second command of `make demo`)."""
+    snakemake(demo_run, *DEMO, "--report", "results/report.html")
+    return demo_run / "results" / "report.html"
 
 
 def planned_jobs(cwd: Path, *args: str) -> dict[str, int]:
@@ -86,7 +107,7 @@ def test_a_param_change_reruns_only_its_job_and_what_depends_on_it(demo_run: Pat
         "translate_shard": 2 * shards,
         "gather_translations": 2,
         "corpus": 2,
-        "train": 3,
+        **TRAINED_RUN_JOBS,
     }
 
 
@@ -107,7 +128,7 @@ def test_a_library_change_reruns_exactly_its_stage(demo_run: Path) -> None:
         "mt_quality_language",
         "mt_quality",
         "corpus",
-        "train",
+        *TRAINED_RUN_JOBS,
     }
 
 
@@ -148,6 +169,65 @@ def test_demo_training_loss_falls_and_the_model_loads(demo_run: Path, run: str) 
     model = SentenceTransformer(str(folder / "model"))
     assert model.encode(["Query: When was it founded?", "Passage: It was founded in 1200."]).shape == (2, 32)
     assert not (folder / "checkpoint.pt").exists()
+
+
+RUNS = {"zero_shot", "x_x-s7", "x_y-s7", "hybrid-a0.5-s7"}
+SETTINGS = {"demo_lareqa": {"mono", "cross", "multi"}, "demo_mlqa": {"mono", "cross", "multi"}, "demo_miracl": {"mono"}}
+
+
+def test_demo_evaluates_every_run_on_every_benchmark_with_intervals(demo_run: Path) -> None:
+    evaluate = demo_run / "results" / "evaluate"
+    metrics = read_table(evaluate / "metrics.parquet", "metrics")
+    for benchmark, settings in SETTINGS.items():
+        part = metrics[metrics["benchmark"] == benchmark]
+        assert set(part["run"]) == RUNS
+        assert set(part["setting"]) == settings
+        assert ((part["ci_low"] <= part["value"] + 1e-12) & (part["value"] <= part["ci_high"] + 1e-12)).all()
+    macro = metrics[(metrics["query_lang"] == "macro") & (metrics["metric"] == "map")]
+    mono = macro[(macro["benchmark"] == "demo_lareqa") & (macro["setting"] == "mono")].set_index("run")["value"]
+    assert mono[["x_x-s7", "x_y-s7", "hybrid-a0.5-s7"]].min() > mono["zero_shot"], mono
+    significance = read_table(evaluate / "significance.parquet", "significance")
+    pairs = significance.groupby(["benchmark", "setting", "metric"]).size()
+    assert (pairs == len(RUNS) * (len(RUNS) - 1) // 2).all()
+    assert set(significance["run_a"]) | set(significance["run_b"]) == RUNS
+
+
+def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
+    results = demo_run / "results"
+    for name in ("map", "rank_distance", "miracl", "per_language", "mt_quality", "translation_flags", "corpus_ledger"):
+        assert len(read_table(results / "report" / "tables" / f"{name}.parquet", f"report_{name}")) > 0
+        assert (results / "report" / "tables" / f"{name}.md").stat().st_size > 0
+    pngs = sorted((results / "report" / "figures").rglob("*.png"))
+    kinds = {p.parent.name for p in pngs}
+    assert kinds == {"map_heatmap", "map_difference", "rank_distance", "per_language", "alpha_sweep", "figures"}
+    assert len(pngs) == 2 * 3 + 3 + 1 + 1  # heatmap, difference, rank distance x 2 benchmarks; bars x 3; sweep; loss
+    for png in pngs:
+        assert_valid_png(png)
+        assert_valid_pdf(png.with_suffix(".pdf"))
+    summary = (results / "summary.md").read_text()
+    assert summary.startswith("# Results summary") and "results/report/figures/training_loss.png" in summary
+
+
+def test_snakemake_report_is_self_contained_html(demo_report: Path) -> None:
+    html = demo_report.read_text()
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert not re.search(r"<script[^>]+src=|<link[^>]+href=\"https?:", html)  # nothing fetched from outside
+    for caption in ("Table 1 of the paper", "Rank-distance distributions", "Training curves"):
+        assert caption in html
+
+
+@needs_browser
+def test_snakemake_report_opens_in_chromium_without_console_errors(demo_report: Path) -> None:
+    assert console_errors(demo_report, settle_s=2.0) == []
+
+
+def test_an_evaluation_setting_change_reruns_only_evaluation_and_report(demo_run: Path) -> None:
+    config = yaml.safe_load((demo_run / "profiles/demo/pipeline.yaml").read_text())
+    config["evaluation"]["resamples"] = 500
+    changed = demo_run / "resamples.yaml"
+    changed.write_text(yaml.safe_dump(config))
+    jobs = planned_jobs(demo_run, "--configfile", str(changed))
+    assert jobs == {"all": 1, **EVALUATE_JOBS, "score": 12, **REPORT_JOBS}
 
 
 def test_a_killed_translation_job_reruns_to_the_same_bytes(demo_run: Path) -> None:

@@ -22,7 +22,7 @@ wildcard_constraints:
     lang=r"[a-z]{2}",
     shard=r"\d+",
     encoder=r"[a-z][a-z0-9_]*",
-    run=r"(x_x|x_y|hybrid-a[0-9.]+)-s\d+",
+    run=r"(x_x|x_y|hybrid-a[0-9.]+)-s\d+|zero_shot",
 
 
 def canonical(section):
@@ -217,6 +217,10 @@ def training_options(run):
     return canonical(keep | {"strategy": strategy, "alpha": alpha, "seed": seed})
 
 
+def encoder_names():
+    return [e["name"] for e in TRAINING["encoders"]]
+
+
 def encoder_model(name):
     return entry_of(TRAINING["encoders"], name)["model"]
 
@@ -239,4 +243,219 @@ def train_outputs():
 
 def get_final_output():
     """Everything the pipeline produces for this config."""
-    return fetch_outputs() + translate_outputs() + corpus_outputs() + train_outputs()
+    return (
+        fetch_outputs()
+        + translate_outputs()
+        + corpus_outputs()
+        + train_outputs()
+        + evaluate_outputs()
+        + report_outputs()
+    )
+
+
+EVALUATION = config["evaluation"]
+ZERO_SHOT = "zero_shot"
+
+
+def evaluation_runs():
+    """Runs evaluated per encoder: the untrained encoder (zero_shot) and every training run."""
+    return ([ZERO_SHOT] if EVALUATION["zero_shot"] else []) + training_runs()
+
+
+def evaluated_model_inputs(wildcards):
+    """The trained model directory of a run, or the encoder itself when local (zero_shot)."""
+    if wildcards.run == ZERO_SHOT:
+        return local_model_inputs(encoder_model(wildcards.encoder))
+    return [f"{RESULTS}/train/{wildcards.encoder}/{wildcards.run}/model"]
+
+
+def benchmark_format(name):
+    return entry("benchmarks", name)["format"]
+
+
+def benchmark_settings(name):
+    """Retrieval settings of a benchmark: MIRACL is monolingual, LAReQA-style ones have all three."""
+    return (
+        ["mono"] if benchmark_format(name) == "miracl" else ["mono", "cross", "multi"]
+    )
+
+
+def run_identity(encoder, run):
+    """The identity columns of a run's `metrics` rows: encoder, run, strategy, alpha, seed."""
+    if run == ZERO_SHOT:
+        return {
+            "encoder": encoder,
+            "run": run,
+            "strategy": run,
+            "alpha": None,
+            "seed": None,
+        }
+    options = training_options(run)
+    alpha = options["alpha"] if options["strategy"] == "hybrid" else None
+    return {
+        "encoder": encoder,
+        "run": run,
+        "strategy": options["strategy"],
+        "alpha": alpha,
+        "seed": options["seed"],
+    }
+
+
+def benchmark_tables(wildcards):
+    folder = f"{RESULTS}/fetch/benchmarks/{wildcards.benchmark}"
+    return {
+        table: f"{folder}/{table}.parquet"
+        for table in ("candidates", "queries", "qrels")
+    }
+
+
+def run_per_query_tables(wildcards):
+    """per_query tables of every evaluated run of one encoder on one benchmark."""
+    return expand(
+        f"{RESULTS}/evaluate/{wildcards.encoder}/{{run}}/{wildcards.benchmark}/per_query.parquet",
+        run=evaluation_runs(),
+    )
+
+
+def evaluated_outputs(table):
+    """One `table` file per (encoder, evaluated run, benchmark)."""
+    return [
+        f"{RESULTS}/evaluate/{encoder}/{run}/{benchmark}/{table}.parquet"
+        for encoder in encoder_names()
+        for run in evaluation_runs()
+        for benchmark in benchmark_names()
+    ]
+
+
+def significance_tables():
+    return expand(
+        f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/significance.parquet",
+        encoder=encoder_names(),
+        benchmark=benchmark_names(),
+    )
+
+
+def evaluate_outputs():
+    return [
+        f"{RESULTS}/evaluate/metrics.parquet",
+        f"{RESULTS}/evaluate/significance.parquet",
+    ]
+
+
+REPORT = f"{RESULTS}/report"
+PAPER_NUMBERS = str(
+    Path(workflow.basedir) / "workflow" / "report" / "paper_numbers.csv"
+)
+REPORT_TABLES = [
+    "map",
+    "rank_distance",
+    "miracl",
+    "per_language",
+    "mt_quality",
+    "translation_flags",
+    "corpus_ledger",
+]
+
+
+def benchmarks_of_format(*formats):
+    return [b["name"] for b in config["benchmarks"] if b["format"] in formats]
+
+
+def retrieval_benchmarks():
+    """Benchmarks with mono, cross and multi settings (LAReQA-style)."""
+    return benchmarks_of_format("lareqa", "mlqa")
+
+
+def miracl_benchmarks():
+    return benchmarks_of_format("miracl")
+
+
+def per_query_records(encoder=None, benchmark=None):
+    """per_query tables of the retrieval benchmarks, each with its encoder, run and benchmark."""
+    return [
+        {
+            "encoder": e,
+            "run": run,
+            "benchmark": b,
+            "path": f"{RESULTS}/evaluate/{e}/{run}/{b}/per_query.parquet",
+        }
+        for e in ([encoder] if encoder else encoder_names())
+        for run in evaluation_runs()
+        for b in ([benchmark] if benchmark else retrieval_benchmarks())
+    ]
+
+
+def training_log_records():
+    """Training logs, each with its encoder and run."""
+    return [
+        {"encoder": e, "run": run, "path": f"{RESULTS}/train/{e}/{run}/log.parquet"}
+        for e in encoder_names()
+        for run in training_runs()
+    ]
+
+
+def corpus_ledger_paths():
+    return expand(
+        f"{RESULTS}/corpus/ledger/{{dataset}}.parquet",
+        dataset=qa_dataset_names() + parallel_dataset_names(),
+    )
+
+
+def translation_ledger_paths():
+    return expand(
+        f"{RESULTS}/translate/ledger/{{lang}}.parquet", lang=target_languages()
+    )
+
+
+def mt_quality_inputs():
+    """The mt_quality table where the translate stage makes one, else nothing."""
+    return [f"{RESULTS}/translate/mt_quality.parquet"] if quality_languages() else []
+
+
+def report_table_files(name):
+    return [f"{REPORT}/tables/{name}.{ext}" for ext in ("parquet", "md", "html")]
+
+
+def report_figures():
+    """Every figure (PNG; a PDF beside each) of the report stage."""
+    pairs = [(e, b) for e in encoder_names() for b in retrieval_benchmarks()]
+    everything = [(e, b) for e in encoder_names() for b in benchmark_names()]
+    return (
+        [f"{REPORT}/figures/map_heatmap/{e}-{b}.png" for e, b in pairs]
+        + [f"{REPORT}/figures/map_difference/{e}-{b}.png" for e, b in pairs]
+        + [f"{REPORT}/figures/rank_distance/{e}-{b}.png" for e, b in pairs]
+        + [f"{REPORT}/figures/per_language/{e}-{b}.png" for e, b in everything]
+        + (
+            [f"{REPORT}/figures/alpha_sweep/{e}.png" for e in encoder_names()]
+            if retrieval_benchmarks()
+            else []
+        )
+        + [f"{REPORT}/figures/training_loss.png"]
+    )
+
+
+def report_outputs():
+    """Everything the report stage makes."""
+    tables = [f for name in REPORT_TABLES for f in report_table_files(name)]
+    figures = [f for png in report_figures() for f in (png, png[: -len("png")] + "pdf")]
+    return tables + figures + [f"{RESULTS}/summary.md", f"{REPORT}/summary.html"]
+
+
+def summary_config():
+    """The config facts that results/summary.md states."""
+    keep = ("encoders", "strategies", "alpha", "seeds", "steps", "batch_size")
+    return canonical(
+        {
+            "seed": config["seed"],
+            "languages": config["languages"],
+            "training": {k: TRAINING[k] for k in keep},
+            "benchmarks": [
+                {k: b[k] for k in ("name", "format", "languages")}
+                for b in config["benchmarks"]
+            ],
+            "translation": {
+                "model": config["translation"]["model"],
+                "quality": {"benchmark": config["translation"]["quality"]["benchmark"]},
+            },
+        }
+    )

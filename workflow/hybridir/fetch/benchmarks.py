@@ -13,6 +13,7 @@
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import fsspec
@@ -85,10 +86,11 @@ def _squad_paragraphs(data: Any, path: str) -> Iterator[tuple[str, Mapping[str, 
             yield f"{a:04d}-{p:03d}", paragraph, where
 
 
-def squad_language(path: str, lang: str, find_spans: SpanFinder) -> Benchmark:
-    """Candidates, queries and qrels of one language of a SQuAD-format benchmark."""
+def squad_language(path: str, lang: str, find_spans: SpanFinder, limit: int | None = None) -> Benchmark:
+    """Candidates, queries and qrels of one language of a SQuAD-format benchmark (its first
+    `limit` paragraphs, or all)."""
     candidates, queries, qrels = [], [], []
-    for paragraph_id, paragraph, where in _squad_paragraphs(read_json(path), path):
+    for paragraph_id, paragraph, where in islice(_squad_paragraphs(read_json(path), path), limit):
         context = paragraph["context"]
         spans = find_spans(paragraph, where, lang)
         ids = [f"{lang}/{paragraph_id}/{i}" for i in range(len(spans))]
@@ -154,5 +156,8 @@ def fetch_benchmark(spec: Mapping[str, Any]) -> Benchmark:
         parts = [miracl_language(spec["source"], lang, spec["split"], spec["limit"]) for lang in spec["languages"]]
         return _concat(parts)
     find_spans = given_breaks if spec["format"] == "lareqa" else split_breaks
-    parts = [squad_language(spec["source"].replace("{lang}", lang), lang, find_spans) for lang in spec["languages"]]
+    parts = [
+        squad_language(spec["source"].replace("{lang}", lang), lang, find_spans, spec["limit"])
+        for lang in spec["languages"]
+    ]
     return _concat(parts)

@@ -1,0 +1,335 @@
+"""The report stage: tables valid under their schemas, figures valid images, summary, browser check.
+
+Inputs are synthetic tables that follow the evaluate, train, translate and corpus schemas
+(tests/report_data.py): one encoder, runs zero_shot, x_x-s7, x_y-s7, hybrid-a0.3-s7 and
+hybrid-a0.5-s7, a LAReQA-like benchmark (en, de, es, el; el zero-shot) and a MIRACL-like one.
+"""
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import report_data as rd
+from browser import console_errors, needs_browser
+from conftest import REPO
+from images import PNG_MAGIC, assert_valid_pdf, assert_valid_png
+
+from hybridir.report import figures, pages, tables
+from hybridir.report.document import Bullets, Heading, Paragraph, Table, to_html, to_markdown
+from hybridir.report.paper import attach_paper, read_paper_numbers
+from hybridir.report.runs import parse_run, primary_runs, reference_run, sorted_runs
+from hybridir.report.summary import summary_document
+from hybridir.tables import read_table
+
+PAPER_NUMBERS = REPO / "workflow" / "report" / "paper_numbers.csv"
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Synthetic report inputs, read back through their schemas."""
+    results = tmp_path_factory.mktemp("report") / "results"
+    paths = rd.write_inputs(results)
+    return {
+        "root": results.parent,
+        "metrics": read_table(paths["metrics"], "metrics"),
+        "significance": read_table(paths["significance"], "significance"),
+        "per_query": {key: read_table(path, "per_query") for key, path in paths["per_query"].items()},
+        "logs": {key: read_table(path, "training_log") for key, path in paths["logs"].items()},
+        "mt_quality": read_table(paths["mt_quality"], "mt_quality"),
+        "translation_ledgers": [read_table(p, "translation_ledger") for p in paths["translation_ledgers"]],
+        "corpus_ledgers": [read_table(p, "corpus_ledger") for p in paths["corpus_ledgers"]],
+    }
+
+
+@pytest.fixture(scope="module")
+def built(inputs: dict) -> dict[str, pd.DataFrame]:
+    """Every report table, built from the synthetic inputs."""
+    paper = read_paper_numbers(PAPER_NUMBERS)
+    metrics, significance = inputs["metrics"], inputs["significance"]
+    return {
+        "map": tables.map_table(metrics, significance, paper, [rd.LAREQA]),
+        "rank_distance": tables.rank_distance_table(metrics, significance, paper, [rd.LAREQA]),
+        "miracl": tables.miracl_table(metrics, significance, paper, [rd.MIRACL], rd.TRAIN_LANGUAGES),
+        "per_language": tables.per_language_table(metrics, inputs["per_query"], [rd.LAREQA], rd.TRAIN_LANGUAGES, 7),
+        "mt_quality": tables.mt_quality_table(inputs["mt_quality"]),
+        "translation_flags": tables.translation_flags_table(inputs["translation_ledgers"]),
+        "corpus_ledger": tables.corpus_ledger_table(inputs["corpus_ledgers"]),
+    }
+
+
+PAGES = {
+    "map": pages.map_page,
+    "rank_distance": pages.rank_distance_page,
+    "miracl": pages.miracl_page,
+    "per_language": pages.per_language_page,
+    "mt_quality": lambda frame: pages.mt_quality_page(frame, rd.LAREQA),
+    "translation_flags": pages.translation_flags_page,
+    "corpus_ledger": pages.corpus_ledger_page,
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_table_is_written_valid_under_its_schema(built: dict, tmp_path: Path, name: str) -> None:
+    frame = built[name]
+    paths = [tmp_path / f"{name}.{ext}" for ext in ("parquet", "md", "html")]
+    pages.write_report_table(frame, name, PAGES[name](frame), *paths, seed=7)
+    back = read_table(paths[0], f"report_{name}")
+    assert len(back) == len(frame) > 0
+    markdown = paths[1].read_text()
+    assert markdown.startswith("# ") and "|---" in markdown
+    html = paths[2].read_text()
+    assert html.startswith("<!DOCTYPE html>") and "<table>" in html and "<script" not in html
+
+
+def test_table_1_has_every_run_and_setting_with_intervals_and_markers(built: dict) -> None:
+    table = built["map"]
+    assert set(table["run"]) == set(rd.RUNS)
+    assert table.groupby("run")["setting"].apply(set).eq({"mono", "cross", "multi"}).all()
+    assert (table["ci_low"] <= table["value"]).all() and (table["value"] <= table["ci_high"]).all()
+    # a run is never compared with itself; the untrained encoder is compared with both references
+    assert table.loc[table["run"] == "x_x-s7", "vs_x_x"].isna().all()
+    assert table.loc[table["run"] == "zero_shot", "vs_x_x"].eq("worse").all()
+    assert set(table["vs_x_y"].dropna()) <= {"better", "worse", "not significant"}
+    assert table["paper_value"].isna().all()  # synthetic names: nothing matches the paper
+    markdown = to_markdown(pages.map_page(table))
+    assert "†" in markdown or "‡" in markdown
+    assert "— throughout" in markdown  # the empty paper column is explained, not silent
+
+
+def test_markers_follow_the_significance_table_and_lower_is_better_for_rank_distance() -> None:
+    rows = pd.DataFrame(
+        {
+            "encoder": "e",
+            "run": ["x_x-s1", "x_y-s1", "hybrid-a0.5-s1"],
+            "benchmark": "b",
+            "setting": "multi",
+        }
+    )
+    tests = pd.DataFrame(
+        {
+            "encoder": "e",
+            "benchmark": "b",
+            "setting": "multi",
+            "metric": "rank_distance",
+            "run_a": ["x_x-s1", "hybrid-a0.5-s1"],
+            "run_b": ["hybrid-a0.5-s1", "x_y-s1"],
+            "difference": [-50.0, -5.0],  # hybrid 50 ranks below x_x; x_y 5 ranks below hybrid
+            "p_value": [0.001, 0.4],
+            "significant": [True, False],
+        }
+    )
+    out = tables.compare_with_references(rows, tests, "rank_distance").set_index("run")
+    assert out.loc["hybrid-a0.5-s1", "vs_x_x"] == "better"
+    assert out.loc["hybrid-a0.5-s1", "vs_x_y"] == "not significant"
+    assert out.loc["x_x-s1", "vs_x_y"] is None  # no x_x / x_y test in the table
+    assert out.loc["hybrid-a0.5-s1", "p_x_x"] == pytest.approx(0.001)
+
+
+def test_per_language_marks_zero_shot_languages_and_bootstraps_cross(built: dict, inputs: dict) -> None:
+    table = built["per_language"]
+    assert table.loc[table["lang"] == "el", "zero_shot_lang"].all()
+    assert not table.loc[table["lang"] != "el", "zero_shot_lang"].any()
+    measures = set(zip(table["setting"], table["metric"], strict=True))
+    assert measures == set(tables.PER_LANGUAGE_MEASURES)
+    cross = table[(table["setting"] == "cross") & (table["metric"] == "map") & (table["run"] == "x_x-s7")]
+    per_query = inputs["per_query"][(rd.ENCODER, "x_x-s7", rd.LAREQA)]
+    expected = per_query[per_query["setting"] == "cross"].groupby(["query_lang", "pool_lang"])["ap"].mean()
+    expected = expected.groupby("query_lang").mean()
+    assert cross.set_index("lang")["value"].to_dict() == pytest.approx(expected.to_dict())
+    assert (cross["ci_low"] < cross["value"]).all() and (cross["value"] < cross["ci_high"]).all()
+
+
+def test_miracl_table_has_languages_and_mean_with_zero_shot_marked(built: dict) -> None:
+    table = built["miracl"]
+    assert set(table["lang"]) == {*rd.MIRACL_LANGUAGES, "mean"}
+    assert set(table["metric"]) == {"ndcg_10", "recall_100"}
+    assert table.loc[table["lang"] == "fi", "zero_shot_lang"].all()
+    assert table.loc[table["lang"] == "mean", "zero_shot_lang"].isna().all()
+    assert table.loc[table["lang"] != "mean", "vs_x_x"].isna().all()
+
+
+def test_missing_mt_quality_gives_an_empty_valid_table_that_says_why(tmp_path: Path) -> None:
+    frame = tables.mt_quality_table(None)
+    page = pages.mt_quality_page(frame, None)
+    pages.write_report_table(frame, "mt_quality", page, tmp_path / "q.parquet", tmp_path / "q.md", tmp_path / "q.html")
+    assert read_table(tmp_path / "q.parquet", "report_mt_quality").empty
+    assert "not measured" in (tmp_path / "q.md").read_text()
+
+
+def test_corpus_ledger_shares_add_up_per_dataset_and_language(built: dict) -> None:
+    ledger = built["corpus_ledger"]
+    assert ledger.groupby(["dataset", "lang"])["share"].sum().to_numpy() == pytest.approx(1.0)
+    assert {"kept", "filtered", "failed"} <= set(ledger["status"])
+    assert ledger.loc[ledger["status"] == "kept", "reason"].isna().all()
+
+
+def test_paper_numbers_are_the_published_ones_keyed_by_config_names() -> None:
+    paper = read_paper_numbers(PAPER_NUMBERS)
+    assert len(paper) == 36 + 12 + 6
+    assert paper["source"].str.contains("arXiv 2408.10536").all()
+    assert set(paper["encoder"]) == {"xlmr", "labse"}
+    assert set(paper["benchmark"]) == {"xquad_r", "mlqa_r", "miracl"}
+    rows = pd.DataFrame(
+        {
+            "encoder": ["xlmr", "labse", "xlmr", "xlmr"],
+            "strategy": ["hybrid", "x_y", "hybrid", "zero_shot"],
+            "alpha": [0.5, None, 0.3, None],
+            "benchmark": ["xquad_r", "mlqa_r", "xquad_r", "xquad_r"],
+            "setting": ["mono", "multi", "mono", "mono"],
+        }
+    )
+    values = attach_paper(rows, paper, metric="map")["paper_value"].tolist()
+    assert values[:2] == [0.798, 0.576]
+    assert np.isnan(values[2]) and np.isnan(values[3])  # another alpha; the untrained encoder
+
+
+def test_runs_parse_sort_and_pick_their_references() -> None:
+    names = ["hybrid-a0.3-s7", "x_y-s7", "zero_shot", "hybrid-a0.5-s7", "x_x-s7", "x_x-s8"]
+    assert [r.name for r in sorted_runs(names)] == [
+        "zero_shot",
+        "x_x-s7",
+        "x_x-s8",
+        "x_y-s7",
+        "hybrid-a0.3-s7",
+        "hybrid-a0.5-s7",
+    ]
+    assert primary_runs(names) == {
+        "zero_shot": "zero_shot",
+        "x_x": "x_x-s7",
+        "x_y": "x_y-s7",
+        "hybrid": "hybrid-a0.5-s7",
+    }
+    runs = sorted_runs(names)
+    assert reference_run(parse_run("hybrid-a0.5-s8"), runs, "x_x").name == "x_x-s8"
+    assert reference_run(parse_run("zero_shot"), runs, "x_x").name == "x_x-s7"
+    with pytest.raises(ValueError, match="neither"):
+        parse_run("mystery")
+
+
+def _figures(inputs: dict, built: dict) -> dict:
+    metrics = inputs["metrics"]
+    lareqa = {run: inputs["per_query"][(rd.ENCODER, run, rd.LAREQA)] for run in rd.RUNS}
+    per_language = [("mono", "map"), ("cross", "map"), ("multi", "map")]
+    miracl = [("mono", "ndcg_10"), ("mono", "recall_100")]
+    languages = rd.TRAIN_LANGUAGES
+    return {
+        "map_heatmap": figures.map_heatmaps(metrics, rd.ENCODER, rd.LAREQA, languages),
+        "map_difference": figures.map_difference(metrics, rd.ENCODER, rd.LAREQA, languages),
+        "alpha_sweep": figures.alpha_sweep(built["map"], rd.ENCODER),
+        "rank_distance": figures.rank_distance_figure(lareqa, rd.ENCODER, rd.LAREQA),
+        "per_language": figures.per_language_bars(
+            built["per_language"], rd.ENCODER, rd.LAREQA, per_language, languages
+        ),
+        "per_language_miracl": figures.per_language_bars(built["miracl"], rd.ENCODER, rd.MIRACL, miracl, languages),
+        "training_loss": figures.training_curves(inputs["logs"]),
+    }
+
+
+def test_every_figure_is_a_valid_non_empty_png_and_pdf(inputs: dict, built: dict, tmp_path: Path) -> None:
+    for name, figure in _figures(inputs, built).items():
+        png, pdf = tmp_path / f"{name}.png", tmp_path / f"{name}.pdf"
+        figures.save(figure, png, pdf)
+        assert_valid_png(png)
+        assert_valid_pdf(pdf)
+
+
+def test_figures_are_deterministic(inputs: dict, built: dict, tmp_path: Path) -> None:
+    def digests(folder: Path) -> dict[str, str]:
+        folder.mkdir()
+        for name, figure in _figures(inputs, built).items():
+            figures.save(figure, folder / f"{name}.png", folder / f"{name}.pdf")
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
+
+
+def test_figures_without_data_say_why(inputs: dict, tmp_path: Path) -> None:
+    only_x_x = inputs["metrics"][inputs["metrics"]["strategy"] == "x_x"]
+    figure = figures.map_difference(only_x_x, rd.ENCODER, rd.LAREQA, rd.TRAIN_LANGUAGES)
+    figures.save(figure, tmp_path / "d.png", tmp_path / "d.pdf")
+    assert (tmp_path / "d.png").read_bytes().startswith(PNG_MAGIC)
+    assert "hybrid" in figure.axes[0].texts[0].get_text()
+
+
+def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
+    config = {
+        "seed": 7,
+        "languages": {"source": "en", "train": rd.TRAIN_LANGUAGES},
+        "training": {
+            "encoders": [{"name": rd.ENCODER, "model": "models/tiny"}],
+            "strategies": ["x_x", "x_y", "hybrid"],
+            "alpha": [0.3, 0.5],
+            "seeds": [7],
+            "steps": 120,
+            "batch_size": 16,
+        },
+        "benchmarks": [
+            {"name": rd.LAREQA, "format": "lareqa", "languages": rd.LAREQA_LANGUAGES},
+            {"name": rd.MIRACL, "format": "miracl", "languages": rd.MIRACL_LANGUAGES},
+        ],
+        "translation": {"model": "models/nllb", "quality": {"benchmark": rd.LAREQA}},
+    }
+    blocks = summary_document(
+        config,
+        built,
+        inputs["significance"],
+        inputs["logs"],
+        ["results/report/figures/alpha_sweep/tiny.png"],
+        ["results/report/tables/map.md"],
+    )
+    markdown = to_markdown(blocks)
+    for text in ("## What was run", "## How to read the numbers", "## Headline: mAP", "Is hybrid better?"):
+        assert text in markdown
+    assert "zero-shot languages (never seen in training): el" in markdown
+    assert "α = 0.3, 0.5" in markdown
+    assert re.search(r"\d+ comparisons of a hybrid run", markdown)
+    assert "results/report/figures/alpha_sweep/tiny.png" in markdown
+    assert "None of these runs has a published counterpart" in markdown
+    assert "<table>" in to_html(blocks, "summary")
+
+
+def test_document_renders_markdown_and_escaped_html() -> None:
+    blocks = [
+        Heading("T", 1),
+        Paragraph("a `code` and **bold** <b>"),
+        Bullets(["x"]),
+        Table(["k", "v"], [["a|b", "1"]], [False, True]),
+    ]
+    markdown = to_markdown(blocks)
+    assert "a\\|b" in markdown and "|---|---:|" in markdown
+    assert pages.number(-0.0001) == "0.000" and pages.signed(-0.0001) == "0.000"  # never "-0.000"
+    assert pages.signed(0.0123) == "+0.012" and pages.number(float("nan")) == "—"
+    html = to_html(blocks, "T")
+    assert "<code>code</code>" in html and "<strong>bold</strong>" in html and "&lt;b&gt;" in html
+
+
+# --- the browser check ----------------------------------------------------------------------------
+
+
+@needs_browser
+def test_console_errors_finds_a_deliberate_error_and_nothing_on_a_clean_page(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.html"
+    broken.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>b</title></head><body><p>x</p>"
+        "<script>console.error('deliberate report error'); undefinedFunction();</script></body></html>"
+    )
+    clean = tmp_path / "clean.html"
+    clean.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>c</title></head><body><p>x</p>"
+        "<script>console.log('fine');</script></body></html>"
+    )
+    errors = console_errors(broken, settle_s=0.3)
+    assert any("deliberate report error" in e for e in errors)
+    assert any("undefinedFunction" in e for e in errors)
+    assert console_errors(clean, settle_s=0.3) == []
+
+
+@needs_browser
+def test_table_pages_open_without_console_errors(built: dict, tmp_path: Path) -> None:
+    frame = built["map"]
+    html = tmp_path / "map.html"
+    pages.write_report_table(frame, "map", pages.map_page(frame), tmp_path / "map.parquet", tmp_path / "map.md", html)
+    assert console_errors(html, settle_s=0.2) == []

@@ -1,0 +1,1 @@
+"""The evaluate stage: encode benchmarks, rank relevant candidates, compute metrics and significance."""

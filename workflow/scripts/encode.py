@@ -1,0 +1,19 @@
+"""Encode one benchmark's queries and candidates with one model (each distinct text once)."""
+
+import torch
+
+from hybridir.evaluate.encode import EncodingOptions, encode_benchmark
+from hybridir.logs import log_to
+from hybridir.tables import read_table
+
+log_to(snakemake.log[0])
+torch.set_num_threads(snakemake.threads)
+params = snakemake.params
+encode_benchmark(
+    params.model,
+    read_table(snakemake.input.queries, "queries"),
+    read_table(snakemake.input.candidates, "candidates"),
+    params.format,
+    EncodingOptions.from_config(params.options),
+    {"queries": snakemake.output.queries, "candidates": snakemake.output.candidates},
+)

@@ -1,0 +1,16 @@
+"""Bars per language for one encoder and benchmark (zero-shot languages hatched)."""
+
+from hybridir.logs import log_to
+from hybridir.report import figures
+from hybridir.tables import read_table
+
+log_to(snakemake.log[0])
+params, wildcards = snakemake.params, snakemake.wildcards
+if params.miracl:
+    table = read_table(snakemake.input[0], "report_miracl")
+    measures = [("mono", "ndcg_10"), ("mono", "recall_100")]
+else:
+    table = read_table(snakemake.input[0], "report_per_language")
+    measures = [("mono", "map"), ("cross", "map"), ("multi", "map")]
+figure = figures.per_language_bars(table, wildcards.encoder, wildcards.benchmark, measures, params.train_languages)
+figures.save(figure, snakemake.output.png, snakemake.output.pdf)
