@@ -157,7 +157,7 @@ def fetch_benchmark(spec: Mapping[str, Any]) -> Benchmark:
         return _concat(parts)
     find_spans = given_breaks if spec["format"] == "lareqa" else split_breaks
     parts = [
-        squad_language(spec["source"].replace("{lang}", lang), lang, find_spans, spec["limit"])
+        squad_language(spec["source"].replace("{lang}", lang), lang, find_spans, spec.get("limit"))
         for lang in spec["languages"]
     ]
     return _concat(parts)
