@@ -13,9 +13,9 @@ from hybridir.evaluate.encode import (
     candidate_texts,
     encode_benchmark,
     encode_to_file,
-    load_embeddings,
     load_encoder,
 )
+from hybridir.evaluate.search import load_embeddings
 from hybridir.tiny import build_tiny_encoder
 from hybridir.train.trainer import build_encoder
 

@@ -2,8 +2,7 @@
 
 import torch
 
-from hybridir.evaluate.encode import load_embeddings
-from hybridir.evaluate.search import rank_benchmark
+from hybridir.evaluate.search import load_embeddings, rank_benchmark
 from hybridir.logs import log_to
 from hybridir.tables import read_table, write_table
 

@@ -22,7 +22,6 @@ import torch
 from sentence_transformers import SentenceTransformer
 from tqdm import tqdm
 
-from hybridir.errors import DataError
 from hybridir.tables import atomic_path
 
 QUERY_PROMPT = "query"
@@ -120,14 +119,6 @@ def encode_to_file(
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def load_embeddings(path: str | os.PathLike, rows: int) -> np.ndarray:
-    """Memory-map an .npy file of embeddings, checking that it has one row per table row."""
-    vectors = np.load(path, mmap_mode="r")
-    if vectors.ndim != 2 or vectors.shape[0] != rows:
-        raise DataError(f"{path}: embeddings of shape {vectors.shape}, expected {rows} rows (one per table row)")
-    return vectors
 
 
 def encode_benchmark(

@@ -14,6 +14,7 @@ no full ranking is stored: scores are computed block by block (queries x pool ch
 when there is one) and only compared against the relevant candidates' scores.
 """
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -69,6 +70,14 @@ def relevant_pairs(queries: pd.DataFrame, candidates: pd.DataFrame, qrels: pd.Da
     candidate_rows = candidates[["candidate_id"]].assign(candidate_row=np.arange(len(candidates)))
     pairs = judged.merge(query_rows, on="question_id").merge(candidate_rows, on="candidate_id")
     return pairs[["query_row", "candidate_row", "relevance"]].sort_values(["query_row", "candidate_row"])
+
+
+def load_embeddings(path: str | os.PathLike, rows: int) -> np.ndarray:
+    """Memory-map an .npy file of embeddings, checking that it has one row per table row."""
+    vectors = np.load(path, mmap_mode="r")
+    if vectors.ndim != 2 or vectors.shape[0] != rows:
+        raise DataError(f"{path}: embeddings of shape {vectors.shape}, expected {rows} rows (one per table row)")
+    return vectors
 
 
 def device() -> torch.device:
