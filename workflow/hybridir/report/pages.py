@@ -88,6 +88,15 @@ def _paper_paragraph(frame: pd.DataFrame) -> Paragraph:
     )
 
 
+def _results_page(
+    blocks: list[Block], explanation: str, header: list[str], rows: list[list[str]], table: pd.DataFrame
+) -> list[Block]:
+    """A results page: heading blocks, what the numbers mean, the table (encoder and run columns,
+    then numbers), the markers and the paper's source."""
+    results = Table(header, rows, [False, False] + [True] * (len(header) - 2))
+    return [*blocks, Paragraph(explanation), results, Paragraph(MARKER_NOTE), _paper_paragraph(table)]
+
+
 def map_page(table: pd.DataFrame) -> list[Block]:
     """Table 1: rows encoder x run, columns benchmark x setting, paper values beside."""
     blocks: list[Block] = [Heading("Table 1. mAP (macro average over language combinations)", 1)]
@@ -111,18 +120,12 @@ def map_page(table: pd.DataFrame) -> list[Block]:
             known = [p for p in paper if p is not None and not pd.isna(p)]
             row.append(" / ".join(number(p) for p in paper) if known else MISSING)
         rows.append(row)
-    numeric = [False, False] + [True] * (len(header) - 2)
-    return [
-        *blocks,
-        Paragraph(
-            "mAP over the whole candidate pool, averaged over language combinations: mono = query and "
-            "pool in the same language, cross = pool in one other language, multi = one pool of all "
-            "languages. Higher is better. The paper columns give the published mono / cross / multi mAP."
-        ),
-        Table(header, rows, numeric),
-        Paragraph(MARKER_NOTE),
-        _paper_paragraph(table),
-    ]
+    explanation = (
+        "mAP over the whole candidate pool, averaged over language combinations: mono = query and "
+        "pool in the same language, cross = pool in one other language, multi = one pool of all "
+        "languages. Higher is better. The paper columns give the published mono / cross / multi mAP."
+    )
+    return _results_page(blocks, explanation, header, rows, table)
 
 
 def rank_distance_page(table: pd.DataFrame) -> list[Block]:
@@ -143,18 +146,13 @@ def rank_distance_page(table: pd.DataFrame) -> list[Block]:
             row.append(cell(index.loc[key], 1) if key in index.index else MISSING)
             row.append(number(index.loc[key, "paper_value"], 1) if key in index.index else MISSING)
         rows.append(row)
-    return [
-        *blocks,
-        Paragraph(
-            "In the multilingual pool a question has one relevant candidate per language; its rank "
-            "distance is the highest minus the lowest rank among them (in ranks). Averaged over the "
-            "queries of a query language, then over query languages. A retriever without language "
-            "bias ranks a question's parallel answers together (small distance)."
-        ),
-        Table(header, rows, [False, False] + [True] * (len(header) - 2)),
-        Paragraph(MARKER_NOTE),
-        _paper_paragraph(table),
-    ]
+    explanation = (
+        "In the multilingual pool a question has one relevant candidate per language; its rank "
+        "distance is the highest minus the lowest rank among them (in ranks). Averaged over the "
+        "queries of a query language, then over query languages. A retriever without language "
+        "bias ranks a question's parallel answers together (small distance)."
+    )
+    return _results_page(blocks, explanation, header, rows, table)
 
 
 def miracl_page(table: pd.DataFrame) -> list[Block]:
