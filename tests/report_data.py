@@ -220,6 +220,7 @@ def write_translation(results: Path, languages: list[str], with_mt_quality: bool
         quality = pd.DataFrame(
             [
                 {"lang": lang, "kind": kind, "segments": 120, "bleu": 31.5 + i, "chrf": 55.2 + i,
+                 "bleu_ci_low": 29.0 + i, "bleu_ci_high": 34.0 + i, "chrf_ci_low": 53.2 + i, "chrf_ci_high": 57.2 + i,
                  "bleu_signature": "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0",
                  "chrf_signature": "nrefs:1|case:mixed|eff:yes|nc:6|nw:2|space:no|version:2.6.0", "flagged": i}
                 for i, (lang, kind) in enumerate(pairs)

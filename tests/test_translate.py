@@ -145,6 +145,15 @@ def test_scores_carry_sacrebleu_signatures() -> None:
     assert "tok:zh" in score(["他来了"], ["他来了"], "zh")["bleu_signature"]
 
 
+def test_scores_carry_bootstrap_intervals_around_them() -> None:
+    references = [f"the town {i} lies on the river and has {i} bridges" for i in range(40)]
+    hypotheses = [r if i % 3 else r.replace("river", "lake") for i, r in enumerate(references)]
+    scores = score(hypotheses, references, "en")
+    for metric in ("bleu", "chrf"):
+        assert scores[f"{metric}_ci_low"] < scores[metric] < scores[f"{metric}_ci_high"]
+    assert score(hypotheses, references, "en") == scores
+
+
 def test_xquad_r_references_pair_questions_and_paragraphs() -> None:
     folder = shared_benchmark("xquad-r")
     spec = {"format": "lareqa", "source": f"{folder}/{{lang}}.json", "languages": ["en", "de"]}

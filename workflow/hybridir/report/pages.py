@@ -268,7 +268,14 @@ def mt_quality_page(quality: pd.DataFrame, benchmark: str | None) -> list[Block]
             ),
         ]
     rows = [
-        [r.lang, r.kind, str(r.segments), number(r.bleu, 1), number(r.chrf, 1), f"{r.flagged} ({r.flagged_share:.1%})"]
+        [
+            r.lang,
+            r.kind,
+            str(r.segments),
+            f"{number(r.bleu, 1)} [{number(r.bleu_ci_low, 1)}, {number(r.bleu_ci_high, 1)}]",
+            f"{number(r.chrf, 1)} [{number(r.chrf_ci_low, 1)}, {number(r.chrf_ci_high, 1)}]",
+            f"{r.flagged} ({r.flagged_share:.1%})",
+        ]
         for r in quality.itertuples(index=False)
     ]
     signatures = sorted(set(quality["bleu_signature"]) | set(quality["chrf_signature"]))
@@ -277,8 +284,8 @@ def mt_quality_page(quality: pd.DataFrame, benchmark: str | None) -> list[Block]
         Paragraph(
             f"The source-language questions and paragraphs of `{benchmark}` translated by the pipeline's MT "
             "model and scored against the benchmark's human translations: corpus-level BLEU and chrF++ "
-            "(0-100, higher is better). Flagged: outputs marked truncated, looping or empty. No confidence "
-            "intervals: the scores are corpus-level and the report stage does not see the outputs."
+            "(0-100, higher is better), with 95% intervals from sacrebleu's bootstrap over segments. "
+            "Flagged: outputs marked truncated, looping or empty."
         ),
         Table(
             ["language", "kind", "segments", "BLEU", "chrF++", "flagged"], rows, [False, False, True, True, True, True]

@@ -241,13 +241,18 @@ def per_language_table(
 
 
 def mt_quality_table(mt_quality: pd.DataFrame | None) -> pd.DataFrame:
-    """BLEU and chrF++ per language and kind, with the share of flagged outputs (empty if not measured)."""
+    """BLEU and chrF++ with 95% intervals per language and kind, and the share of flagged outputs
+    (empty if not measured)."""
     columns = [
         "lang",
         "kind",
         "segments",
         "bleu",
+        "bleu_ci_low",
+        "bleu_ci_high",
         "chrf",
+        "chrf_ci_low",
+        "chrf_ci_high",
         "flagged",
         "flagged_share",
         "bleu_signature",

@@ -1,4 +1,5 @@
-"""MT quality on a human-translated parallel set: BLEU and chrF++ with sacrebleu's signatures."""
+"""MT quality on a human-translated parallel set: BLEU and chrF++ with sacrebleu's signatures and
+95% intervals (sacrebleu's bootstrap over segments, seeded by sacrebleu, so runs repeat)."""
 
 import pandas as pd
 from sacrebleu.metrics import BLEU, CHRF
@@ -6,6 +7,7 @@ from sacrebleu.metrics import BLEU, CHRF
 from hybridir.translate.engine import DecodingOptions, NllbTranslator
 from hybridir.translate.texts import translate_texts
 
+BOOTSTRAP = 1000
 # sacrebleu tokenizers where whitespace does not separate words
 BLEU_TOKENIZERS = {"zh": "zh", "ja": "char", "th": "char", "ko": "char"}
 
@@ -28,15 +30,29 @@ def _pairs(frame: pd.DataFrame, key: str, column: str, source: str, target: str)
     return src.merge(ref, on=key).sort_values(key, ignore_index=True)
 
 
+def interval(metric: BLEU | CHRF, hypotheses: list[str], references: list[str]) -> tuple[float, float]:
+    """95% interval of a corpus score: sacrebleu's bootstrap mean plus and minus its half-width."""
+    if len(hypotheses) < 2:
+        score = metric.corpus_score(hypotheses, [references]).score
+        return score, score
+    resampled = metric.corpus_score(hypotheses, [references], n_bootstrap=BOOTSTRAP)
+    return resampled._mean - resampled._ci, resampled._mean + resampled._ci
+
+
 def score(hypotheses: list[str], references: list[str], lang: str) -> dict[str, object]:
-    """Corpus BLEU and chrF++ of hypotheses against one reference each, with signatures."""
+    """Corpus BLEU and chrF++ of hypotheses against one reference each, with 95% intervals and signatures."""
     bleu = BLEU(tokenize=BLEU_TOKENIZERS.get(lang, "13a"))
     chrf = CHRF(word_order=2)
     bleu_score = bleu.corpus_score(hypotheses, [references])
     chrf_score = chrf.corpus_score(hypotheses, [references])
+    bleu_ci, chrf_ci = interval(bleu, hypotheses, references), interval(chrf, hypotheses, references)
     return {
         "bleu": bleu_score.score,
+        "bleu_ci_low": bleu_ci[0],
+        "bleu_ci_high": bleu_ci[1],
         "chrf": chrf_score.score,
+        "chrf_ci_low": chrf_ci[0],
+        "chrf_ci_high": chrf_ci[1],
         "bleu_signature": str(bleu.get_signature()),
         "chrf_signature": str(chrf.get_signature()),
     }
