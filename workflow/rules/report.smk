@@ -1,4 +1,4 @@
-REPORT_CODE = code_fingerprint("report", "tables")
+REPORT_CODE = code_fingerprint("report", "evaluate/metrics", "tables")
 
 
 rule report_retrieval_tables:
