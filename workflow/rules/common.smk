@@ -225,6 +225,11 @@ def encoder_model(name):
     return entry_of(TRAINING["encoders"], name)["model"]
 
 
+def encoder_path(wildcards, input):
+    """A param: the rule's local model input when it has one, else the encoder's Hub id."""
+    return input.model[0] if input.model else encoder_model(wildcards.encoder)
+
+
 def corpus_tables():
     return expand(
         f"{RESULTS}/corpus/parallel/{{dataset}}.parquet",
@@ -363,7 +368,7 @@ def benchmarks_of_format(*formats):
 
 def retrieval_benchmarks():
     """Benchmarks with mono, cross and multi settings (LAReQA-style)."""
-    return benchmarks_of_format("lareqa", "mlqa")
+    return [name for name in benchmark_names() if "multi" in benchmark_settings(name)]
 
 
 def miracl_benchmarks():

@@ -17,9 +17,7 @@ rule encode:
         "../../envs/train.yaml"
     threads: 4
     params:
-        model=lambda w, input: (
-            input.model[0] if input.model else encoder_model(w.encoder)
-        ),
+        model=encoder_path,
         format=lambda w: benchmark_format(w.benchmark),
         options={
             key: EVALUATION[key]

@@ -18,9 +18,7 @@ rule train:
         "../../envs/train.yaml"
     threads: max(2, TRAINING["processes"])
     params:
-        model=lambda w, input: (
-            input.model[0] if input.model else encoder_model(w.encoder)
-        ),
+        model=encoder_path,
         options=lambda w: training_options(w.run),
         languages=config["languages"]["train"],
         processes=TRAINING["processes"],

@@ -138,9 +138,13 @@ def rank_benchmark(
     pairs = relevant_pairs(queries, candidates, qrels)
     query_langs = queries["lang"].to_numpy()
     frames = []
-    tasks = list(pools(candidates, sorted(set(query_langs)), settings))
+    rows_of = {lang: np.flatnonzero(query_langs == lang) for lang in sorted(set(query_langs))}
+    on_device = {
+        lang: torch.as_tensor(np.asarray(query_vectors[rows]), device=device()) for lang, rows in rows_of.items()
+    }
+    tasks = list(pools(candidates, list(rows_of), settings))
     for pool in tqdm(tasks, desc="rank", unit=" pools"):
-        query_rows = np.flatnonzero(query_langs == pool.query_lang)
+        query_rows = rows_of[pool.query_lang]
         in_pool = np.zeros(len(candidates), dtype=bool)
         in_pool[pool.candidate_rows] = True
         mine = pairs[np.isin(pairs["query_row"], query_rows) & in_pool[pairs["candidate_row"]]]
@@ -148,11 +152,10 @@ def rank_benchmark(
             continue
         position = np.full(len(candidates), -1)
         position[pool.candidate_rows] = np.arange(len(pool.candidate_rows))
-        vectors = torch.as_tensor(np.asarray(query_vectors[query_rows]), device=device())
         local_query = np.searchsorted(query_rows, mine["query_row"].to_numpy())
         local_candidate = position[mine["candidate_row"].to_numpy()]
         pool_vectors = take_rows(candidate_vectors, pool.candidate_rows)
-        ranks, scores = rank_in_pool(vectors, pool_vectors, local_query, local_candidate)
+        ranks, scores = rank_in_pool(on_device[pool.query_lang], pool_vectors, local_query, local_candidate)
         frames.append(ranking_rows(pool, mine, queries, candidates, ranks, scores))
     if not frames:
         raise DataError("no query has a relevant candidate in any pool: check the benchmark's qrels")
