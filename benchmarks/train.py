@@ -28,7 +28,8 @@ from sentence_transformers import SentenceTransformer, SentenceTransformerTraine
 from sentence_transformers.losses import MultipleNegativesRankingLoss
 
 from hybridir.demo import make_towns
-from hybridir.train.trainer import PASSAGE_PREFIX, QUERY_PREFIX, Trainer, TrainingOptions
+from hybridir.train.options import TrainingOptions
+from hybridir.train.trainer import PASSAGE_PREFIX, QUERY_PREFIX, Trainer
 
 
 def default_model() -> str:

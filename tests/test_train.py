@@ -21,7 +21,8 @@ from hybridir.demo import LANGUAGES, make_towns
 from hybridir.tables import read_table, write_table
 from hybridir.tiny import build_tiny_encoder
 from hybridir.train.loss import InfoNCE
-from hybridir.train.trainer import Trainer, TrainingOptions
+from hybridir.train.options import TrainingOptions
+from hybridir.train.trainer import Trainer
 
 
 def town_corpus() -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from hybridir import __version__
+from hybridir.atomic import atomic_write
 from hybridir.errors import DataError
 
 PROVENANCE_KEY = b"hybridir"
@@ -124,11 +125,6 @@ def provenance(table: str, config: Any, seed: int | None) -> dict[str, Any]:
     }
 
 
-def atomic_path(path: Path) -> Path:
-    """A temporary sibling of `path` that is renamed onto it once complete."""
-    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
-
-
 def write_table(
     frame: pd.DataFrame,
     path: str | os.PathLike,
@@ -142,15 +138,8 @@ def write_table(
     meta = dict(data.schema.metadata or {})
     meta[PROVENANCE_KEY] = json.dumps(provenance(table, config, seed), sort_keys=True).encode()
     data = data.replace_schema_metadata(meta)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f".{path.name}.tmp-*"):
-        stale.unlink(missing_ok=True)
-    tmp = atomic_path(path)
-    try:
+    with atomic_write(path) as tmp:
         pq.write_table(data, tmp, compression="zstd")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def read_table(path: str | os.PathLike, table: str) -> pd.DataFrame:

@@ -13,7 +13,6 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,7 @@ import torch
 from sentence_transformers import SentenceTransformer
 from tqdm import tqdm
 
-from hybridir.tables import atomic_path
+from hybridir.atomic import atomic_write
 
 QUERY_PROMPT = "query"
 PASSAGE_PROMPT = "passage"
@@ -94,10 +93,7 @@ def encode_to_file(
     rows = np.argsort(index, kind="stable")
     bounds = np.searchsorted(index[rows], np.arange(0, len(distinct) + options.block, options.block))
     logging.info("%s: %d texts, %d distinct", desc, len(texts), len(distinct))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = atomic_path(path)
-    try:
+    with atomic_write(path) as tmp:
         shape = (len(texts), encoder.get_embedding_dimension())
         output = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=shape)
         with tqdm(total=len(distinct), desc=desc, unit=" texts") as bar:
@@ -116,9 +112,6 @@ def encode_to_file(
                 bar.update(len(part))
         output.flush()
         del output
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def encode_benchmark(

@@ -9,9 +9,8 @@ import html
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from hybridir.tables import atomic_path
+from hybridir.atomic import atomic_write
 
 MISSING = "—"
 
@@ -134,14 +133,8 @@ def to_html(blocks: list[Block], title: str) -> str:
 
 def write_text(text: str, path: str | os.PathLike) -> None:
     """Write `text` to `path` atomically (temp file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = atomic_path(path)
-    try:
+    with atomic_write(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_document(blocks: list[Block], markdown: str | os.PathLike, html_path: str | os.PathLike, title: str) -> None:

@@ -3,7 +3,6 @@ it as PNG and PDF with deterministic bytes (no timestamps)."""
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,8 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from hybridir.atomic import atomic_write
 from hybridir.report.runs import ZERO_SHOT, parse_run, primary_runs, run_colours, run_labels, sorted_runs
-from hybridir.tables import atomic_path
 
 MACRO = "macro"
 SETTING_STYLE = {
@@ -51,17 +50,11 @@ def new_figure(width: float, height: float) -> Figure:
 def save(figure: Figure, png: str | os.PathLike, pdf: str | os.PathLike, dpi: int = 150) -> None:
     """Write the figure as PNG and PDF, atomically and without timestamps."""
     for path, fmt, metadata in (
-        (Path(png), "png", {"Software": None}),
-        (Path(pdf), "pdf", {"CreationDate": None, "ModDate": None, "Creator": "hybridir"}),
+        (png, "png", {"Software": None}),
+        (pdf, "pdf", {"CreationDate": None, "ModDate": None, "Creator": "hybridir"}),
     ):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = atomic_path(path)
-        try:
-            with _rc():
-                figure.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight", pad_inches=0.1, metadata=metadata)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        with atomic_write(path) as tmp, _rc():
+            figure.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight", pad_inches=0.1, metadata=metadata)
 
 
 def message_figure(title: str, text: str) -> Figure:

@@ -11,7 +11,8 @@ import logging
 import pandas as pd
 
 from hybridir.tables import read_table, write_table
-from hybridir.train.trainer import Trainer, TrainingOptions
+from hybridir.train.options import TrainingOptions
+from hybridir.train.trainer import Trainer
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

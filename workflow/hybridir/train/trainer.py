@@ -16,7 +16,6 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -30,42 +29,14 @@ from torch.utils.tensorboard import SummaryWriter
 from tqdm import tqdm
 from transformers import get_linear_schedule_with_warmup
 
+from hybridir.atomic import atomic_write
 from hybridir.train.loss import InfoNCE, distributed
+from hybridir.train.options import TrainingOptions
 from hybridir.train.samplers import Batch, CorpusIndex, make_sampler, schedule
 
 QUERY_PREFIX = "Query: "
 PASSAGE_PREFIX = "Passage: "
 LOG_COLUMNS = ["step", "loss", "val_loss", "lr", "kind", "dataset", "lang", "pairs", "seconds"]
-
-
-@dataclass(frozen=True)
-class TrainingOptions:
-    """Training settings; the defaults are the paper's where it states them (config `training`)."""
-
-    strategy: str = "hybrid"
-    alpha: float = 0.5
-    seed: int = 0
-    steps: int = 1000
-    batch_size: int = 100
-    learning_rate: float = 3e-5
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
-    temperature: float = 0.05
-    pooling: str = "mean"
-    max_query_length: int = 64
-    max_passage_length: int = 256
-    hard_negatives: bool = True
-    cached: bool = False
-    cache_chunk: int = 32
-    eval_steps: int = 100
-    patience: int = 3
-    checkpoint_steps: int = 100
-    bf16: bool = True
-
-    @classmethod
-    def from_config(cls, training: Mapping[str, Any], **overrides: Any) -> "TrainingOptions":
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in {**training, **overrides}.items() if k in known})
 
 
 def build_encoder(model: str, pooling: str = "mean", max_length: int = 256) -> SentenceTransformer:
@@ -106,11 +77,8 @@ def set_rng_state(state: tuple[torch.Tensor, list[torch.Tensor]]) -> None:
 
 def save_model(model: SentenceTransformer, output: Path) -> None:
     """Save a model directory atomically: into a sibling, then swapped in."""
-    partial = output.with_name(f".{output.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    model.save(str(partial))
-    shutil.rmtree(output, ignore_errors=True)
-    partial.rename(output)
+    with atomic_write(output, directory=True) as partial:
+        model.save(str(partial))
 
 
 class Trainer:
@@ -261,10 +229,8 @@ class Trainer:
     def save_checkpoint(self, path: Path) -> None:
         """Write the checkpoint atomically (process 0), then wait for every process."""
         if self.rank == 0:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(path.name + ".partial")
-            torch.save(self.state(), partial)
-            os.replace(partial, path)
+            with atomic_write(path) as partial:
+                torch.save(self.state(), partial)
         if distributed():
             dist.barrier()
 

@@ -1,10 +1,11 @@
 """Convert a Hub or local NLLB / M2M100 checkpoint to CTranslate2, once per model."""
 
-import shutil
 from pathlib import Path
 
 import ctranslate2
 from transformers import AutoTokenizer
+
+from hybridir.atomic import atomic_write
 
 QUANTIZATIONS = ("int8", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 
@@ -14,14 +15,8 @@ def convert_model(model: str, output: str | Path, quantization: str = "int8") ->
     output = Path(output)
     if quantization not in QUANTIZATIONS:
         raise ValueError(f"quantization {quantization!r} is not one of {', '.join(QUANTIZATIONS)}")
-    partial = output.with_name(f".{output.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    try:
+    with atomic_write(output, directory=True) as partial:
         converter = ctranslate2.converters.TransformersConverter(model, low_cpu_mem_usage=True)
         converter.convert(str(partial), quantization=quantization, force=True)
         AutoTokenizer.from_pretrained(model).save_pretrained(partial)
-        shutil.rmtree(output, ignore_errors=True)
-        partial.rename(output)
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
     return output
