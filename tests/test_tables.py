@@ -85,3 +85,32 @@ def test_a_failed_write_keeps_the_previous_file(tmp_path: Path) -> None:
         write_table(qrels([("q", "c", 1), ("q", "c", 1)]), path, "qrels")
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["qrels.parquet"]
+
+
+def test_atomic_write_leaves_nothing_under_the_final_name_when_the_disk_is_full(tmp_path) -> None:
+    import errno
+
+    from hybridir.atomic import atomic_write
+
+    target = tmp_path / "out" / "table.parquet"
+    with pytest.raises(DataError, match="no space left on device"), atomic_write(target) as tmp:
+        tmp.write_bytes(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert not target.exists()
+    assert list(target.parent.iterdir()) == []
+
+
+def test_atomic_write_of_a_folder_replaces_the_old_one_only_when_complete(tmp_path) -> None:
+    from hybridir.atomic import atomic_write
+
+    target = tmp_path / "model"
+    target.mkdir()
+    (target / "old.bin").write_text("old")
+    with pytest.raises(RuntimeError), atomic_write(target, directory=True) as tmp:
+        (tmp / "new.bin").write_text("new")
+        raise RuntimeError("killed")
+    assert sorted(p.name for p in target.iterdir()) == ["old.bin"]
+    with atomic_write(target, directory=True) as tmp:
+        (tmp / "new.bin").write_text("new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+    assert sorted(p.name for p in target.iterdir()) == ["new.bin"]

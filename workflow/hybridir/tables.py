@@ -115,14 +115,18 @@ def config_digest(section: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def provenance(table: str, config: Any, seed: int | None) -> dict[str, Any]:
-    """Metadata stored in each Parquet file: which table, library version, config and seed."""
-    return {
+def provenance(table: str, config: Any, seed: int | None, runtime: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Metadata stored in each Parquet file: which table, library version, config and seed, and,
+    for tables computed on a device, the runtime (hybridir.devices.runtime_info)."""
+    meta = {
         "table": table,
         "hybridir_version": __version__,
         "config_sha256": config_digest(config),
         "seed": seed,
     }
+    if runtime is not None:
+        meta["runtime"] = dict(runtime)
+    return meta
 
 
 def write_table(
@@ -131,12 +135,13 @@ def write_table(
     table: str,
     config: Any = None,
     seed: int | None = None,
+    runtime: Mapping[str, Any] | None = None,
 ) -> None:
     """Check `frame` against `table`'s schema and write it to `path` atomically, with provenance."""
     path = Path(path)
     data = to_arrow(frame, table, where=str(path))
     meta = dict(data.schema.metadata or {})
-    meta[PROVENANCE_KEY] = json.dumps(provenance(table, config, seed), sort_keys=True).encode()
+    meta[PROVENANCE_KEY] = json.dumps(provenance(table, config, seed, runtime), sort_keys=True).encode()
     data = data.replace_schema_metadata(meta)
     with atomic_write(path) as tmp:
         pq.write_table(data, tmp, compression="zstd")
