@@ -1,11 +1,18 @@
-"""Checks of config.yaml that a JSON schema cannot express: known languages, unique names."""
+"""The pipeline's configuration: read, merged, validated against its JSON schema (defaults filled
+in), and checked for what a schema cannot express (known languages, unique names)."""
 
+import copy
+import os
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import jsonschema
+import yaml
+
 from hybridir.errors import ConfigError
 from hybridir.languages import NLLB_CODES
+from hybridir.tables import schema_dir
 
 
 def _language_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -98,3 +105,56 @@ def check_config(config: Mapping[str, Any]) -> None:
     check_names(config)
     check_benchmark_sources(config)
     check_quality_benchmark(config)
+
+
+def _with_defaults(validator_class: type) -> type:
+    """A validator class that fills in each property's schema default before validating it."""
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for name, subschema in properties.items():
+                if "default" in subschema:
+                    instance.setdefault(name, copy.deepcopy(subschema["default"]))
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+
+
+def config_schema() -> dict[str, Any]:
+    """The JSON schema of config.yaml (workflow/schemas/config.schema.yaml)."""
+    return yaml.safe_load((schema_dir() / "config.schema.yaml").read_text())
+
+
+def validate_config(config: dict[str, Any]) -> dict[str, Any]:
+    """Fill in the schema's defaults (in place), validate, run check_config; returns `config`."""
+    validator = _with_defaults(jsonschema.Draft202012Validator)(config_schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
+    if error is not None:
+        key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise ConfigError(f"config key {key}: {error.message}")
+    check_config(config)
+    return config
+
+
+def merge(base: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
+    """`update` over `base` as Snakemake merges --configfile: nested mappings merge, other values replace."""
+    merged = dict(base)
+    for key, value in update.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def load_config(*paths: str | os.PathLike) -> dict[str, Any]:
+    """Read config files, later ones merged over earlier ones, and validate the result."""
+    config: dict[str, Any] = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            content = yaml.safe_load(handle) or {}
+        if not isinstance(content, Mapping):
+            raise ConfigError(f"{path}: a config file must be a YAML mapping, got {type(content).__name__}")
+        config = merge(config, content)
+    return validate_config(config)

@@ -101,7 +101,7 @@ class NllbTranslator:
     @classmethod
     def from_config(cls, model_dir: str, translation: Mapping[str, Any], threads: int) -> "NllbTranslator":
         """A translator with config.yaml's `translation.device` and `translation.compute_type`."""
-        return cls(model_dir, translation["device"], translation["compute_type"], threads)
+        return cls(model_dir, translation["device"] or "auto", translation["compute_type"], threads)
 
     def tokenize(self, sentences: Sequence[str], lang: str) -> list[list[str]]:
         """NLLB source tokens: language code, pieces, </s>."""
