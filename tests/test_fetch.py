@@ -9,7 +9,8 @@ import pytest
 from hybridir.errors import DataError
 from hybridir.fetch.parallel import fetch_parallel
 from hybridir.fetch.qa import fetch_qa
-from hybridir.sources import is_file_source, local_files, pluck, stream_rows
+from hybridir.locations import is_file_source, local_files
+from hybridir.sources import pluck, stream_rows
 from hybridir.tables import to_arrow
 from hybridir.text import text_id
 

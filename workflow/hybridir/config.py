@@ -12,7 +12,7 @@ import yaml
 
 from hybridir.errors import ConfigError
 from hybridir.languages import NLLB_CODES
-from hybridir.tables import schema_dir
+from hybridir.schemas import config_schema
 
 
 def _language_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -119,11 +119,6 @@ def _with_defaults(validator_class: type) -> type:
         yield from validate_properties(validator, properties, instance, schema)
 
     return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
-
-
-def config_schema() -> dict[str, Any]:
-    """The JSON schema of config.yaml (workflow/schemas/config.schema.yaml)."""
-    return yaml.safe_load((schema_dir() / "config.schema.yaml").read_text())
 
 
 def validate_config(config: dict[str, Any]) -> dict[str, Any]:

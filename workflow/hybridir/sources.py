@@ -15,38 +15,9 @@ from typing import Any
 import datasets
 
 from hybridir.errors import DataError
+from hybridir.locations import FILE_BUILDERS, data_suffix, is_file_source, local_files
 
-FILE_BUILDERS: dict[str, tuple[str, dict[str, Any]]] = {
-    ".jsonl": ("json", {}),
-    ".json": ("json", {}),
-    ".parquet": ("parquet", {}),
-    ".csv": ("csv", {}),
-    ".tsv": ("csv", {"delimiter": "\t", "quoting": csv.QUOTE_NONE}),
-}
-
-
-def _suffix(source: str) -> str:
-    """The data suffix of a file source, a compression suffix (.gz, .bz2) skipped."""
-    suffixes = Path(source.split("::")[0]).suffixes
-    if suffixes and suffixes[-1] in (".gz", ".bz2", ".xz", ".zst"):
-        suffixes = suffixes[:-1]
-    return suffixes[-1] if suffixes else ""
-
-
-def is_file_source(source: str) -> bool:
-    """Whether `source` names a file (path or URL) rather than a Hub dataset id."""
-    return _suffix(source) in FILE_BUILDERS
-
-
-def is_remote(source: str) -> bool:
-    return "://" in source
-
-
-def local_files(source: str) -> list[str]:
-    """The local file a source reads, or nothing for Hub ids, URLs and globs."""
-    if is_file_source(source) and not is_remote(source) and not any(c in source for c in "*?["):
-        return [source]
-    return []
+BUILDER_OPTIONS: dict[str, dict[str, Any]] = {".tsv": {"delimiter": "\t", "quoting": csv.QUOTE_NONE}}
 
 
 def stream_rows(
@@ -60,9 +31,10 @@ def stream_rows(
     if is_file_source(source):
         if any(not Path(path).is_file() for path in local_files(source)):
             raise DataError(f"{source}: file not found")
-        builder, kwargs = FILE_BUILDERS[_suffix(source)]
+        suffix = data_suffix(source)
+        builder = FILE_BUILDERS[suffix]
         args: tuple[Any, ...] = (builder,)
-        kwargs = {**kwargs, **builder_kwargs, "data_files": source, "split": "train"}
+        kwargs = {**BUILDER_OPTIONS.get(suffix, {}), **builder_kwargs, "data_files": source, "split": "train"}
         what = f"{source} (read as {builder})"
     else:
         args = (source, subset)

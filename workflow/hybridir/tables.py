@@ -4,7 +4,6 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import pyarrow.parquet as pq
 from hybridir import __version__
 from hybridir.atomic import atomic_write
 from hybridir.errors import DataError
+from hybridir.schemas import table_schema
 
 PROVENANCE_KEY = b"hybridir"
 
@@ -24,24 +24,6 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "number": pa.float64(),
     "boolean": pa.bool_(),
 }
-
-
-def schema_dir() -> Path:
-    """Folder of the JSON schemas: inside the installed package, else the repository's."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "schemas", here.parent / "schemas"):
-        if (candidate / "tables").is_dir():
-            return candidate
-    raise FileNotFoundError(f"no schemas/tables folder next to {here}")
-
-
-@cache
-def table_schema(table: str) -> dict[str, Any]:
-    """The JSON schema of one row of `table` (workflow/schemas/tables/<table>.schema.json)."""
-    path = schema_dir() / "tables" / f"{table}.schema.json"
-    if not path.is_file():
-        raise DataError(f"unknown table {table!r}: no schema at {path}")
-    return json.loads(path.read_text())
 
 
 def _column_type(table: str, column: str, spec: Mapping[str, Any]) -> tuple[pa.DataType, bool]:
