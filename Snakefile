@@ -1,9 +1,12 @@
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 min_version("9.0")
 
 
-configfile: "config.yaml"
+# config.yaml is the paper's run; a user's own --configfile replaces it (see README, "Your own config").
+if not workflow.overwrite_configfiles:
+
+    configfile: "config.yaml"
 
 
 report: "workflow/report/workflow.rst"
@@ -22,4 +25,4 @@ include: "workflow/rules/report.smk"
 rule all:
     default_target: True
     input:
-        get_final_output(),
+        PLAN.final_outputs(),

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import REPO, snakemake
 
-from hybridir.config import check_config
+from hybridir.config import check_config, validate_config
 from hybridir.errors import ConfigError
 
 DEMO_CONFIG = yaml.safe_load((REPO / "profiles/demo/pipeline.yaml").read_text())
@@ -32,14 +32,29 @@ def duplicate_benchmark(c):
     c["benchmarks"][1]["name"] = c["benchmarks"][0]["name"]
 
 
+def parallel_source_without_lang(c):
+    c["parallel_datasets"][0]["source"] = "results/demo/data/parallel/en.jsonl"
+
+
+def translated_without_a_model(c):
+    del c["translation"]["model"]
+
+
 # (mutation of the demo config, text the error must contain)
 MALFORMED = {
-    "unknown top-level key": (lambda c: c.update(batch_sise=100), "batch_sise"),
-    "unknown nested key": (lambda c: c["datasets"][0].update(feilds={}), "feilds"),
-    "seed is not an integer": (lambda c: c.update(seed="forty-two"), "'seed'"),
-    "alpha above 1": (lambda c: c["training"].update(alpha=[1.5]), "'alpha'"),
-    "alpha below 0": (lambda c: c["training"].update(alpha=[-0.1]), "'alpha'"),
-    "alpha not a number": (lambda c: c["training"].update(alpha=["half"]), "'alpha'"),
+    "unknown top-level key": (lambda c: c.update(batch_sise=100), "config key batch_sise: unknown key"),
+    "unknown nested key": (
+        lambda c: c["datasets"][0].update(feilds={}),
+        "config key datasets[0].feilds: unknown key (did you mean 'fields'?)",
+    ),
+    "misspelt training key": (
+        lambda c: c["training"].update(stratgies=["x_x"]),
+        "config key training.stratgies: unknown key (did you mean 'strategies'?)",
+    ),
+    "seed is not an integer": (lambda c: c.update(seed="forty-two"), "config key seed: 'forty-two' is not of type"),
+    "alpha above 1": (lambda c: c["training"].update(alpha=[1.5]), "config key training.alpha[0]"),
+    "alpha below 0": (lambda c: c["training"].update(alpha=[-0.1]), "config key training.alpha[0]"),
+    "alpha not a number": (lambda c: c["training"].update(alpha=["half"]), "config key training.alpha[0]"),
     "unknown training language": (
         lambda c: c["languages"].update(train=["en", "xx"]),
         "languages.train[1]",
@@ -48,15 +63,21 @@ MALFORMED = {
         lambda c: c["benchmarks"][0].update(languages=["en", "qq"]),
         "benchmarks[0].languages[1]",
     ),
-    "language code not ISO 639-1": (lambda c: c["languages"].update(source="english"), "'source'"),
-    "empty training languages": (lambda c: c["languages"].update(train=[]), "'train'"),
+    "language code not ISO 639-1": (lambda c: c["languages"].update(source="english"), "config key languages.source"),
+    "empty training languages": (lambda c: c["languages"].update(train=[]), "config key languages.train"),
     "source language not trained": (lambda c: c["languages"].update(source="fr"), "languages.source"),
-    "benchmark without a source": (drop_benchmark_source, "'source'"),
+    "benchmark without a source": (drop_benchmark_source, "config key benchmarks[0]: 'source' is a required"),
     "duplicate dataset names": (duplicate_dataset, "datasets[].name"),
     "dataset and parallel dataset share a name": (duplicate_across_sections, "facts"),
     "duplicate benchmark names": (duplicate_benchmark, "benchmarks[].name"),
-    "unknown strategy": (lambda c: c["training"].update(strategies=["x_x", "mixed"]), "'strategies'"),
-    "unknown benchmark format": (lambda c: c["benchmarks"][0].update(format="squad"), "'format'"),
+    "misspelt strategy": (
+        lambda c: c["training"].update(strategies=["x_x", "hybird"]),
+        "config key training.strategies[1]: 'hybird' is not allowed (did you mean 'hybrid'?)",
+    ),
+    "unknown benchmark format": (
+        lambda c: c["benchmarks"][0].update(format="squad"),
+        "config key benchmarks[0].format: 'squad' is not allowed",
+    ),
     "benchmark source without {lang}": (
         lambda c: c["benchmarks"][0].update(source="data/xquad.json"),
         "benchmarks[0].source",
@@ -65,24 +86,57 @@ MALFORMED = {
         lambda c: c["benchmarks"][2].update(source="data/{lang}.tsv"),
         "benchmarks[2].source",
     ),
-    "dataset without a question field": (lambda c: c["datasets"][0]["fields"].pop("question"), "'question'"),
-    "limit of zero": (lambda c: c["datasets"][0].update(limit=0), "'limit'"),
-    "no encoders": (lambda c: c["training"].update(encoders=[]), "'encoders'"),
+    "dataset without a question field": (
+        lambda c: c["datasets"][0]["fields"].pop("question"),
+        "config key datasets[0].fields: 'question' is a required property",
+    ),
+    "limit of zero": (lambda c: c["datasets"][0].update(limit=0), "config key datasets[0].limit"),
+    "no encoders": (lambda c: c["training"].update(encoders=[]), "config key training.encoders"),
+    "wrong type": (lambda c: c["training"].update(steps="many"), "config key training.steps: 'many' is not of type"),
+    "unknown device": (lambda c: c.update(device="gpu"), "config key device: 'gpu' is not allowed"),
+    "rows parallel source without {lang}": (
+        parallel_source_without_lang,
+        "config key parallel_datasets[0].source (parallel_facts): 'results/demo/data/parallel/en.jsonl' has no",
+    ),
+    "translated datasets without a model": (
+        translated_without_a_model,
+        "config key translation.model: required, because datasets ['facts', 'extra'] are translated into ['de', 'es']",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
-def test_malformed_config_is_rejected_naming_the_key(case: str, tmp_path: Path) -> None:
+def test_malformed_config_is_rejected_naming_the_key(case: str) -> None:
     mutate, expected = MALFORMED[case]
     config = copy.deepcopy(DEMO_CONFIG)
     mutate(config)
+    with pytest.raises(ConfigError) as error:
+        validate_config(config)
+    assert expected in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_a_malformed_config_stops_snakemake_before_any_job_with_one_line(tmp_path: Path) -> None:
+    config = copy.deepcopy(DEMO_CONFIG)
+    config["training"]["strategies"] = ["x_x", "hybird"]
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(config))
-    args = ["-n", "-s", str(REPO / "Snakefile"), "--configfile", str(path), "--replace-workflow-config"]
-    result = snakemake(tmp_path, *args, check=False)
-    assert result.returncode != 0, f"{case}: accepted\n{result.stdout}"
-    assert expected in result.stdout + result.stderr, result.stdout + result.stderr
+    result = snakemake(tmp_path, "-n", "-s", str(REPO / "Snakefile"), "--configfile", str(path), check=False)
+    assert result.returncode != 0
+    assert (
+        "config key training.strategies[1]: 'hybird' is not allowed (did you mean 'hybrid'?)"
+        in result.stdout + result.stderr
+    )
     assert not (tmp_path / "results").exists()
+
+
+def test_nothing_to_translate_needs_no_translation_model() -> None:
+    config = copy.deepcopy(DEMO_CONFIG)
+    for dataset in config["datasets"]:
+        dataset["translate"] = False
+    del config["translation"]
+    validate_config(config)
+    assert config["translation"]["model"] is None
 
 
 def test_check_config_names_unknown_lang_names() -> None:
@@ -125,3 +179,16 @@ def test_paper_config_builds_its_dag_offline(tmp_path: Path, workflow_copy: Path
     for rule in ("fetch_qa", "fetch_parallel", "fetch_benchmark"):
         assert rule in jobs
     assert "xquad_r" in jobs and "miracl" in jobs and "mmarco" in jobs
+
+
+def test_a_users_own_configfile_replaces_config_yaml(tmp_path: Path) -> None:
+    """`snakemake --configfile mine.yaml` runs mine.yaml alone: nothing of the paper's config.yaml
+    (here its mMARCO source and MIRACL benchmark) is merged in behind the user's back."""
+    config = copy.deepcopy(DEMO_CONFIG)
+    del config["parallel_datasets"]
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(config))
+    result = snakemake(tmp_path, "-n", "-s", str(REPO / "Snakefile"), "--configfile", str(path))
+    jobs = result.stdout
+    assert "fetch_parallel" not in jobs and "mmarco" not in jobs and "xquad_r" not in jobs
+    assert "demo_lareqa" in jobs

@@ -2,9 +2,10 @@
 in), and checked for what a schema cannot express (known languages, unique names)."""
 
 import copy
+import difflib
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import jsonschema
@@ -84,7 +85,7 @@ def check_benchmark_sources(config: Mapping[str, Any]) -> None:
 
 def check_quality_benchmark(config: Mapping[str, Any]) -> None:
     """translation.quality.benchmark names a lareqa benchmark that has the source language."""
-    name = config["translation"].get("quality", {}).get("benchmark")
+    name = config.get("translation", {}).get("quality", {}).get("benchmark")
     if name is None:
         return
     key = "config key translation.quality.benchmark"
@@ -99,11 +100,40 @@ def check_quality_benchmark(config: Mapping[str, Any]) -> None:
         )
 
 
+def check_parallel_sources(config: Mapping[str, Any]) -> None:
+    """A `rows` parallel source reads one file (or subset) per language: '{lang}' in its source or subset."""
+    for i, entry in enumerate(config.get("parallel_datasets", [])):
+        if entry.get("format", "rows") != "rows":
+            continue
+        if "{lang}" not in entry["source"] and "{lang}" not in (entry.get("subset") or ""):
+            raise ConfigError(
+                f"config key parallel_datasets[{i}].source ({entry['name']}): {entry['source']!r} has no "
+                "'{lang}', so every language would read the same rows; put '{lang}' in source or subset"
+            )
+
+
+def check_translation_model(config: Mapping[str, Any]) -> None:
+    """A translation model is named whenever something is translated."""
+    if config["translation"].get("model"):
+        return
+    source = config["languages"]["source"]
+    targets = [lang for lang in config["languages"]["train"] if lang != source]
+    translated = [d["name"] for d in config["datasets"] if d.get("translate", True)] if targets else []
+    if translated:
+        raise ConfigError(
+            f"config key translation.model: required, because datasets {translated} are translated into {targets}"
+        )
+    if config["translation"].get("quality", {}).get("benchmark"):
+        raise ConfigError("config key translation.model: required, because translation.quality.benchmark is set")
+
+
 def check_config(config: Mapping[str, Any]) -> None:
     """All checks beyond the JSON schema; raises ConfigError naming the offending key."""
     check_languages(config)
     check_names(config)
     check_benchmark_sources(config)
+    check_parallel_sources(config)
+    check_translation_model(config)
     check_quality_benchmark(config)
 
 
@@ -121,13 +151,45 @@ def _with_defaults(validator_class: type) -> type:
     return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
 
 
+def config_key(path: Iterable[str | int]) -> str:
+    """A config key as users write it: datasets[0].fields.question."""
+    key = ""
+    for part in path:
+        key += f"[{part}]" if isinstance(part, int) else f".{part}" if key else str(part)
+    return key or "(top level)"
+
+
+def did_you_mean(value: Any, allowed: Iterable[Any]) -> str:
+    """' (did you mean X?)' for the allowed value closest to `value`, or ''."""
+    close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def schema_error_message(error: jsonschema.ValidationError) -> str:
+    """One line for a schema violation: the offending key, what is allowed, and a likely fix."""
+    key = config_key(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        prefix = f"{key}." if error.absolute_path else ""
+        return "; ".join(
+            f"config key {prefix}{name}: unknown key{did_you_mean(name, allowed)}; allowed here: {', '.join(allowed)}"
+            for name in unknown
+        )
+    if error.validator == "enum":
+        allowed = error.validator_value
+        choices = ", ".join(str(a) for a in allowed)
+        hint = did_you_mean(error.instance, allowed)
+        return f"config key {key}: {error.instance!r} is not allowed{hint}; allowed: {choices}"
+    return f"config key {key}: {error.message}"
+
+
 def validate_config(config: dict[str, Any]) -> dict[str, Any]:
     """Fill in the schema's defaults (in place), validate, run check_config; returns `config`."""
     validator = _with_defaults(jsonschema.Draft202012Validator)(config_schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(config))
     if error is not None:
-        key = ".".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise ConfigError(f"config key {key}: {error.message}")
+        raise ConfigError(schema_error_message(error))
     check_config(config)
     return config
 

@@ -1,20 +1,19 @@
-"""Fingerprints of library code, so a workflow reruns exactly the stage whose code changed."""
+"""Fingerprints of the code a job runs, so a workflow reruns exactly the jobs whose code changed:
+a job's script and every library module it imports, transitively (hybridir.imports)."""
 
 import hashlib
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+from hybridir.imports import PACKAGE, library_files
 
 
-def code_fingerprint(*modules: str) -> str:
-    """SHA-256 over the source of the named modules or subpackages of hybridir (e.g. "fetch")."""
+def script_fingerprint(script: str | Path) -> str:
+    """SHA-256 (16 hex digits) over a script and the library modules it runs."""
+    script = Path(script).resolve()
     digest = hashlib.sha256()
-    for module in sorted(modules):
-        target = PACKAGE / module
-        files = sorted(target.rglob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
-        if not files or not files[0].is_file():
-            raise FileNotFoundError(f"hybridir has no module {module!r} ({target})")
-        for path in files:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
+    digest.update(script.name.encode())
+    digest.update(script.read_bytes())
+    for path in library_files(script):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -1,20 +1,17 @@
-CORPUS_CODE = code_fingerprint("corpus", "tables")
-
-
 rule corpus:
     input:
         unpack(corpus_inputs),
     output:
-        parallel=f"{RESULTS}/corpus/parallel/{{dataset}}.parquet",
-        ledger=f"{RESULTS}/corpus/ledger/{{dataset}}.parquet",
+        parallel=layout.CORPUS,
+        ledger=layout.CORPUS_LEDGER,
     log:
-        f"{RESULTS}/logs/corpus/{{dataset}}.log",
+        layout.log("corpus/{dataset}"),
     conda:
         "../../envs/data.yaml"
     params:
-        source=config["languages"]["source"],
+        source=PLAN.source_language,
         corpus=canonical(config["corpus"]),
         seed=config["seed"],
-        code=CORPUS_CODE,
+        code=script_code("corpus"),
     script:
         "../scripts/corpus.py"

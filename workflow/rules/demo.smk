@@ -1,4 +1,4 @@
-DEMO_DATA = f"{RESULTS}/demo/data"
+DEMO_DATA = layout.DEMO_DATA
 DEMO_LANGUAGES = ["en", "de", "es"]
 
 
@@ -20,40 +20,40 @@ rule demo_data:
             file=["topics.tsv", "qrels.tsv", "corpus.jsonl.gz"],
         ),
     log:
-        f"{RESULTS}/logs/demo_data.log",
+        layout.log("demo_data"),
     conda:
         "../../envs/data.yaml"
     params:
         seed=config["seed"],
-        code=code_fingerprint("demo"),
+        code=script_code("demo_data"),
     script:
         "../scripts/demo_data.py"
 
 
 rule demo_nllb_model:
     output:
-        directory(f"{RESULTS}/demo/models/nllb-tiny"),
+        directory(f"{layout.DEMO_MODELS}/nllb-tiny"),
     log:
-        f"{RESULTS}/logs/demo_nllb_model.log",
+        layout.log("demo_nllb_model"),
     conda:
         "../../envs/mt.yaml"
     params:
         seed=config["seed"],
         steps=600,
-        code=code_fingerprint("demo", "tiny"),
+        code=script_code("demo_nllb_model"),
     script:
         "../scripts/demo_nllb_model.py"
 
 
 rule demo_encoder_model:
     output:
-        directory(f"{RESULTS}/demo/models/encoder-tiny"),
+        directory(f"{layout.DEMO_MODELS}/encoder-tiny"),
     log:
-        f"{RESULTS}/logs/demo_encoder_model.log",
+        layout.log("demo_encoder_model"),
     conda:
         "../../envs/train.yaml"
     params:
         seed=config["seed"],
-        code=code_fingerprint("demo", "tiny"),
+        code=script_code("demo_encoder_model"),
     script:
         "../scripts/demo_encoder_model.py"

@@ -1,29 +1,26 @@
-ENCODE_CODE = code_fingerprint("evaluate/encode", "tables")
-RANK_CODE = code_fingerprint("evaluate/search", "tables")
-SCORE_CODE = code_fingerprint("evaluate/metrics", "evaluate/significance", "tables")
-EVALUATED = f"{RESULTS}/evaluate/{{encoder}}/{{run}}/{{benchmark}}"
+EVALUATION = config["evaluation"]
 
 
 rule encode:
     input:
         unpack(benchmark_tables),
-        model=evaluated_model_inputs,
+        model=evaluated_model,
     output:
-        queries=f"{EVALUATED}/embeddings/queries.npy",
-        candidates=f"{EVALUATED}/embeddings/candidates.npy",
+        queries=layout.QUERY_VECTORS,
+        candidates=layout.CANDIDATE_VECTORS,
     log:
-        f"{RESULTS}/logs/evaluate/{{encoder}}/{{run}}/{{benchmark}}/encode.log",
+        layout.log("evaluate/{encoder}/{run}/{benchmark}/encode"),
     conda:
         "../../envs/train.yaml"
     threads: 4
     params:
-        model=encoder_path,
-        format=lambda w: benchmark_format(w.benchmark),
+        model=encoder_param,
+        format=lambda w: PLAN.benchmark_format(w.benchmark),
         options={
             key: EVALUATION[key]
             for key in ("batch_size", "candidate_context", "max_length")
         },
-        code=ENCODE_CODE,
+        code=script_code("encode"),
     script:
         "../scripts/encode.py"
 
@@ -34,16 +31,16 @@ rule rank:
         query_vectors=rules.encode.output.queries,
         candidate_vectors=rules.encode.output.candidates,
     output:
-        f"{EVALUATED}/rankings.parquet",
+        layout.RANKINGS,
     log:
-        f"{RESULTS}/logs/evaluate/{{encoder}}/{{run}}/{{benchmark}}/rank.log",
+        layout.log("evaluate/{encoder}/{run}/{benchmark}/rank"),
     conda:
         "../../envs/train.yaml"
     threads: 4
     params:
-        settings=lambda w: benchmark_settings(w.benchmark),
+        settings=lambda w: list(PLAN.benchmark_settings(w.benchmark)),
         seed=config["seed"],
-        code=RANK_CODE,
+        code=script_code("rank"),
     script:
         "../scripts/rank.py"
 
@@ -52,66 +49,66 @@ rule score:
     input:
         rules.rank.output,
     output:
-        per_query=f"{EVALUATED}/per_query.parquet",
-        metrics=f"{EVALUATED}/metrics.parquet",
+        per_query=layout.PER_QUERY,
+        metrics=layout.RUN_METRICS,
     log:
-        f"{RESULTS}/logs/evaluate/{{encoder}}/{{run}}/{{benchmark}}/score.log",
+        layout.log("evaluate/{encoder}/{run}/{benchmark}/score"),
     conda:
         "../../envs/eval.yaml"
     params:
-        identity=lambda w: run_identity(w.encoder, w.run) | {"benchmark": w.benchmark},
+        identity=lambda w: run_of(w).identity() | {"benchmark": w.benchmark},
         resamples=EVALUATION["resamples"],
         seed=config["seed"],
-        code=SCORE_CODE,
+        code=script_code("score"),
     script:
         "../scripts/score.py"
 
 
 rule significance:
     input:
-        run_per_query_tables,
+        lambda w: PLAN.evaluated(layout.PER_QUERY, w.encoder, [w.benchmark]),
     output:
-        f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/significance.parquet",
+        layout.SIGNIFICANCE,
     log:
-        f"{RESULTS}/logs/evaluate/{{encoder}}/{{benchmark}}/significance.log",
+        layout.log("evaluate/{encoder}/{benchmark}/significance"),
     conda:
         "../../envs/eval.yaml"
     params:
-        runs=evaluation_runs(),
+        runs=lambda w: [run.name for run in PLAN.evaluation_runs(w.encoder)],
         resamples=EVALUATION["resamples"],
         seed=config["seed"],
-        code=SCORE_CODE,
+        code=script_code("significance"),
     script:
         "../scripts/significance.py"
 
 
 rule gather_metrics:
     input:
-        evaluated_outputs("metrics"),
+        PLAN.evaluated(layout.RUN_METRICS),
     output:
-        f"{RESULTS}/evaluate/metrics.parquet",
+        layout.METRICS,
     log:
-        f"{RESULTS}/logs/evaluate/gather_metrics.log",
+        layout.log("evaluate/gather_metrics"),
     conda:
         "../../envs/eval.yaml"
     params:
         seed=config["seed"],
-        code=code_fingerprint("tables"),
+        code=script_code("concat_tables"),
     script:
         "../scripts/concat_tables.py"
 
 
 rule gather_significance:
     input:
-        significance_tables(),
+        PLAN.significance_tables(),
     output:
-        f"{RESULTS}/evaluate/significance.parquet",
+        layout.ALL_SIGNIFICANCE,
     log:
-        f"{RESULTS}/logs/evaluate/gather_significance.log",
+        layout.log("evaluate/gather_significance"),
     conda:
         "../../envs/eval.yaml"
     params:
         seed=config["seed"],
-        code=code_fingerprint("tables"),
+        code=script_code("concat_tables"),
     script:
         "../scripts/concat_tables.py"

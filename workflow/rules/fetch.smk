@@ -1,55 +1,52 @@
-FETCH_CODE = code_fingerprint("fetch", "sources", "sentences", "tables", "text")
-
-
 rule fetch_qa:
     input:
-        lambda w: source_inputs(qa_section(w.dataset), w.dataset),
+        lambda w: PLAN.source_files(PLAN.qa_section(w.dataset), w.dataset),
     output:
-        f"{RESULTS}/fetch/qa/{{dataset}}.parquet",
+        layout.QA,
     log:
-        f"{RESULTS}/logs/fetch/qa/{{dataset}}.log",
+        layout.log("fetch/qa/{dataset}"),
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: entry(qa_section(w.dataset), w.dataset),
-        lang=config["languages"]["source"],
+        spec=lambda w: PLAN.entry(PLAN.qa_section(w.dataset), w.dataset),
+        lang=PLAN.source_language,
         seed=config["seed"],
-        code=FETCH_CODE,
+        code=script_code("fetch_qa"),
     script:
         "../scripts/fetch_qa.py"
 
 
 rule fetch_parallel:
     input:
-        lambda w: source_inputs("parallel_datasets", w.dataset),
+        lambda w: PLAN.source_files("parallel_datasets", w.dataset),
     output:
-        f"{RESULTS}/fetch/parallel/{{dataset}}.parquet",
+        layout.PARALLEL_SOURCE,
     log:
-        f"{RESULTS}/logs/fetch/parallel/{{dataset}}.log",
+        layout.log("fetch/parallel/{dataset}"),
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: entry("parallel_datasets", w.dataset),
+        spec=lambda w: PLAN.entry("parallel_datasets", w.dataset),
         seed=config["seed"],
-        code=FETCH_CODE,
+        code=script_code("fetch_parallel"),
     script:
         "../scripts/fetch_parallel.py"
 
 
 rule fetch_benchmark:
     input:
-        lambda w: source_inputs("benchmarks", w.benchmark),
+        lambda w: PLAN.source_files("benchmarks", w.benchmark),
     output:
-        candidates=f"{RESULTS}/fetch/benchmarks/{{benchmark}}/candidates.parquet",
-        queries=f"{RESULTS}/fetch/benchmarks/{{benchmark}}/queries.parquet",
-        qrels=f"{RESULTS}/fetch/benchmarks/{{benchmark}}/qrels.parquet",
+        candidates=layout.benchmark_table("candidates"),
+        queries=layout.benchmark_table("queries"),
+        qrels=layout.benchmark_table("qrels"),
     log:
-        f"{RESULTS}/logs/fetch/benchmarks/{{benchmark}}.log",
+        layout.log("fetch/benchmarks/{benchmark}"),
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: entry("benchmarks", w.benchmark),
+        spec=lambda w: PLAN.entry("benchmarks", w.benchmark),
         seed=config["seed"],
-        code=FETCH_CODE,
+        code=script_code("fetch_benchmark"),
     script:
         "../scripts/fetch_benchmark.py"

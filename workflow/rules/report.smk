@@ -1,186 +1,191 @@
-REPORT_CODE = code_fingerprint("report", "evaluate/metrics", "tables")
+PAPER_NUMBERS = str(
+    Path(workflow.basedir) / "workflow" / "report" / "paper_numbers.csv"
+)
 
 
 rule report_retrieval_tables:
     input:
-        metrics=f"{RESULTS}/evaluate/metrics.parquet",
-        significance=f"{RESULTS}/evaluate/significance.parquet",
+        metrics=layout.METRICS,
+        significance=layout.ALL_SIGNIFICANCE,
         paper=PAPER_NUMBERS,
     output:
-        map=report_table_files("map")[0],
-        map_md=report_table_files("map")[1],
+        map=layout.report_table("map", "parquet"),
+        map_md=layout.report_table("map", "md"),
         map_html=report(
-            report_table_files("map")[2],
+            layout.report_table("map", "html"),
             caption="../report/table_map.rst",
             category="4. Evaluation",
             subcategory="Tables",
             labels={"table": "Table 1: mAP mono / cross / multi"},
         ),
-        rank_distance=report_table_files("rank_distance")[0],
-        rank_distance_md=report_table_files("rank_distance")[1],
+        rank_distance=layout.report_table("rank_distance", "parquet"),
+        rank_distance_md=layout.report_table("rank_distance", "md"),
         rank_distance_html=report(
-            report_table_files("rank_distance")[2],
+            layout.report_table("rank_distance", "html"),
             caption="../report/table_rank_distance.rst",
             category="4. Evaluation",
             subcategory="Tables",
             labels={"table": "Table 2: rank distance"},
         ),
-        miracl=report_table_files("miracl")[0],
-        miracl_md=report_table_files("miracl")[1],
+        miracl=layout.report_table("miracl", "parquet"),
+        miracl_md=layout.report_table("miracl", "md"),
         miracl_html=report(
-            report_table_files("miracl")[2],
+            layout.report_table("miracl", "html"),
             caption="../report/table_miracl.rst",
             category="4. Evaluation",
             subcategory="Tables",
             labels={"table": "Table 3: MIRACL nDCG@10 and Recall@100"},
         ),
     log:
-        f"{RESULTS}/logs/report/retrieval_tables.log",
+        layout.log("report/retrieval_tables"),
     conda:
         "../../envs/report.yaml"
     params:
-        retrieval=retrieval_benchmarks(),
-        miracl=miracl_benchmarks(),
-        train_languages=config["languages"]["train"],
+        retrieval=PLAN.retrieval_benchmarks,
+        miracl=PLAN.miracl_benchmarks,
+        train_languages=PLAN.train_languages,
         seed=config["seed"],
-        code=REPORT_CODE,
+        code=script_code("report_retrieval_tables"),
     script:
         "../scripts/report_retrieval_tables.py"
 
 
 rule report_per_language:
     input:
-        metrics=f"{RESULTS}/evaluate/metrics.parquet",
+        metrics=layout.METRICS,
         per_query=[r["path"] for r in per_query_records()],
     output:
-        table=report_table_files("per_language")[0],
-        markdown=report_table_files("per_language")[1],
+        table=layout.report_table("per_language", "parquet"),
+        markdown=layout.report_table("per_language", "md"),
         html=report(
-            report_table_files("per_language")[2],
+            layout.report_table("per_language", "html"),
             caption="../report/table_per_language.rst",
             category="4. Evaluation",
             subcategory="Tables",
             labels={"table": "Table 4: results per language"},
         ),
     log:
-        f"{RESULTS}/logs/report/per_language.log",
+        layout.log("report/per_language"),
     conda:
         "../../envs/report.yaml"
     params:
         per_query=per_query_records(),
-        benchmarks=retrieval_benchmarks(),
-        train_languages=config["languages"]["train"],
+        benchmarks=PLAN.retrieval_benchmarks,
+        train_languages=PLAN.train_languages,
         seed=config["seed"],
-        code=REPORT_CODE,
+        code=script_code("report_per_language"),
     script:
         "../scripts/report_per_language.py"
 
 
 rule report_translation:
     input:
-        mt_quality=mt_quality_inputs(),
-        ledgers=translation_ledger_paths(),
+        mt_quality=[layout.MT_QUALITY] if PLAN.quality_languages else [],
+        ledgers=[
+            layout.TRANSLATION_LEDGER.format(lang=lang)
+            for lang in PLAN.translated_languages
+        ],
     output:
-        mt_quality=report_table_files("mt_quality")[0],
-        mt_quality_md=report_table_files("mt_quality")[1],
+        mt_quality=layout.report_table("mt_quality", "parquet"),
+        mt_quality_md=layout.report_table("mt_quality", "md"),
         mt_quality_html=report(
-            report_table_files("mt_quality")[2],
+            layout.report_table("mt_quality", "html"),
             caption="../report/table_mt_quality.rst",
             category="1. Translation",
             labels={"table": "MT quality: BLEU and chrF++"},
         ),
-        flags=report_table_files("translation_flags")[0],
-        flags_md=report_table_files("translation_flags")[1],
+        flags=layout.report_table("translation_flags", "parquet"),
+        flags_md=layout.report_table("translation_flags", "md"),
         flags_html=report(
-            report_table_files("translation_flags")[2],
+            layout.report_table("translation_flags", "html"),
             caption="../report/table_translation_flags.rst",
             category="1. Translation",
             labels={"table": "Translation flags per language"},
         ),
     log:
-        f"{RESULTS}/logs/report/translation.log",
+        layout.log("report/translation"),
     conda:
         "../../envs/report.yaml"
     params:
-        benchmark=config["translation"]["quality"]["benchmark"],
+        benchmark=PLAN.quality_benchmark,
         seed=config["seed"],
-        code=REPORT_CODE,
+        code=script_code("report_translation"),
     script:
         "../scripts/report_translation.py"
 
 
 rule report_corpus:
     input:
-        corpus_ledger_paths(),
+        [layout.CORPUS_LEDGER.format(dataset=d) for d in PLAN.corpus_datasets],
     output:
-        table=report_table_files("corpus_ledger")[0],
-        markdown=report_table_files("corpus_ledger")[1],
+        table=layout.report_table("corpus_ledger", "parquet"),
+        markdown=layout.report_table("corpus_ledger", "md"),
         html=report(
-            report_table_files("corpus_ledger")[2],
+            layout.report_table("corpus_ledger", "html"),
             caption="../report/table_corpus_ledger.rst",
             category="2. Corpus",
             labels={"table": "Corpus ledger summary"},
         ),
     log:
-        f"{RESULTS}/logs/report/corpus.log",
+        layout.log("report/corpus"),
     conda:
         "../../envs/report.yaml"
     params:
         seed=config["seed"],
-        code=REPORT_CODE,
+        code=script_code("report_corpus"),
     script:
         "../scripts/report_corpus.py"
 
 
 rule report_map_heatmaps:
     input:
-        metrics=f"{RESULTS}/evaluate/metrics.parquet",
+        metrics=layout.METRICS,
     output:
         heatmap=report(
-            f"{REPORT}/figures/map_heatmap/{{encoder}}-{{benchmark}}.png",
+            layout.figure("map_heatmap", "{encoder}-{benchmark}", "png"),
             caption="../report/figure_map_heatmap.rst",
             category="4. Evaluation",
             subcategory="{benchmark}",
             labels={"figure": "mAP heatmaps", "encoder": "{encoder}"},
         ),
-        heatmap_pdf=f"{REPORT}/figures/map_heatmap/{{encoder}}-{{benchmark}}.pdf",
+        heatmap_pdf=layout.figure("map_heatmap", "{encoder}-{benchmark}", "pdf"),
         difference=report(
-            f"{REPORT}/figures/map_difference/{{encoder}}-{{benchmark}}.png",
+            layout.figure("map_difference", "{encoder}-{benchmark}", "png"),
             caption="../report/figure_map_difference.rst",
             category="4. Evaluation",
             subcategory="{benchmark}",
             labels={"figure": "mAP difference heatmaps", "encoder": "{encoder}"},
         ),
-        difference_pdf=f"{REPORT}/figures/map_difference/{{encoder}}-{{benchmark}}.pdf",
+        difference_pdf=layout.figure("map_difference", "{encoder}-{benchmark}", "pdf"),
     log:
-        f"{RESULTS}/logs/report/map_heatmaps/{{encoder}}-{{benchmark}}.log",
+        layout.log("report/map_heatmaps/{encoder}-{benchmark}"),
     conda:
         "../../envs/report.yaml"
     params:
-        train_languages=config["languages"]["train"],
-        code=REPORT_CODE,
+        train_languages=PLAN.train_languages,
+        code=script_code("report_map_heatmaps"),
     script:
         "../scripts/report_map_heatmaps.py"
 
 
 rule report_alpha_sweep:
     input:
-        map=report_table_files("map")[0],
+        map=layout.report_table("map", "parquet"),
     output:
         png=report(
-            f"{REPORT}/figures/alpha_sweep/{{encoder}}.png",
+            layout.figure("alpha_sweep", "{encoder}", "png"),
             caption="../report/figure_alpha_sweep.rst",
             category="4. Evaluation",
             subcategory="α sweep",
             labels={"figure": "mAP against α", "encoder": "{encoder}"},
         ),
-        pdf=f"{REPORT}/figures/alpha_sweep/{{encoder}}.pdf",
+        pdf=layout.figure("alpha_sweep", "{encoder}", "pdf"),
     log:
-        f"{RESULTS}/logs/report/alpha_sweep/{{encoder}}.log",
+        layout.log("report/alpha_sweep/{encoder}"),
     conda:
         "../../envs/report.yaml"
     params:
-        code=REPORT_CODE,
+        code=script_code("report_alpha_sweep"),
     script:
         "../scripts/report_alpha_sweep.py"
 
@@ -190,20 +195,20 @@ rule report_rank_distance_figure:
         lambda w: [r["path"] for r in per_query_records(w.encoder, w.benchmark)],
     output:
         png=report(
-            f"{REPORT}/figures/rank_distance/{{encoder}}-{{benchmark}}.png",
+            layout.figure("rank_distance", "{encoder}-{benchmark}", "png"),
             caption="../report/figure_rank_distance.rst",
             category="4. Evaluation",
             subcategory="{benchmark}",
             labels={"figure": "rank-distance distributions", "encoder": "{encoder}"},
         ),
-        pdf=f"{REPORT}/figures/rank_distance/{{encoder}}-{{benchmark}}.pdf",
+        pdf=layout.figure("rank_distance", "{encoder}-{benchmark}", "pdf"),
     log:
-        f"{RESULTS}/logs/report/rank_distance/{{encoder}}-{{benchmark}}.log",
+        layout.log("report/rank_distance/{encoder}-{benchmark}"),
     conda:
         "../../envs/report.yaml"
     params:
         runs=lambda w: [r["run"] for r in per_query_records(w.encoder, w.benchmark)],
-        code=REPORT_CODE,
+        code=script_code("report_rank_distance"),
     script:
         "../scripts/report_rank_distance.py"
 
@@ -211,27 +216,27 @@ rule report_rank_distance_figure:
 rule report_per_language_figure:
     input:
         lambda w: (
-            report_table_files("miracl")[0]
-            if w.benchmark in miracl_benchmarks()
-            else report_table_files("per_language")[0]
+            layout.report_table("miracl", "parquet")
+            if w.benchmark in PLAN.miracl_benchmarks
+            else layout.report_table("per_language", "parquet")
         ),
     output:
         png=report(
-            f"{REPORT}/figures/per_language/{{encoder}}-{{benchmark}}.png",
+            layout.figure("per_language", "{encoder}-{benchmark}", "png"),
             caption="../report/figure_per_language.rst",
             category="4. Evaluation",
             subcategory="{benchmark}",
             labels={"figure": "results per language", "encoder": "{encoder}"},
         ),
-        pdf=f"{REPORT}/figures/per_language/{{encoder}}-{{benchmark}}.pdf",
+        pdf=layout.figure("per_language", "{encoder}-{benchmark}", "pdf"),
     log:
-        f"{RESULTS}/logs/report/per_language/{{encoder}}-{{benchmark}}.log",
+        layout.log("report/per_language/{encoder}-{benchmark}"),
     conda:
         "../../envs/report.yaml"
     params:
-        miracl=lambda w: w.benchmark in miracl_benchmarks(),
-        train_languages=config["languages"]["train"],
-        code=REPORT_CODE,
+        miracl=lambda w: w.benchmark in PLAN.miracl_benchmarks,
+        train_languages=PLAN.train_languages,
+        code=script_code("report_per_language_figure"),
     script:
         "../scripts/report_per_language_figure.py"
 
@@ -241,45 +246,45 @@ rule report_training_loss:
         [r["path"] for r in training_log_records()],
     output:
         png=report(
-            f"{REPORT}/figures/training_loss.png",
+            layout.figure("training_loss", "training_loss"),
             caption="../report/figure_training_loss.rst",
             category="3. Training",
             labels={"figure": "loss curves"},
         ),
-        pdf=f"{REPORT}/figures/training_loss.pdf",
+        pdf=layout.figure("training_loss", "training_loss", "pdf"),
     log:
-        f"{RESULTS}/logs/report/training_loss.log",
+        layout.log("report/training_loss"),
     conda:
         "../../envs/report.yaml"
     params:
         runs=[(r["encoder"], r["run"]) for r in training_log_records()],
-        code=REPORT_CODE,
+        code=script_code("report_training_loss"),
     script:
         "../scripts/report_training_loss.py"
 
 
 rule report_summary:
     input:
-        tables=[f"{REPORT}/tables/{name}.parquet" for name in REPORT_TABLES],
-        significance=f"{RESULTS}/evaluate/significance.parquet",
+        tables=[layout.report_table(name) for name in REPORT_TABLES],
+        significance=layout.ALL_SIGNIFICANCE,
         logs=[r["path"] for r in training_log_records()],
-        figures=report_figures(),
+        figures=PLAN.report_figures(),
     output:
-        markdown=f"{RESULTS}/summary.md",
+        markdown=layout.SUMMARY,
         html=report(
-            f"{REPORT}/summary.html",
+            layout.SUMMARY_HTML,
             caption="../report/summary.rst",
             category="0. Summary",
             labels={"document": "results summary"},
         ),
     log:
-        f"{RESULTS}/logs/report/summary.log",
+        layout.log("report/summary"),
     conda:
         "../../envs/report.yaml"
     params:
-        config=summary_config(),
+        config=PLAN.summary(),
         names=REPORT_TABLES,
         runs=[(r["encoder"], r["run"]) for r in training_log_records()],
-        code=REPORT_CODE,
+        code=script_code("report_summary"),
     script:
         "../scripts/report_summary.py"

@@ -1,28 +1,22 @@
-TRAIN_CODE = code_fingerprint("train", "tables")
-
-
 rule train:
     input:
-        corpus=corpus_tables(),
-        validation=expand(
-            f"{RESULTS}/fetch/qa/{{dataset}}.parquet",
-            dataset=validation_dataset_names(),
-        ),
-        model=lambda w: local_model_inputs(encoder_model(w.encoder)),
+        corpus=[layout.CORPUS.format(dataset=d) for d in PLAN.corpus_datasets],
+        validation=[layout.QA.format(dataset=d) for d in PLAN.validation_datasets],
+        model=lambda w: local_model(PLAN.encoder_model(w.encoder)),
     output:
-        model=directory(f"{RESULTS}/train/{{encoder}}/{{run}}/model"),
-        log=f"{RESULTS}/train/{{encoder}}/{{run}}/log.parquet",
+        model=directory(layout.MODEL),
+        log=layout.TRAINING_LOG,
     log:
-        f"{RESULTS}/logs/train/{{encoder}}/{{run}}.log",
+        layout.log("train/{encoder}/{run}"),
     conda:
         "../../envs/train.yaml"
-    threads: max(2, TRAINING["processes"])
+    threads: max(2, config["training"]["processes"])
     params:
-        model=encoder_path,
-        options=lambda w: training_options(w.run),
-        languages=config["languages"]["train"],
-        processes=TRAINING["processes"],
+        model=encoder_param,
+        options=lambda w: PLAN.training_settings(run_of(w)),
+        languages=PLAN.train_languages,
+        processes=config["training"]["processes"],
         run_dir=lambda w, output: str(Path(output.log).parent),
-        code=TRAIN_CODE,
+        code=script_code("train"),
     script:
         "../scripts/train.py"

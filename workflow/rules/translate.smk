@@ -1,115 +1,116 @@
-TRANSLATE_CODE = code_fingerprint(
-    "translate", "sentences", "tables", "languages", "text"
-)
 TRANSLATION = canonical(config["translation"])
+QUALITY_BENCHMARK = TRANSLATION["quality"]["benchmark"]
 
 
 rule convert_mt_model:
     input:
-        local_model_inputs(TRANSLATION["model"]),
+        model=local_model(TRANSLATION["model"]),
     output:
-        directory(f"{RESULTS}/translate/ct2_model"),
+        directory(layout.CT2_MODEL),
     log:
-        f"{RESULTS}/logs/translate/convert_mt_model.log",
+        layout.log("translate/convert_mt_model"),
     conda:
         "../../envs/mt.yaml"
     params:
-        model=model_path(TRANSLATION["model"]),
+        model=model_param(TRANSLATION["model"]),
         quantization=TRANSLATION["quantization"],
-        code=TRANSLATE_CODE,
+        code=script_code("convert_mt_model"),
     script:
         "../scripts/convert_mt_model.py"
 
 
 rule translation_texts:
     input:
-        qa=lambda w: qa_tables_through(w.dataset),
+        qa=lambda w: PLAN.qa_tables_through(w.dataset),
     output:
-        f"{RESULTS}/translate/texts/{{dataset}}.parquet",
+        layout.TEXTS,
     log:
-        f"{RESULTS}/logs/translate/texts/{{dataset}}.log",
+        layout.log("translate/texts/{dataset}"),
     conda:
         "../../envs/data.yaml"
     params:
-        lang=config["languages"]["source"],
+        lang=PLAN.source_language,
         seed=config["seed"],
-        code=TRANSLATE_CODE,
+        code=script_code("translation_texts"),
     script:
         "../scripts/translation_texts.py"
 
 
 rule translate_shard:
     input:
-        texts=f"{RESULTS}/translate/texts/{{dataset}}.parquet",
-        model=f"{RESULTS}/translate/ct2_model",
+        texts=layout.TEXTS,
+        model=layout.CT2_MODEL,
     output:
-        f"{RESULTS}/translate/shards/{{dataset}}/{{lang}}/{{shard}}.parquet",
+        layout.TRANSLATION_SHARD,
     log:
-        f"{RESULTS}/logs/translate/shards/{{dataset}}/{{lang}}/{{shard}}.log",
+        layout.log("translate/shards/{dataset}/{lang}/{shard}"),
     conda:
         "../../envs/mt.yaml"
     threads: TRANSLATION["threads"]
     params:
-        shards=lambda w: shard_count(w.dataset),
-        source=config["languages"]["source"],
+        shards=lambda w: PLAN.shards(w.dataset),
+        source=PLAN.source_language,
         translation=TRANSLATION,
         seed=config["seed"],
-        code=TRANSLATE_CODE,
+        code=script_code("translate_shard"),
     script:
         "../scripts/translate_shard.py"
 
 
 rule gather_translations:
     input:
-        translation_shards,
+        lambda w: PLAN.translation_shards(w.lang),
     output:
-        translations=f"{RESULTS}/translate/translations/{{lang}}.parquet",
-        ledger=f"{RESULTS}/translate/ledger/{{lang}}.parquet",
+        translations=layout.TRANSLATIONS,
+        ledger=layout.TRANSLATION_LEDGER,
     log:
-        f"{RESULTS}/logs/translate/gather/{{lang}}.log",
+        layout.log("translate/gather/{lang}"),
     conda:
         "../../envs/data.yaml"
     params:
         seed=config["seed"],
-        code=TRANSLATE_CODE,
+        code=script_code("gather_translations"),
     script:
         "../scripts/gather_translations.py"
 
 
 rule mt_quality_language:
     input:
-        model=f"{RESULTS}/translate/ct2_model",
-        queries=f"{RESULTS}/fetch/benchmarks/{TRANSLATION['quality']['benchmark']}/queries.parquet",
-        candidates=f"{RESULTS}/fetch/benchmarks/{TRANSLATION['quality']['benchmark']}/candidates.parquet",
+        model=layout.CT2_MODEL,
+        queries=layout.benchmark_table("queries").format(benchmark=QUALITY_BENCHMARK),
+        candidates=layout.benchmark_table("candidates").format(
+            benchmark=QUALITY_BENCHMARK
+        ),
     output:
-        f"{RESULTS}/translate/quality/{{lang}}.parquet",
+        layout.MT_QUALITY_LANGUAGE,
     log:
-        f"{RESULTS}/logs/translate/quality/{{lang}}.log",
+        layout.log("translate/quality/{lang}"),
     conda:
         "../../envs/mt.yaml"
     threads: TRANSLATION["threads"]
     params:
-        source=config["languages"]["source"],
+        source=PLAN.source_language,
         translation=TRANSLATION,
         seed=config["seed"],
-        code=TRANSLATE_CODE,
+        code=script_code("mt_quality_language"),
     script:
         "../scripts/mt_quality_language.py"
 
 
 rule mt_quality:
     input:
-        expand(
-            f"{RESULTS}/translate/quality/{{lang}}.parquet", lang=quality_languages()
-        ),
+        [
+            layout.MT_QUALITY_LANGUAGE.format(lang=lang)
+            for lang in PLAN.quality_languages
+        ],
     output:
-        f"{RESULTS}/translate/mt_quality.parquet",
+        layout.MT_QUALITY,
     log:
-        f"{RESULTS}/logs/translate/mt_quality.log",
+        layout.log("translate/mt_quality"),
     conda:
         "../../envs/data.yaml"
     params:
         seed=config["seed"],
-        code=TRANSLATE_CODE,
+        code=script_code("concat_tables"),
     script:
         "../scripts/concat_tables.py"

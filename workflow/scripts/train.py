@@ -1,16 +1,14 @@
-"""Train one (encoder, strategy, alpha, seed) run; several processes go through torchrun.
+"""Train one (encoder, strategy, alpha, seed) run with training.processes processes (hybridir.train.launch).
 
 The checkpoint and TensorBoard logs live beside the outputs in the run folder, so a rerun after
 a killed job resumes from the last checkpoint.
 """
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from hybridir.logs import log_to
-from hybridir.train import run
+from hybridir.train.launch import launch
 
 log_to(snakemake.log[0])
 params = snakemake.params
@@ -29,8 +27,4 @@ argv = [
     "--training-log", snakemake.output.log,
     "--tensorboard", str(folder / "tensorboard"),
 ]  # fmt: skip
-if params.processes == 1:
-    run.main(argv)
-else:
-    launcher = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(params.processes)]
-    subprocess.run([*launcher, "-m", "hybridir.train.run", *argv], check=True, stderr=sys.stderr)
+launch(argv, params.processes)

@@ -1,6 +1,6 @@
 """The report stage: the paper's tables and figures from the pipeline's Parquet tables.
 
-- `runs`: run names (x_x-s42, hybrid-a0.5-s42, zero_shot), their order, labels and colours.
+- `runs`: evaluated runs (hybridir.plan.Run names), their order, labels and colours.
 - `document`: a tiny document model (headings, paragraphs, tables) written as Markdown or HTML.
 - `paper`: the paper's published numbers (workflow/report/paper_numbers.csv).
 - `tables`: the report tables (long Parquet frames) and their Markdown/HTML renderings.

@@ -1,15 +1,14 @@
 """Evaluated runs: parse their names, order them, label and colour them consistently."""
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
 
-ZERO_SHOT = "zero_shot"
-STRATEGY_ORDER = (ZERO_SHOT, "x_x", "x_y", "hybrid")
+from hybridir.plan import STRATEGY_ORDER, ZERO_SHOT
+from hybridir.plan import Run as PlannedRun
+
 REFERENCES = ("x_x", "x_y")
 PAPER_ALPHA = 0.5
-_RUN = re.compile(r"^(?P<strategy>x_x|x_y|hybrid)(?:-a(?P<alpha>[0-9.]+))?-s(?P<seed>\d+)$")
 
 
 @dataclass(frozen=True)
@@ -40,14 +39,9 @@ class Run:
 
 
 def parse_run(name: str) -> Run:
-    """A run from its folder name (see run_name in workflow/rules/common.smk)."""
-    if name == ZERO_SHOT:
-        return Run(name, ZERO_SHOT, None, None)
-    match = _RUN.match(name)
-    if match is None:
-        raise ValueError(f"run {name!r} is neither 'zero_shot' nor like 'x_x-s42' or 'hybrid-a0.5-s42'")
-    alpha = match["alpha"]
-    return Run(name, match["strategy"], float(alpha) if alpha else None, int(match["seed"]))
+    """A run from its folder name (hybridir.plan.Run.parse)."""
+    planned = PlannedRun.parse("", name)
+    return Run(name, planned.strategy, planned.alpha, planned.seed)
 
 
 def sorted_runs(names: list[str] | pd.Series) -> list[Run]:

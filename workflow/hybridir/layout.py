@@ -1,0 +1,79 @@
+"""Where every output of the pipeline lives: one path template per kind of file.
+
+Templates hold Snakemake wildcards in braces ({dataset}, {lang}, {encoder}, {run}, ...): rules use
+them as they are, the plan fills them in with `str.format`. Nothing else writes these paths.
+"""
+
+RESULTS = "results"
+LOGS = f"{RESULTS}/logs"
+
+# wildcard values: names from config (lower-case identifiers), ISO 639-1 codes, shard numbers
+NAME = r"[a-z][a-z0-9_]*"
+LANG = r"[a-z]{2}"
+SHARD = r"\d+"
+
+# fetch
+QA = f"{RESULTS}/fetch/qa/{{dataset}}.parquet"
+PARALLEL_SOURCE = f"{RESULTS}/fetch/parallel/{{dataset}}.parquet"
+BENCHMARK = f"{RESULTS}/fetch/benchmarks/{{benchmark}}"
+BENCHMARK_TABLES = ("candidates", "queries", "qrels")
+
+# translate
+CT2_MODEL = f"{RESULTS}/translate/ct2_model"
+TEXTS = f"{RESULTS}/translate/texts/{{dataset}}.parquet"
+TRANSLATION_SHARD = f"{RESULTS}/translate/shards/{{dataset}}/{{lang}}/{{shard}}.parquet"
+TRANSLATIONS = f"{RESULTS}/translate/translations/{{lang}}.parquet"
+TRANSLATION_LEDGER = f"{RESULTS}/translate/ledger/{{lang}}.parquet"
+MT_QUALITY_LANGUAGE = f"{RESULTS}/translate/quality/{{lang}}.parquet"
+MT_QUALITY = f"{RESULTS}/translate/mt_quality.parquet"
+
+# corpus
+CORPUS = f"{RESULTS}/corpus/parallel/{{dataset}}.parquet"
+CORPUS_LEDGER = f"{RESULTS}/corpus/ledger/{{dataset}}.parquet"
+
+# train
+RUN_FOLDER = f"{RESULTS}/train/{{encoder}}/{{run}}"
+MODEL = f"{RUN_FOLDER}/model"
+TRAINING_LOG = f"{RUN_FOLDER}/log.parquet"
+
+# evaluate
+EVALUATED = f"{RESULTS}/evaluate/{{encoder}}/{{run}}/{{benchmark}}"
+QUERY_VECTORS = f"{EVALUATED}/embeddings/queries.npy"
+CANDIDATE_VECTORS = f"{EVALUATED}/embeddings/candidates.npy"
+RANKINGS = f"{EVALUATED}/rankings.parquet"
+PER_QUERY = f"{EVALUATED}/per_query.parquet"
+RUN_METRICS = f"{EVALUATED}/metrics.parquet"
+SIGNIFICANCE = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/significance.parquet"
+METRICS = f"{RESULTS}/evaluate/metrics.parquet"
+ALL_SIGNIFICANCE = f"{RESULTS}/evaluate/significance.parquet"
+
+# report
+REPORT = f"{RESULTS}/report"
+REPORT_TABLE = f"{REPORT}/tables/{{name}}.{{ext}}"
+REPORT_TABLE_FORMATS = ("parquet", "md", "html")
+SUMMARY = f"{RESULTS}/summary.md"
+SUMMARY_HTML = f"{REPORT}/summary.html"
+
+# the offline demo's own inputs
+DEMO = f"{RESULTS}/demo"
+DEMO_DATA = f"{DEMO}/data"
+DEMO_MODELS = f"{DEMO}/models"
+
+
+def log(job: str) -> str:
+    """The log file of a job, e.g. log("fetch/qa/{dataset}")."""
+    return f"{LOGS}/{job}.log"
+
+
+def benchmark_table(table: str) -> str:
+    """The template of one table of a fetched benchmark (candidates, queries or qrels)."""
+    return f"{BENCHMARK}/{table}.parquet"
+
+
+def report_table(name: str, ext: str = "parquet") -> str:
+    return REPORT_TABLE.format(name=name, ext=ext)
+
+
+def figure(kind: str, name: str, ext: str = "png") -> str:
+    """A report figure; `name` may hold wildcards, e.g. figure("map_heatmap", "{encoder}-{benchmark}")."""
+    return f"{REPORT}/figures/{kind}/{name}.{ext}"

@@ -1,0 +1,43 @@
+"""One launcher for a training run of 1..N processes, however the pipeline runs: from a checkout
+(the library on PYTHONPATH), an installed package, or a conda env without hybridir installed.
+
+One process runs in this interpreter; N > 1 run under torchrun (`--standalone`: a free rendezvous
+port on this node, so several training jobs can share a node), each worker importing the same
+copy of the library as the launcher, through PYTHONPATH.
+"""
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import hybridir
+from hybridir.train import run
+
+LIBRARY_ROOT = str(Path(hybridir.__file__).resolve().parents[1])
+
+
+def worker_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of torchrun's workers: this library's folder first on PYTHONPATH."""
+    environ = dict(os.environ if environ is None else environ)
+    paths = [LIBRARY_ROOT, *(p for p in environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != LIBRARY_ROOT)]
+    environ["PYTHONPATH"] = os.pathsep.join(paths)
+    return environ
+
+
+def torchrun_command(argv: list[str], processes: int) -> list[str]:
+    """The torchrun command line of `processes` workers running hybridir.train.run with `argv`."""
+    launcher = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", str(processes)]
+    return [*launcher, "-m", "hybridir.train.run", *argv]
+
+
+def launch(argv: list[str], processes: int = 1) -> None:
+    """Run one training run (hybridir.train.run's command line) with `processes` processes."""
+    if processes < 1:
+        raise ValueError(f"training.processes must be >= 1, got {processes}")
+    if processes == 1:
+        run.main(argv)
+        return
+    logging.info("launching %d training processes with torchrun", processes)
+    subprocess.run(torchrun_command(argv, processes), check=True, stderr=sys.stderr, env=worker_environment())
