@@ -7,6 +7,7 @@ random weights; `train_tiny_translator` teaches it a little translation from par
 
 import random
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import sentencepiece
 import torch
 from tokenizers import BertWordPieceTokenizer
 from tokenizers.models import BPE
+from tokenizers.pre_tokenizers import BertPreTokenizer
 from transformers import (
     AutoTokenizer,
     BertConfig,
@@ -126,17 +128,30 @@ def train_tiny_translator(
     return losses
 
 
+SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+SPECIAL_TOKEN_ROLES = ("pad_token", "unk_token", "cls_token", "sep_token", "mask_token")
+
+
+def wordpiece_vocabulary(texts: Iterable[str], vocab_size: int) -> dict[str, int]:
+    """A WordPiece vocabulary that is the same on every run (a trained one is not: the trainer breaks
+    frequency ties by hash order): special tokens, every character alone and as a continuation, then
+    the most frequent words, ties in alphabetical order."""
+    words = Counter(word for text in texts for word, _ in BertPreTokenizer().pre_tokenize_str(text))
+    characters = sorted({character for word in words for character in word})
+    tokens = [*SPECIAL_TOKENS, *characters, *(f"##{c}" for c in characters)]
+    frequent = sorted((word for word in words if len(word) > 1), key=lambda word: (-words[word], word))
+    tokens += frequent[: max(vocab_size - len(tokens), 0)]
+    return {token: index for index, token in enumerate(tokens)}
+
+
 def build_tiny_encoder(
     texts: Iterable[str], output: str | Path, vocab_size: int = 600, seed: int = 0, dropout: float = 0.1
 ) -> Path:
-    """Save a random 2-layer BERT encoder with a WordPiece vocabulary trained on `texts`."""
+    """Save a random 2-layer BERT encoder with a WordPiece vocabulary built from `texts`."""
     output = Path(output)
-    wordpiece = BertWordPieceTokenizer(lowercase=False)
-    wordpiece.train_from_iterator(list(texts), vocab_size=vocab_size, min_frequency=1, show_progress=False)
+    wordpiece = BertWordPieceTokenizer(wordpiece_vocabulary(texts, vocab_size), lowercase=False)
     tokenizer = BertTokenizerFast(tokenizer_object=wordpiece._tokenizer, model_max_length=128)
-    tokenizer.add_special_tokens(
-        {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
-    )
+    tokenizer.add_special_tokens(dict(zip(SPECIAL_TOKEN_ROLES, SPECIAL_TOKENS, strict=True)))
     config = BertConfig(
         vocab_size=len(tokenizer),
         hidden_size=32,
