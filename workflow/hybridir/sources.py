@@ -8,13 +8,21 @@ it needs and nothing is cached behind the user's back.
 
 import csv
 import itertools
+import json
+import zipfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import datasets
+import fsspec
 
 from hybridir.errors import DataError
+
+# What a local, HTTP or zip:: read raises when the file is cut short or unreadable.
+READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, aiohttp.ClientError)
 
 FILE_BUILDERS: dict[str, tuple[str, dict[str, Any]]] = {
     ".jsonl": ("json", {}),
@@ -25,7 +33,7 @@ FILE_BUILDERS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def _suffix(source: str) -> str:
+def file_suffix(source: str) -> str:
     """The data suffix of a file source, a compression suffix (.gz, .bz2) skipped."""
     suffixes = Path(source.split("::")[0]).suffixes
     if suffixes and suffixes[-1] in (".gz", ".bz2", ".xz", ".zst"):
@@ -35,7 +43,7 @@ def _suffix(source: str) -> str:
 
 def is_file_source(source: str) -> bool:
     """Whether `source` names a file (path or URL) rather than a Hub dataset id."""
-    return _suffix(source) in FILE_BUILDERS
+    return file_suffix(source) in FILE_BUILDERS
 
 
 def is_remote(source: str) -> bool:
@@ -49,6 +57,39 @@ def local_files(source: str) -> list[str]:
     return []
 
 
+@contextmanager
+def reading_json(where: str) -> Iterator[None]:
+    """Turn the errors of opening and parsing a local or remote JSON file into DataErrors naming it."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise DataError(f"{where}: file not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise DataError(f"{where}: not valid JSON: {error}") from error
+    except READ_ERRORS as error:
+        raise DataError(f"{where}: cannot be read (incomplete download?): {type(error).__name__}: {error}") from error
+
+
+def read_json(path: str) -> Any:
+    """Parse a local or remote JSON file (any fsspec chain); errors name the file and the problem."""
+    with reading_json(path), fsspec.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def read_json_files(source: str) -> list[tuple[str, Any]]:
+    """(path, content) of every JSON file that `source` names, in path order; globs are allowed,
+    also inside a chain (zip://dir/*.json::https://.../x.zip)."""
+    with reading_json(source):
+        files = sorted(fsspec.open_files(source, "rt", encoding="utf-8"), key=lambda file: file.path)
+    if not files:
+        raise DataError(f"{source}: no file matches")
+    contents = []
+    for file in files:
+        with reading_json(f"{source} ({file.path})"), file as handle:
+            contents.append((file.path, json.load(handle)))
+    return contents
+
+
 def stream_rows(
     source: str,
     subset: str | None = None,
@@ -60,7 +101,7 @@ def stream_rows(
     if is_file_source(source):
         if any(not Path(path).is_file() for path in local_files(source)):
             raise DataError(f"{source}: file not found")
-        builder, kwargs = FILE_BUILDERS[_suffix(source)]
+        builder, kwargs = FILE_BUILDERS[file_suffix(source)]
         args: tuple[Any, ...] = (builder,)
         kwargs = {**kwargs, **builder_kwargs, "data_files": source, "split": "train"}
         what = f"{source} (read as {builder})"

@@ -53,3 +53,20 @@ rule fetch_benchmark:
         code=FETCH_CODE,
     script:
         "../scripts/fetch_benchmark.py"
+
+
+rule fetch_mined:
+    input:
+        lambda w: source_inputs("mined_datasets", w.dataset),
+    output:
+        f"{RESULTS}/fetch/mined/{{dataset}}.jsonl",
+    log:
+        f"{RESULTS}/logs/fetch/mined/{{dataset}}.log",
+    conda:
+        "../../envs/data.yaml"
+    threads: 8
+    params:
+        spec=lambda w: entry("mined_datasets", w.dataset),
+        code=FETCH_CODE,
+    script:
+        "../scripts/fetch_mined.py"
