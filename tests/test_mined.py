@@ -32,6 +32,7 @@ PASSAGES = [
     ("5", "Ruritania", "Ruritania is a fictional country; its capital is Strelsau."),
     ("6", "Zenda", 'The "Prisoner of Zenda" is set in Ruritania.'),
     ("7", "Atlantis", "A legendary island."),
+    ("8", "NA", "NA stands for not available."),
 ]
 
 

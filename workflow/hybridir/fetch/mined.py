@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import bm25s
+import datasets
 import numpy as np
 from tqdm import tqdm
 
@@ -82,13 +83,19 @@ def read_questions(source: str, limit: int | None = None) -> list[Question]:
     return questions[:limit]
 
 
+PASSAGE_COLUMNS = ("id", "text", "title")
+
+
 def read_passages(source: str) -> list[Passage]:
     """Passages with id, text and title: a TSV in DPR's psgs_w100 layout (header row, csv-quoted
-    fields), or JSONL / Parquet with those columns."""
-    quoting = {"quoting": csv.QUOTE_MINIMAL} if file_suffix(source) in (".tsv", ".csv") else {}
+    fields, every value a string: a title "NA" stays "NA"), or JSONL / Parquet with those columns."""
+    kwargs = {}
+    if file_suffix(source) in (".tsv", ".csv"):
+        strings = datasets.Features({column: datasets.Value("string") for column in PASSAGE_COLUMNS})
+        kwargs = {"quoting": csv.QUOTE_MINIMAL, "keep_default_na": False, "features": strings}
     passages = []
-    for number, row in enumerate(tqdm(stream_rows(source, **quoting), desc="read passages", unit=" passages")):
-        if any(row.get(key) is None for key in ("id", "text", "title")):
+    for number, row in enumerate(tqdm(stream_rows(source, **kwargs), desc="read passages", unit=" passages")):
+        if any(row.get(key) is None for key in PASSAGE_COLUMNS):
             raise DataError(f"{source}: row {number}: expected columns id, text and title (has {sorted(row)})")
         passages.append(Passage(str(row["id"]), str(row["title"]), str(row["text"])))
     if not passages:
