@@ -12,7 +12,7 @@ from hybridir.config import load_config
 from hybridir.errors import DataError
 from hybridir.fetch.parallel import fetch_parallel
 from hybridir.fetch.qa import fetch_qa
-from hybridir.sources import is_file_source, local_files, pluck, stream_rows
+from hybridir.sources import is_file_source, local_files, pluck, stream_columns, stream_rows
 from hybridir.tables import to_arrow
 from hybridir.text import text_id
 
@@ -225,3 +225,8 @@ def test_http_404_through_datasets_names_the_url(http_files) -> None:
     _, base = http_files
     with pytest.raises(DataError, match=f"{base}/none.jsonl \\(read as json\\): cannot be read"):
         fetch_qa(qa_spec(f"{base}/none.jsonl"), "en")
+
+
+def test_tsv_texts_that_look_like_missing_values_stay_text(tmp_path: Path) -> None:
+    (tmp_path / "queries.tsv").write_text("1\tNA\n2\tnull\n3\tN/A\n")
+    assert [row["text"] for row in stream_columns(str(tmp_path / "queries.tsv"), "id", "text")] == ["NA", "null", "N/A"]

@@ -119,9 +119,11 @@ def stream_rows(
 
 
 def stream_columns(source: str, *names: str) -> Iterator[dict[str, str]]:
-    """Stream a header-less CSV/TSV as string columns `names`; a short row is an error."""
+    """Stream a header-less CSV/TSV as string columns `names` (a text such as "NA" or "null" stays
+    text); a short row is an error."""
     features = datasets.Features({name: datasets.Value("string") for name in names})
-    for number, row in enumerate(stream_rows(source, column_names=list(names), features=features)):
+    rows = stream_rows(source, column_names=list(names), features=features, keep_default_na=False)
+    for number, row in enumerate(rows):
         if any(row[name] is None for name in names):
             raise DataError(f"{source}: row {number}: expected {len(names)} columns ({', '.join(names)})")
         yield row
