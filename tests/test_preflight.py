@@ -14,16 +14,10 @@ import yaml
 from conftest import REPO
 
 from hybridir.config import load_config
-from hybridir.preflight import (
-    HF_PATH,
-    NOT_READY,
-    READY,
-    check_env,
-    config_sources,
-    glob_match,
-    is_local_model,
-    pyproject_pins,
-)
+from hybridir.envs import pyproject_pins
+from hybridir.preflight.checks import NOT_READY, READY, check_env
+from hybridir.preflight.hub import HF_PATH, glob_match, is_local_model
+from hybridir.preflight.sources import config_sources
 
 # File names on refs/convert/parquet of clips/mfaq (en_flat), as the Hub lists them.
 MFAQ_FILES = [
@@ -68,7 +62,7 @@ def test_env_pins_must_agree_with_pyproject(tmp_path: Path) -> None:
     env = {"dependencies": ["python=3.11", {"pip": ["pandas==0.1", "tqdm"]}]}
     path = tmp_path / "env.yaml"
     path.write_text(yaml.safe_dump(env))
-    assert check_env(path, reference) == (NOT_READY, "pip packages without an == pin: tqdm")
+    assert check_env(path, reference) == (NOT_READY, "packages without an == pin: tqdm")
     env["dependencies"][1]["pip"] = ["pandas==0.1", f"tqdm=={reference['tqdm']}"]
     path.write_text(yaml.safe_dump(env))
     status, why = check_env(path, reference)
@@ -103,7 +97,7 @@ def table_rows(output: str) -> list[list[str]]:
 
 
 def test_demo_config_is_ready_with_rule_made_sources(workflow_copy: Path) -> None:
-    result = run_preflight(workflow_copy, "--configfile", "profiles/demo/pipeline.yaml", "--replace-workflow-config")
+    result = run_preflight(workflow_copy, "--configfile", "profiles/demo/pipeline.yaml")
     assert result.returncode == 0, result.stdout + result.stderr
     rows = table_rows(result.stdout)
     assert rows and all(row[2] == READY for row in rows), result.stdout
@@ -183,7 +177,7 @@ def test_broken_entries_are_named_with_the_reason(workflow_copy: Path, tmp_path:
         "NO_PROXY": "127.0.0.1",
     }
     config = broken_config(tmp_path, served)
-    result = run_preflight(workflow_copy, "--configfile", str(config), "--replace-workflow-config", env=environment)
+    result = run_preflight(workflow_copy, "--configfile", str(config), env=environment)
     assert result.returncode == 1, result.stdout + result.stderr
     rows = {(row[0], row[1].split(": ", 1)[-1]): row[2:] for row in table_rows(result.stdout)}
     assert rows[("workflow", "snakemake --summary (dry run)")][0] == READY
@@ -208,7 +202,7 @@ def test_broken_entries_are_named_with_the_reason(workflow_copy: Path, tmp_path:
 
 def test_offline_rows_are_not_checked(workflow_copy: Path, tmp_path: Path) -> None:
     config = broken_config(tmp_path, "http://127.0.0.1:9")
-    result = run_preflight(workflow_copy, "--configfile", str(config), "--replace-workflow-config", "--offline")
+    result = run_preflight(workflow_copy, "--configfile", str(config), "--offline")
     rows = {row[1].split(": ", 1)[-1]: row[2:] for row in table_rows(result.stdout)}
     assert rows["http://127.0.0.1:9/lareqa/en.json"] == ["not checked offline", "--offline"]
     assert rows["org/tiny-mt"] == ["not checked offline", "--offline"]
@@ -216,7 +210,8 @@ def test_offline_rows_are_not_checked(workflow_copy: Path, tmp_path: Path) -> No
 
 
 def test_config_errors_stop_the_preflight(tmp_path: Path) -> None:
+    config = yaml.safe_load((REPO / "profiles/demo/pipeline.yaml").read_text()) | {"seed": -1}
     path = tmp_path / "bad.yaml"
-    path.write_text("seed: -1\n")
+    path.write_text(yaml.safe_dump(config))
     result = run_preflight(REPO, "--configfile", str(path))
     assert result.returncode == 2 and "config key seed" in result.stderr
