@@ -1,9 +1,16 @@
-"""Shared fixtures: the repository, the optional ../shared benchmarks, workflow copies."""
+"""Shared fixtures: the repository, the optional ../shared benchmarks, workflow copies, files
+served over HTTP on the loopback interface."""
 
+import functools
+import http.server
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,3 +55,49 @@ def snakemake(
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+class FileHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the files of `directory`, with byte ranges (as fsspec reads zip members) and a
+    `/truncated/` prefix whose responses announce the whole file but stop halfway."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def send_head(self):
+        truncated = self.path.startswith("/truncated/")
+        if truncated:
+            self.path = self.path.removeprefix("/truncated")
+        path = Path(self.translate_path(self.path))
+        if not path.is_file():
+            return super().send_head()
+        data = path.read_bytes()
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        if match:
+            start, end = int(match[1]), min(int(match[2] or len(data) - 1), len(data) - 1)
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+            body = data[start : end + 1]
+        else:
+            self.send_response(200)
+            body = data
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if truncated:
+            self.close_connection = True
+            return io.BytesIO(body[: len(body) // 2])
+        return io.BytesIO(body)
+
+
+@pytest.fixture
+def http_files(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """(folder, base URL): the folder's files served over HTTP on 127.0.0.1 by a thread."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+    handler = functools.partial(FileHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()

@@ -1,14 +1,18 @@
 """Benchmark loaders: XQuAD-R and MLQA-R (LAReQA JSON), raw MLQA, MIRACL; and their errors."""
 
 import gzip
+import io
 import json
+import logging
+import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import shared_benchmark
+from conftest import REPO, shared_benchmark
 
+from hybridir.config import load_config
 from hybridir.errors import DataError
-from hybridir.fetch.benchmarks import fetch_benchmark
+from hybridir.fetch.benchmarks import fetch_benchmark, sentence_recovery
 
 XQUAD_R_CANDIDATES = {
     "ar": 1222, "de": 1276, "el": 1234, "en": 1180, "es": 1215, "hi": 1244,
@@ -170,3 +174,129 @@ def test_malformed_miracl_qrels_name_the_file(tmp_path: Path) -> None:
     source = write_miracl(tmp_path, "1\tQ0\n")
     with pytest.raises(DataError, match=f"{tmp_path}/qrels.sw-dev.tsv"):
         fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
+
+
+def config_benchmark(name: str) -> dict:
+    """A benchmarks[] entry of the workflow's config.yaml, defaults filled in."""
+    return next(b for b in load_config(REPO / "config.yaml")["benchmarks"] if b["name"] == name)
+
+
+def lareqa_paragraph(lang: str) -> dict:
+    context, question, answer = PARALLEL[lang]
+    sentences = ["Ann", "Sie" if lang == "de" else "She", "Bob"]
+    starts = [context.index(word) for word in sentences]
+    breaks = [[start, end - 1] for start, end in zip(starts, [*starts[1:], len(context) + 1], strict=True)]
+    qa = {"id": "q1", "question": question, "answers": [{"text": answer, "answer_start": context.index(answer)}]}
+    return {"context": context, "qas": [qa], "sentence_breaks": breaks}
+
+
+def test_lareqa_files_over_http_through_the_config_source(http_files) -> None:
+    """xquad_r's source of config.yaml, its host replaced by a loopback server."""
+    folder, base = http_files
+    spec = config_benchmark("xquad_r")
+    source = spec["source"].replace("https://raw.githubusercontent.com", base)
+    assert source != spec["source"]
+    for lang in ("en", "de"):
+        path = folder / source.removeprefix(f"{base}/").replace("{lang}", lang)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path, squad([lareqa_paragraph(lang)]))
+    bench = fetch_benchmark(spec | {"source": source, "languages": ["en", "de"]})
+    assert bench.candidates.query("lang == 'de'")["text"].tolist() == [
+        "Ann wohnt in Rom.",
+        "Sie ist 30 Jahre alt.",
+        "Bob ist ihr Bruder.",
+    ]
+    assert sorted(bench.qrels["candidate_id"]) == ["de/0000-000/1", "en/0000-000/1"]
+
+
+RAW_MLQA = "zip://MLQA_V1/dev/dev-context-{lang}-question-{lang}.json::https://dl.fbaipublicfiles.com/MLQA/MLQA_V1.zip"
+
+
+def test_raw_mlqa_zip_members_over_http(http_files) -> None:
+    """The raw-MLQA option documented in the README: members of a zip archive on a server."""
+    folder, base = http_files
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as members:
+        for lang in ("en", "de"):
+            paragraph = {key: value for key, value in lareqa_paragraph(lang).items() if key != "sentence_breaks"}
+            name = f"MLQA_V1/dev/dev-context-{lang}-question-{lang}.json"
+            members.writestr(name, json.dumps(squad([paragraph]), ensure_ascii=False))
+    (folder / "MLQA").mkdir()
+    (folder / "MLQA" / "MLQA_V1.zip").write_bytes(archive.getvalue())
+    source = RAW_MLQA.replace("https://dl.fbaipublicfiles.com", base)
+    bench = fetch_benchmark(spec("mlqa", source, ["en", "de"]))
+    assert bench.candidates.groupby("lang").size().to_dict() == {"de": 3, "en": 3}
+    assert bench.queries["query_id"].tolist() == ["en/q1", "de/q1"]
+
+
+def test_http_404_names_the_url(http_files) -> None:
+    _, base = http_files
+    with pytest.raises(DataError, match=f"{base}/xquad-r/de.json: file not found"):
+        fetch_benchmark(spec("lareqa", f"{base}/xquad-r/{{lang}}.json", ["de"]))
+
+
+def test_missing_zip_member_and_archive_name_the_source(http_files) -> None:
+    folder, base = http_files
+    with zipfile.ZipFile(folder / "MLQA_V1.zip", "w") as members:
+        members.writestr("MLQA_V1/dev/other.json", "{}")
+    for source in (f"zip://MLQA_V1/dev/{{lang}}.json::{base}/MLQA_V1.zip", f"zip://a/{{lang}}.json::{base}/none.zip"):
+        with pytest.raises(DataError, match="file not found") as error:
+            fetch_benchmark(spec("mlqa", source, ["de"]))
+        assert source.replace("{lang}", "de") in str(error.value)
+
+
+def test_truncated_download_names_the_url(http_files) -> None:
+    folder, base = http_files
+    write(folder / "de.json", squad([lareqa_paragraph("de")]))
+    url = f"{base}/truncated/de.json"
+    with pytest.raises(DataError, match="cannot be read \\(incomplete download\\?\\)") as error:
+        fetch_benchmark(spec("lareqa", f"{base}/truncated/{{lang}}.json", ["de"]))
+    assert str(error.value).startswith(f"{url}: ")
+
+
+def test_mlqa_r_is_lareqa_files_at_a_pinned_commit() -> None:
+    bench = config_benchmark("mlqa_r")
+    assert bench["format"] == "lareqa"
+    commit = bench["source"].split("/lareqa/")[1].split("/")[0]
+    assert len(commit) == 40 and all(c in "0123456789abcdef" for c in commit)
+    assert bench["source"].endswith("/mlqa-r/{lang}.json")
+    assert config_benchmark("xquad_r")["source"] == bench["source"].replace("mlqa-r", "xquad-r")
+
+
+def test_sentence_recovery_counts_reference_sentences_rebuilt_exactly(tmp_path: Path, caplog) -> None:
+    """Hand-worked: paragraph 1's three reference sentences are rebuilt (3/3); paragraph 2's one
+    reference sentence spans two of ours (0/1); paragraph 3 is not in the source."""
+    first = PARALLEL["en"][0]
+    second, third = "Dr. Who came. He left.", "Not in the source."
+    raw = [{"context": first, "qas": []}, {"context": second, "qas": []}]
+    write(tmp_path / "raw-en.json", squad(raw))
+    reference = [
+        {"context": first, "qas": [], "sentence_breaks": [[0, 18], [19, 39], [40, 59]]},
+        {"context": second, "qas": [], "sentence_breaks": [[0, 22]]},
+        {"context": third, "qas": [], "sentence_breaks": [[0, 18]]},
+    ]
+    write(tmp_path / "ref-en.json", squad(reference))
+    bench_spec = spec("mlqa", f"{tmp_path}/raw-{{lang}}.json", ["en"]) | {"reference": f"{tmp_path}/ref-{{lang}}.json"}
+    with caplog.at_level(logging.INFO):
+        bench = fetch_benchmark(bench_spec)
+    recovery = sentence_recovery(bench.candidates, f"{tmp_path}/ref-en.json", "en")
+    assert (recovery.found, recovery.total, recovery.unmatched_paragraphs) == (3, 4, 1)
+    assert "b en: sentence recovery 75.0% (3 of 4 reference candidate sentences" in caplog.text
+    assert "1 reference paragraphs not in the source" in caplog.text
+
+
+# Measured once on LAReQA's MLQA-R with hybridir.sentences; the README gives the same figures.
+MLQA_R_RECOVERY = {"ar": 96.3, "de": 93.6, "en": 98.0, "es": 95.5, "hi": 97.6, "vi": 93.4, "zh": 97.4}
+
+
+def test_raw_mlqa_rebuild_recovers_lareqa_sentences(caplog) -> None:
+    """The mlqa format on LAReQA's own files (its sentence_breaks unused), compared with them."""
+    folder = shared_benchmark("mlqa-r")
+    source = f"{folder}/{{lang}}.json"
+    with caplog.at_level(logging.INFO):
+        bench = fetch_benchmark(spec("mlqa", source, sorted(MLQA_R_RECOVERY)) | {"reference": source})
+    for lang, percent in MLQA_R_RECOVERY.items():
+        recovery = sentence_recovery(bench.candidates.query("lang == @lang"), source.replace("{lang}", lang), lang)
+        assert recovery.total == MLQA_R_COUNTS[lang][1] and recovery.unmatched_paragraphs == 0
+        assert round(100 * recovery.share, 1) == percent
+        assert f"b {lang}: sentence recovery {percent}%" in caplog.text

@@ -147,6 +147,31 @@ def test_check_config_names_unknown_lang_names() -> None:
         check_config(config)
 
 
+@pytest.mark.parametrize(
+    ("benchmark", "reference", "message"),
+    [
+        (1, "ref/{lang}.json", None),
+        (0, "ref/{lang}.json", r"benchmarks\[0\]\.reference \(demo_lareqa\): only a format mlqa benchmark"),
+        (1, "ref/en.json", r"benchmarks\[1\]\.reference \(demo_mlqa\): 'ref/en.json' must contain '\{lang\}'"),
+    ],
+)
+def test_recovery_reference_belongs_to_an_mlqa_benchmark(benchmark: int, reference: str, message: str | None) -> None:
+    config = copy.deepcopy(DEMO_CONFIG)
+    config["benchmarks"][benchmark]["reference"] = reference
+    if message is None:
+        check_config(config)
+    else:
+        with pytest.raises(ConfigError, match=message):
+            check_config(config)
+
+
+def test_mined_dataset_names_are_unique() -> None:
+    config = copy.deepcopy(DEMO_CONFIG)
+    config["mined_datasets"] = [{"name": "eq", "source": {"questions": "q.json", "passages": "p.tsv"}}] * 2
+    with pytest.raises(ConfigError, match=r"mined_datasets\[\]\.name: duplicate names \['eq'\]"):
+        check_config(config)
+
+
 NO_NETWORK = """
 import socket
 

@@ -4,7 +4,6 @@ dependencies."""
 
 import importlib.metadata
 import re
-import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 import yaml
 from conftest import REPO
 
+from hybridir.envs import env_pins, normalise, pyproject_pins
 from hybridir.imports import external_imports, third_party_imports
 
 RULES = REPO / "workflow" / "rules"
@@ -27,30 +27,6 @@ EXTRA_DISTRIBUTIONS = {
 }
 # distributions that Snakemake itself depends on: what the Snakefile may import
 SNAKEMAKE_DEPENDENCIES = {"yaml", "jsonschema"}
-
-
-def normalise(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def pin_of(requirement: str) -> tuple[str, str | None]:
-    """(normalised name, version) of 'name[extra]==version'; version None when not pinned exactly."""
-    match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(?:==\s*([^\s;]+))?.*", requirement)
-    assert match, f"cannot read requirement {requirement!r}"
-    return normalise(match[1]), match[2]
-
-
-def env_pins(path: Path) -> dict[str, str | None]:
-    """Pip (and conda) packages of an env file with their pinned versions."""
-    spec = yaml.safe_load(path.read_text())
-    pins: dict[str, str | None] = {}
-    for dependency in spec["dependencies"]:
-        if isinstance(dependency, dict):
-            pins.update(pin_of(item) for item in dependency.get("pip", []))
-        else:
-            name, _, version = dependency.partition("=")
-            pins[normalise(name)] = version.lstrip("=") or None
-    return pins
 
 
 def rule_scripts_and_envs(rules: Path = RULES) -> list[tuple[str, Path, Path]]:
@@ -87,7 +63,7 @@ def required_distributions(script: Path) -> dict[str, set[str]]:
 
 def missing_packages(rule: str, script: Path, env: Path) -> list[str]:
     """Messages naming the rule, the env file and each package its script needs that the env lacks."""
-    pins = env_pins(env)
+    pins = env_pins(yaml.safe_load(env.read_text()))
     problems = []
     for module, needed in sorted(required_distributions(script).items()):
         if not needed:
@@ -98,12 +74,6 @@ def missing_packages(rule: str, script: Path, env: Path) -> list[str]:
                 f"(its script {script.name} imports {module!r})"
             )
     return problems
-
-
-def pyproject_pins() -> dict[str, str | None]:
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
-    return dict(pin_of(r) for r in requirements)
 
 
 @pytest.mark.parametrize(("rule", "script", "env"), rule_scripts_and_envs(), ids=lambda v: getattr(v, "name", v))
@@ -144,8 +114,8 @@ def test_the_closure_check_finds_a_package_missing_from_an_env(tmp_path: Path) -
 
 @pytest.mark.parametrize("env", sorted(ENVS.glob("*.yaml")), ids=lambda p: p.name)
 def test_env_pins_agree_with_pyproject(env: Path) -> None:
-    pyproject = pyproject_pins()
-    for name, version in env_pins(env).items():
+    pyproject = pyproject_pins(REPO / "pyproject.toml")
+    for name, version in env_pins(yaml.safe_load(env.read_text())).items():
         if name in ("python", "pip"):
             continue
         assert version is not None, f"{env.name}: {name} is not pinned"

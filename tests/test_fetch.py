@@ -1,16 +1,19 @@
 """QA and parallel sources: local JSONL / CSV / Parquet / TSV, field paths, and their errors."""
 
 import json
+import logging
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import REPO
 
+from hybridir.config import load_config
 from hybridir.errors import DataError
 from hybridir.fetch.parallel import fetch_parallel
 from hybridir.fetch.qa import fetch_qa
 from hybridir.locations import is_file_source, local_files
-from hybridir.sources import pluck, stream_rows
+from hybridir.sources import pluck, stream_columns, stream_rows
 from hybridir.tables import to_arrow
 from hybridir.text import text_id
 
@@ -182,3 +185,49 @@ def test_triples_with_an_unknown_passage_id_name_the_file(tmp_path: Path) -> Non
     }
     with pytest.raises(DataError, match=r"en_p\.tsv: 1 ids used by the triples are missing, e\.g\. 99"):
         fetch_parallel(parallel_spec(format="triples", source=source, languages=["en"], lang_names={}))
+
+
+# Rows as lmqg's qa_squadshifts JSONL holds them: SQuAD fields, `id` shared by a paragraph's questions.
+SQUADSHIFTS_ROWS = [
+    {"id": "p1", "title": "T", "context": "Ann is 30.", "question": "How old is Ann?", "answers": {"text": ["30"]}},
+    {"id": "p1", "title": "T", "context": "Ann is 30.", "question": "Who is 30?", "answers": {"text": ["Ann"]}},
+    {"id": "p2", "title": "U", "context": "Bob is 9.", "question": "How old is Bob?", "answers": {"text": ["9"]}},
+]
+
+
+def test_squadshifts_entry_gives_one_qa_id_per_question(tmp_path: Path) -> None:
+    """config.yaml's SQuADShifts entry on a file of its published layout: row-numbered ids."""
+    spec = next(d for d in load_config(REPO / "config.yaml")["validation_datasets"] if d["name"] == "squadshifts")
+    assert spec["source"].startswith("hf://datasets/lmqg/qa_squadshifts@") and spec["source"].endswith(".jsonl")
+    table = fetch_qa(spec | {"source": str(write_jsonl(tmp_path / "new_wiki.jsonl", SQUADSHIFTS_ROWS))}, "en")
+    assert table["qa_id"].tolist() == ["squadshifts/0", "squadshifts/1", "squadshifts/2"]
+    assert table["question"].tolist() == [row["question"] for row in SQUADSHIFTS_ROWS]
+    assert table["answer"].tolist() == ["30", "Ann", "9"]
+    assert table["passage_id"].nunique() == 2
+
+
+def test_repeated_ids_are_suffixed_and_logged(tmp_path: Path, caplog) -> None:
+    spec = qa_spec(write_jsonl(tmp_path / "toy.jsonl", SQUADSHIFTS_ROWS), id="id", question="question")
+    spec |= {"where": {}, "fields": spec["fields"] | {"passage": "context", "answer": None, "negatives": None}}
+    with caplog.at_level(logging.WARNING):
+        table = fetch_qa(spec, "en")
+    assert table["qa_id"].tolist() == ["toy/p1", "toy/p1~2", "toy/p2"]
+    assert "toy: 1 of 3 rows repeat an earlier row's 'id'" in caplog.text
+
+
+def test_qa_rows_over_http(http_files) -> None:
+    folder, base = http_files
+    write_jsonl(folder / "toy.jsonl", ROWS)
+    table = fetch_qa(qa_spec(f"{base}/toy.jsonl"), "en")
+    assert table["qa_id"].tolist() == ["toy/a", "toy/a~2"]
+
+
+def test_http_404_through_datasets_names_the_url(http_files) -> None:
+    _, base = http_files
+    with pytest.raises(DataError, match=f"{base}/none.jsonl \\(read as json\\): cannot be read"):
+        fetch_qa(qa_spec(f"{base}/none.jsonl"), "en")
+
+
+def test_tsv_texts_that_look_like_missing_values_stay_text(tmp_path: Path) -> None:
+    (tmp_path / "queries.tsv").write_text("1\tNA\n2\tnull\n3\tN/A\n")
+    assert [row["text"] for row in stream_columns(str(tmp_path / "queries.tsv"), "id", "text")] == ["NA", "null", "N/A"]

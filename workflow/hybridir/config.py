@@ -61,6 +61,7 @@ def check_names(config: Mapping[str, Any]) -> None:
     datasets += [d["name"] for d in config.get("parallel_datasets", [])]
     datasets += [d["name"] for d in config.get("validation_datasets", [])]
     _check_unique(datasets, "datasets[].name / parallel_datasets[].name / validation_datasets[].name")
+    _check_unique([m["name"] for m in config.get("mined_datasets", [])], "mined_datasets[].name")
     _check_unique([b["name"] for b in config["benchmarks"]], "benchmarks[].name")
     _check_unique([e["name"] for e in config["training"]["encoders"]], "training.encoders[].name")
 
@@ -81,6 +82,18 @@ def check_benchmark_sources(config: Mapping[str, Any]) -> None:
         for template in templates:
             if "{lang}" not in template:
                 raise ConfigError(f"config key {key}: {template!r} must contain '{{lang}}'")
+        check_reference(bench, f"benchmarks[{i}].reference ({bench['name']})")
+
+
+def check_reference(bench: Mapping[str, Any], key: str) -> None:
+    """A recovery reference belongs to an mlqa benchmark and is a '{lang}' template."""
+    reference = bench.get("reference")
+    if reference is None:
+        return
+    if bench["format"] != "mlqa":
+        raise ConfigError(f"config key {key}: only a format mlqa benchmark is compared with a reference")
+    if "{lang}" not in reference:
+        raise ConfigError(f"config key {key}: {reference!r} must contain '{{lang}}'")
 
 
 def check_quality_benchmark(config: Mapping[str, Any]) -> None:

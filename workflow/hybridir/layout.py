@@ -17,6 +17,7 @@ QA = f"{RESULTS}/fetch/qa/{{dataset}}.parquet"
 PARALLEL_SOURCE = f"{RESULTS}/fetch/parallel/{{dataset}}.parquet"
 BENCHMARK = f"{RESULTS}/fetch/benchmarks/{{benchmark}}"
 BENCHMARK_TABLES = ("candidates", "queries", "qrels")
+MINED = f"{RESULTS}/fetch/mined/{{dataset}}.jsonl"
 
 # translate
 CT2_MODEL = f"{RESULTS}/translate/ct2_model"

@@ -8,16 +8,56 @@ it needs and nothing is cached behind the user's back.
 
 import csv
 import itertools
+import json
+import zipfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import datasets
+import fsspec
 
 from hybridir.errors import DataError
 from hybridir.locations import FILE_BUILDERS, data_suffix, is_file_source, local_files
 
 BUILDER_OPTIONS: dict[str, dict[str, Any]] = {".tsv": {"delimiter": "\t", "quoting": csv.QUOTE_NONE}}
+# What a local, HTTP or zip:: read raises when the file is cut short or unreadable.
+READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, aiohttp.ClientError)
+
+
+@contextmanager
+def reading_json(where: str) -> Iterator[None]:
+    """Turn the errors of opening and parsing a local or remote JSON file into DataErrors naming it."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise DataError(f"{where}: file not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise DataError(f"{where}: not valid JSON: {error}") from error
+    except READ_ERRORS as error:
+        raise DataError(f"{where}: cannot be read (incomplete download?): {type(error).__name__}: {error}") from error
+
+
+def read_json(path: str) -> Any:
+    """Parse a local or remote JSON file (any fsspec chain); errors name the file and the problem."""
+    with reading_json(path), fsspec.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def read_json_files(source: str) -> list[tuple[str, Any]]:
+    """(path, content) of every JSON file that `source` names, in path order; globs are allowed,
+    also inside a chain (zip://dir/*.json::https://.../x.zip)."""
+    with reading_json(source):
+        files = sorted(fsspec.open_files(source, "rt", encoding="utf-8"), key=lambda file: file.path)
+    if not files:
+        raise DataError(f"{source}: no file matches")
+    contents = []
+    for file in files:
+        with reading_json(f"{source} ({file.path})"), file as handle:
+            contents.append((file.path, json.load(handle)))
+    return contents
 
 
 def stream_rows(
@@ -50,9 +90,11 @@ def stream_rows(
 
 
 def stream_columns(source: str, *names: str) -> Iterator[dict[str, str]]:
-    """Stream a header-less CSV/TSV as string columns `names`; a short row is an error."""
+    """Stream a header-less CSV/TSV as string columns `names` (a text such as "NA" or "null" stays
+    text); a short row is an error."""
     features = datasets.Features({name: datasets.Value("string") for name in names})
-    for number, row in enumerate(stream_rows(source, column_names=list(names), features=features)):
+    rows = stream_rows(source, column_names=list(names), features=features, keep_default_na=False)
+    for number, row in enumerate(rows):
         if any(row[name] is None for name in names):
             raise DataError(f"{source}: row {number}: expected {len(names)} columns ({', '.join(names)})")
         yield row

@@ -50,3 +50,20 @@ rule fetch_benchmark:
         code=script_code("fetch_benchmark"),
     script:
         "../scripts/fetch_benchmark.py"
+
+
+rule fetch_mined:
+    input:
+        lambda w: PLAN.source_files("mined_datasets", w.dataset),
+    output:
+        layout.MINED,
+    log:
+        layout.log("fetch/mined/{dataset}"),
+    conda:
+        "../../envs/data.yaml"
+    threads: 8
+    params:
+        spec=lambda w: PLAN.entry("mined_datasets", w.dataset),
+        code=script_code("fetch_mined"),
+    script:
+        "../scripts/fetch_mined.py"

@@ -5,24 +5,24 @@
   candidate of a question is the sentence holding `answer_start`, in every language that has
   the question id.
 - mlqa: the same from SQuAD-format JSON without sentence breaks (raw MLQA); paragraphs are
-  split with hybridir.sentences.
+  split with hybridir.sentences. With a `reference` (LAReQA's files), the share of LAReQA's
+  candidate sentences that the split recovers exactly is logged per language.
 - miracl: per-language topics TSV (qid, query), qrels TSV (qid, Q0, docid, relevance) and a
   JSONL corpus (docid, title, text), read through `datasets`; candidates are passages.
 """
 
-import json
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-import fsspec
 import pandas as pd
 from tqdm import tqdm
 
 from hybridir.errors import DataError
 from hybridir.sentences import sentence_spans
-from hybridir.sources import stream_columns, stream_rows
+from hybridir.sources import read_json, stream_columns, stream_rows
 
 Spans = list[tuple[int, int]]
 SpanFinder = Callable[[Mapping[str, Any], str, str], Spans]
@@ -35,17 +35,6 @@ class Benchmark:
     candidates: pd.DataFrame
     queries: pd.DataFrame
     qrels: pd.DataFrame
-
-
-def read_json(path: str) -> Any:
-    """Parse a local or remote JSON file; errors name the file and the problem."""
-    try:
-        with fsspec.open(path, "rt", encoding="utf-8") as handle:
-            return json.load(handle)
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise DataError(f"{path}: not valid JSON: {error}") from error
 
 
 def given_breaks(paragraph: Mapping[str, Any], where: str, lang: str) -> Spans:
@@ -150,14 +139,59 @@ def _concat(parts: list[Benchmark]) -> Benchmark:
     )
 
 
+@dataclass
+class Recovery:
+    """How many of a reference's candidate sentences a rebuilt benchmark holds exactly."""
+
+    found: int
+    total: int
+    unmatched_paragraphs: int
+
+    @property
+    def share(self) -> float:
+        return self.found / self.total if self.total else 0.0
+
+
+def sentence_recovery(candidates: pd.DataFrame, reference: str, lang: str) -> Recovery:
+    """Compare rebuilt candidates with the `sentence_breaks` of a LAReQA-format file, paragraph by
+    paragraph (matched by context); reference paragraphs absent from `candidates` are counted apart."""
+    ours = candidates.groupby("context")["text"].agg(set)
+    found = total = unmatched = 0
+    for _, paragraph, where in _squad_paragraphs(read_json(reference), reference):
+        context = paragraph["context"]
+        if context not in ours.index:
+            unmatched += 1
+            continue
+        gold = [context[start:end].strip() for start, end in given_breaks(paragraph, where, lang)]
+        total += len(gold)
+        found += sum(sentence in ours[context] for sentence in gold)
+    return Recovery(found, total, unmatched)
+
+
+def log_recovery(recovery: Recovery, name: str, lang: str) -> None:
+    logging.info(
+        "%s %s: sentence recovery %.1f%% (%d of %d reference candidate sentences rebuilt exactly; "
+        "%d reference paragraphs not in the source)",
+        name,
+        lang,
+        100 * recovery.share,
+        recovery.found,
+        recovery.total,
+        recovery.unmatched_paragraphs,
+    )
+
+
 def fetch_benchmark(spec: Mapping[str, Any]) -> Benchmark:
     """Read one `benchmarks[]` config entry into candidates, queries and qrels of all its languages."""
     if spec["format"] == "miracl":
         parts = [miracl_language(spec["source"], lang, spec["split"], spec["limit"]) for lang in spec["languages"]]
         return _concat(parts)
     find_spans = given_breaks if spec["format"] == "lareqa" else split_breaks
-    parts = [
-        squad_language(spec["source"].replace("{lang}", lang), lang, find_spans, spec.get("limit"))
-        for lang in spec["languages"]
-    ]
+    parts = []
+    for lang in spec["languages"]:
+        part = squad_language(spec["source"].replace("{lang}", lang), lang, find_spans, spec.get("limit"))
+        if spec.get("reference"):
+            recovery = sentence_recovery(part.candidates, spec["reference"].replace("{lang}", lang), lang)
+            log_recovery(recovery, spec["name"], lang)
+        parts.append(part)
     return _concat(parts)

@@ -1,5 +1,6 @@
 """English (source-language) QA datasets: one row per question-passage pair, table `qa`."""
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -60,13 +61,30 @@ def row_pairs(
         }
 
 
+def warn_repeated_ids(ids: list[str], spec: Mapping[str, Any]) -> None:
+    """Log rows whose `fields.id` repeats an earlier row's: their ids get suffixes, and the field
+    may name a paragraph rather than a question (SQuADShifts' `id` does)."""
+    repeated = len(ids) - len(set(ids))
+    if spec["fields"].get("id") and repeated:
+        logging.warning(
+            "%s: %d of %d rows repeat an earlier row's %r; they get ids with ~2, ~3, ... suffixes. If that "
+            "field names a paragraph rather than a question, remove fields.id to number the rows instead.",
+            spec["name"],
+            repeated,
+            len(ids),
+            spec["fields"]["id"],
+        )
+
+
 def fetch_qa(spec: Mapping[str, Any], lang: str) -> pd.DataFrame:
     """Read one QA dataset described by a `datasets[]` config entry into a `qa` table."""
     rows = stream_rows(spec["source"], spec["subset"], spec["split"], spec["limit"])
     rows = tqdm(rows, desc=f"fetch {spec['name']}", unit=" rows")
     pairs = list(row_pairs(rows, spec["source"], spec, f"datasets[{spec['name']}]"))
     frame = pd.DataFrame(pairs, columns=["source_id", "question", "passage", "answer", "negative_passages"])
-    frame.insert(0, "qa_id", unique_ids([f"{spec['name']}/{i}" for i in frame.pop("source_id")]))
+    ids = [f"{spec['name']}/{i}" for i in frame.pop("source_id")]
+    warn_repeated_ids(ids, spec)
+    frame.insert(0, "qa_id", unique_ids(ids))
     frame["dataset"] = spec["name"]
     frame["lang"] = lang
     frame["question_id"] = frame["question"].map(text_id)

@@ -1,0 +1,167 @@
+"""QA datasets published as questions and answers only, given passages mined with BM25.
+
+EntityQuestions ships questions and answers, no passages. Its authors built their retriever
+training sets by retrieving BM25's top 100 passages of DPR's Wikipedia split for each question
+and telling positives from negatives by answer presence (EntityQuestions issue #8). This module
+is that recipe, with bm25s as the BM25 engine:
+
+- each question retrieves its `top_k` passages (title and text indexed, English stopwords);
+- its positive is the best-ranked passage that contains an answer, its hard negatives the
+  best-ranked `hard_negatives` passages that contain none (passages sharing no term with the
+  question, score 0, are neither);
+- a question without an answer-bearing passage among its `top_k` is dropped and counted.
+
+Answer presence is a token match after Unicode accent folding and lower-casing, as DPR's
+`has_answer`. The output is DPR-style JSONL rows: id, question, answers, positive_ctxs,
+hard_negative_ctxs (each a list of {passage_id, title, text}).
+"""
+
+import csv
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import datasets
+import numpy as np
+from tqdm import tqdm
+
+from hybridir.atomic import atomic_write
+from hybridir.errors import DataError
+from hybridir.locations import data_suffix
+from hybridir.sources import read_json_files, stream_rows
+
+Tokens = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    passage_id: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Question:
+    question_id: str
+    question: str
+    answers: list[str]
+
+
+def answer_tokens(text: str) -> Tokens:
+    """Word tokens of a text with accents folded and case lowered ("Hernández" -> "hernandez")."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return tuple(re.findall(r"\w+", folded.lower()))
+
+
+def has_answer(passage: Tokens, answers: Sequence[Tokens]) -> bool:
+    """Whether one of the answers occurs in the passage as a run of whole tokens."""
+    for answer in answers:
+        width = len(answer)
+        if width and any(passage[i : i + width] == answer for i in range(len(passage) - width + 1)):
+            return True
+    return False
+
+
+def read_questions(source: str, limit: int | None = None) -> list[Question]:
+    """Questions of every JSON file of `source` (lists of {question, answers}, one file per
+    EntityQuestions relation); a question's id is its file's first name part and its row number."""
+    questions = []
+    for path, rows in read_json_files(source):
+        relation = Path(path).name.split(".")[0]
+        if not isinstance(rows, list):
+            raise DataError(f"{source} ({path}): expected a list of {{question, answers}} objects")
+        for number, row in enumerate(rows):
+            try:
+                questions.append(Question(f"{relation}/{number}", str(row["question"]), list(row["answers"])))
+            except (KeyError, TypeError):
+                raise DataError(f"{source} ({path}): row {number}: expected keys 'question' and 'answers'") from None
+    return questions[:limit]
+
+
+PASSAGE_COLUMNS = ("id", "text", "title")
+
+
+def read_passages(source: str) -> list[Passage]:
+    """Passages with id, text and title: a TSV in DPR's psgs_w100 layout (header row, csv-quoted
+    fields, every value a string: a title "NA" stays "NA"), or JSONL / Parquet with those columns."""
+    kwargs = {}
+    if data_suffix(source) in (".tsv", ".csv"):
+        strings = datasets.Features({column: datasets.Value("string") for column in PASSAGE_COLUMNS})
+        kwargs = {"quoting": csv.QUOTE_MINIMAL, "keep_default_na": False, "features": strings}
+    passages = []
+    for number, row in enumerate(tqdm(stream_rows(source, **kwargs), desc="read passages", unit=" passages")):
+        if any(row.get(key) is None for key in PASSAGE_COLUMNS):
+            raise DataError(f"{source}: row {number}: expected columns id, text and title (has {sorted(row)})")
+        passages.append(Passage(str(row["id"]), str(row["title"]), str(row["text"])))
+    if not passages:
+        raise DataError(f"{source}: no passages")
+    return passages
+
+
+def bm25_rankings(
+    questions: Sequence[Question], passages: Sequence[Passage], top_k: int, threads: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each question, (passage indices, BM25 scores) of its `top_k` best passages, best first."""
+    corpus = bm25s.tokenize([f"{p.title} {p.text}" for p in passages], stopwords="en", show_progress=False)
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    queries = bm25s.tokenize([q.question for q in questions], stopwords="en", show_progress=False)
+    return retriever.retrieve(queries, k=min(top_k, len(passages)), show_progress=False, n_threads=threads)
+
+
+def mine_pairs(
+    questions: Sequence[Question],
+    passages: Sequence[Passage],
+    top_k: int,
+    hard_negatives: int,
+    threads: int = 1,
+) -> Iterator[dict[str, Any]]:
+    """One DPR-style row per question that has an answer-bearing passage among its `top_k`."""
+    indices, scores = bm25_rankings(questions, passages, top_k, threads)
+    for question, ranked, ranked_scores in zip(questions, indices, scores, strict=True):
+        answers = [answer_tokens(answer) for answer in question.answers]
+        positive, negatives = None, []
+        for index, score in zip(ranked, ranked_scores, strict=True):
+            if score <= 0:
+                break
+            passage = passages[index]
+            if has_answer(answer_tokens(f"{passage.title} {passage.text}"), answers):
+                positive = positive or passage
+            elif len(negatives) < hard_negatives:
+                negatives.append(passage)
+        if positive is not None:
+            yield {
+                "id": question.question_id,
+                "question": question.question,
+                "answers": question.answers,
+                "positive_ctxs": [asdict(positive)],
+                "hard_negative_ctxs": [asdict(p) for p in negatives],
+            }
+
+
+def write_jsonl(rows: Iterable[Mapping[str, Any]], path: str | Path) -> int:
+    """Write rows as JSON lines, atomically; returns how many."""
+    count = 0
+    with atomic_write(path) as tmp, open(tmp, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def mine_dataset(spec: Mapping[str, Any], output: str | Path, threads: int = 1) -> int:
+    """Mine one `mined_datasets[]` entry into a DPR-style JSONL file; returns its row count."""
+    questions = read_questions(spec["source"]["questions"], spec["limit"])
+    passages = read_passages(spec["source"]["passages"])
+    name, top_k = spec["name"], spec["top_k"]
+    logging.info("%s: %d questions, %d passages, BM25 top %d", name, len(questions), len(passages), top_k)
+    kept = write_jsonl(mine_pairs(questions, passages, top_k, spec["hard_negatives"], threads), output)
+    dropped = len(questions) - kept
+    logging.info("%s: %d questions kept, %d dropped (no answer in their top %d)", name, kept, dropped, top_k)
+    return kept
