@@ -153,7 +153,7 @@ def test_bf16_training_on_gpu_tracks_fp32_and_the_model_loads(workspace: dict[st
         trainer = Trainer(
             str(workspace["deterministic"]), corpus, LANGUAGES, options(steps=60, batch_size=16, bf16=bf16)
         )
-        assert trainer.device.type == "cuda" and trainer.autocast() == bf16
+        assert trainer.device.type == "cuda" and trainer.embed.autocast == bf16
         first_linear = next(m for m in trainer.model.modules() if isinstance(m, torch.nn.Linear))
         hook = first_linear.register_forward_hook(lambda _m, _i, out, bf16=bf16: dtypes.append((bf16, out.dtype)))
         losses[bf16] = [trainer.train_step(batch) for batch in trainer.batches]
