@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 ZERO_SHOT = "zero_shot"
-STRATEGIES = ("x_x", "x_y", "hybrid")
+STRATEGIES = ("en_en", "x_x", "x_x_mixed", "x_y", "hybrid")
 ALPHA_STRATEGIES = ("hybrid",)
 STRATEGY_ORDER = (ZERO_SHOT, *STRATEGIES)
 _STRATEGY = "|".join(STRATEGIES)

@@ -8,6 +8,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
 from hybridir.config import check_config
 from hybridir.fingerprint import code_fingerprint
+from hybridir.plan import RUN_PATTERN
 from hybridir.sources import local_files
 
 validate(config, "../schemas/config.schema.yaml")
@@ -22,7 +23,7 @@ wildcard_constraints:
     lang=r"[a-z]{2}",
     shard=r"\d+",
     encoder=r"[a-z][a-z0-9_]*",
-    run=r"(x_x|x_y|hybrid-a[0-9.]+)-s\d+|zero_shot",
+    run=RUN_PATTERN,
 
 
 def canonical(section):

@@ -1,4 +1,4 @@
-ENCODE_CODE = code_fingerprint("evaluate/encode", "tables")
+ENCODE_CODE = code_fingerprint("evaluate/encode", "encoders", "tables")
 RANK_CODE = code_fingerprint("evaluate/search", "tables")
 SCORE_CODE = code_fingerprint("evaluate/metrics", "evaluate/significance", "tables")
 EVALUATED = f"{RESULTS}/evaluate/{{encoder}}/{{run}}/{{benchmark}}"
@@ -18,6 +18,7 @@ rule encode:
     threads: 4
     params:
         model=encoder_path,
+        encoder=lambda w: entry_of(TRAINING["encoders"], w.encoder),
         format=lambda w: benchmark_format(w.benchmark),
         options={
             key: EVALUATION[key]

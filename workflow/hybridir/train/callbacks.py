@@ -7,6 +7,7 @@ so that a resumed run continues exactly where the killed one stopped.
 
 import logging
 import math
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,9 +19,9 @@ from torch.utils.tensorboard import SummaryWriter
 
 from hybridir.atomic import atomic_write
 from hybridir.train.distributed import barrier
+from hybridir.train.samplers import Batch
 
-LOG_COLUMNS = ["step", "loss", "val_loss", "lr", "kind", "dataset", "lang", "pairs", "seconds"]
-BATCH_KINDS = ("x_x", "x_y")
+LOG_COLUMNS = ["step", "loss", "val_loss", "lr", "kind", "dataset", "lang", "pairs", "dropped_negatives", "seconds"]
 
 
 class EarlyStopping:
@@ -71,10 +72,11 @@ class Checkpoint:
         barrier()
 
     def load(self, device: torch.device) -> dict[str, Any] | None:
-        """The saved state, or None where there is none."""
+        """The saved state, or None where there is none. Only tensors and plain values are read
+        (weights_only): a crafted checkpoint cannot run code."""
         if not self.path.exists():
             return None
-        return torch.load(self.path, map_location=device, weights_only=False)
+        return torch.load(self.path, map_location=device, weights_only=True)
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -89,6 +91,22 @@ class TrainingLog:
         self.kinds: Counter[str] = Counter()
         self.writer = SummaryWriter(str(tensorboard)) if tensorboard and rank == 0 else None
 
+    @staticmethod
+    def row(step: int, loss: float, lr: float, batch: Batch, dropped_negatives: int, started: float) -> dict[str, Any]:
+        """The log row of a step that began at time.perf_counter() `started` (no validation loss)."""
+        return {
+            "step": step,
+            "loss": loss,
+            "val_loss": None,
+            "lr": lr,
+            "kind": batch.kind,
+            "dataset": batch.dataset,
+            "lang": batch.lang,
+            "pairs": len(batch.pairs),
+            "dropped_negatives": dropped_negatives,
+            "seconds": time.perf_counter() - started,
+        }
+
     def append(self, row: Mapping[str, Any]) -> None:
         self.rows.append(dict(row))
         self.kinds[row["kind"]] += 1
@@ -98,8 +116,8 @@ class TrainingLog:
     def write_scalars(self, row: Mapping[str, Any]) -> None:
         self.writer.add_scalar("loss/train", row["loss"], row["step"])
         self.writer.add_scalar("lr", row["lr"], row["step"])
-        for kind in BATCH_KINDS:
-            self.writer.add_scalar(f"batches/{kind}", self.kinds[kind], row["step"])
+        for kind, count in sorted(self.kinds.items()):
+            self.writer.add_scalar(f"batches/{kind}", count, row["step"])
         if row["val_loss"] is not None:
             self.writer.add_scalar("loss/validation", row["val_loss"], row["step"])
 

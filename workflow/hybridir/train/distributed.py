@@ -19,21 +19,23 @@ def distributed() -> bool:
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
 
 
-def local_device() -> torch.device:
-    """This process's GPU (torchrun's LOCAL_RANK), made current, or the CPU."""
-    if not torch.cuda.is_available():
+def local_device(kind: str) -> torch.device:
+    """This process's device for a resolved device setting (hybridir.devices): on 'cuda' its GPU
+    (torchrun's LOCAL_RANK), made current; else the CPU."""
+    if kind != "cuda":
         return torch.device("cpu")
     device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
     torch.cuda.set_device(device)
     return device
 
 
-def init_distributed() -> tuple[int, int]:
-    """(rank, world size); starts the process group when torchrun launched several processes."""
+def init_distributed(kind: str) -> tuple[int, int]:
+    """(rank, world size); starts the process group when torchrun launched several processes
+    (NCCL on 'cuda', gloo on the CPU)."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1 and not dist.is_initialized():
-        local_device()
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+        local_device(kind)
+        dist.init_process_group("nccl" if kind == "cuda" else "gloo")
     return (dist.get_rank(), world) if world > 1 else (0, 1)
 
 

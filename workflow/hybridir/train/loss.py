@@ -3,10 +3,12 @@ and the loss of a step from its texts (the model embeds them with gradients).
 
 `TextInfoNCE` is the loss a trainer calls: texts in, a loss tensor out whose backward() fills the
 model's gradients. `hybridir.train.cached.CachedInfoNCE` is the same loss with GradCache.
+`validation_loss` is its mean over the fixed batches of the validation set.
 """
 
 from collections.abc import Callable, Sequence
 
+import pandas as pd
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
@@ -52,3 +54,15 @@ class TextInfoNCE(nn.Module):
     def forward(self, queries: Sequence[str], passages: Sequence[str], negatives: Sequence[str]) -> torch.Tensor:
         groups = (queries, passages, negatives)
         return self.info_nce(*(self.embed(texts, n) for texts, n in zip(groups, self.lengths, strict=True)))
+
+
+@torch.no_grad()
+def validation_loss(loss: TextInfoNCE, validation: pd.DataFrame, query_prefix: str, passage_prefix: str) -> float:
+    """Mean InfoNCE over the batches of the `validation` table (each batch's passages are its
+    only candidates; no hard negatives), weighted by batch size, in this process alone."""
+    total = 0.0
+    for _, part in validation.groupby("batch", sort=True):
+        queries = loss.embed([query_prefix + q for q in part["question"]], loss.lengths[0])
+        passages = loss.embed([passage_prefix + p for p in part["passage"]], loss.lengths[1])
+        total += float(loss.info_nce(queries, passages, passages[:0], gather=False)) * len(part)
+    return total / len(validation)

@@ -1,7 +1,9 @@
 """Hybrid-batch training of a shared-weight dual encoder (one process, or several under torchrun).
 
-Each step takes its batch from a seeded schedule (hybridir.train.samplers), so every process
-agrees on it and takes an equal slice; the loss (hybridir.train.loss, or its GradCache form in
+The encoder is loaded by hybridir.encoders (the same function as for zero-shot evaluation), so a
+trained model has the architecture of the untrained one. Each step takes its batch from a seeded
+schedule (hybridir.train.samplers), so every process agrees on it and takes an equal slice
+(hybridir.train.batches); the loss (hybridir.train.loss, or its GradCache form in
 hybridir.train.cached) gathers passages and hard negatives across processes, and gradients are
 averaged (hybridir.train.distributed). After each step the loop calls its callbacks
 (hybridir.train.callbacks): the training log, early stopping on the validation loss, and the
@@ -21,30 +23,24 @@ from typing import Any
 import pandas as pd
 import torch
 from sentence_transformers import SentenceTransformer
-from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
 from tqdm import tqdm
-from transformers import get_linear_schedule_with_warmup
+from transformers import get_scheduler
 
 from hybridir.atomic import atomic_write
+from hybridir.devices import resolve_device, torch_cuda
+from hybridir.encoders import EncoderSpec, load_encoder, set_dropout
+from hybridir.train.batches import BatchTexts, StepTexts
 from hybridir.train.cached import CachedInfoNCE
 from hybridir.train.callbacks import Checkpoint, EarlyStopping, TrainingLog
 from hybridir.train.distributed import average_gradients, init_distributed, local_device, mean_across
 from hybridir.train.embed import TextEmbedder
-from hybridir.train.loss import TextInfoNCE
+from hybridir.train.index import CorpusIndex
+from hybridir.train.loss import TextInfoNCE, validation_loss
 from hybridir.train.options import TrainingOptions
 from hybridir.train.rng import random_state, set_random_state
-from hybridir.train.samplers import Batch, CorpusIndex, make_sampler, schedule
-from hybridir.train.validation import validation_loss
+from hybridir.train.samplers import make_sampler, schedule
 
-QUERY_PREFIX = "Query: "
-PASSAGE_PREFIX = "Passage: "
-
-
-def build_encoder(model: str, pooling: str = "mean", max_length: int = 256) -> SentenceTransformer:
-    """A SentenceTransformer of a Hub or local encoder with the given pooling and E5-style prompts."""
-    transformer = Transformer(model, max_seq_length=max_length)
-    pool = Pooling(transformer.get_embedding_dimension(), pooling_mode=pooling)
-    return SentenceTransformer(modules=[transformer, pool], prompts={"query": QUERY_PREFIX, "passage": PASSAGE_PREFIX})
+SCHEDULES = {"constant": "constant_with_warmup", "linear": "linear", "cosine": "cosine"}
 
 
 def save_model(model: SentenceTransformer, output: Path) -> None:
@@ -53,22 +49,35 @@ def save_model(model: SentenceTransformer, output: Path) -> None:
         model.save(str(partial))
 
 
+def training_encoder(encoder: EncoderSpec, options: TrainingOptions, device: torch.device) -> SentenceTransformer:
+    """The encoder to train, with the training prefixes as its query / passage prompts (so they
+    are saved with it) and the dropout of `options.dropout` where set."""
+    model = load_encoder(encoder, str(device))
+    model.prompts = {**model.prompts, "query": options.query_prefix, "passage": options.passage_prefix}
+    if options.dropout is not None:
+        layers = set_dropout(model, options.dropout)
+        logging.info("dropout %g in %d dropout layers", options.dropout, layers)
+    return model
+
+
 class Trainer:
     """Trains one (encoder, strategy, alpha, seed) run; see the module docstring."""
 
     def __init__(
         self,
-        model: str,
+        encoder: EncoderSpec,
         corpus: pd.DataFrame,
         languages: Sequence[str],
         options: TrainingOptions,
         validation: pd.DataFrame | None = None,
+        device: str = "auto",
     ):
         self.options = options
-        self.rank, self.world = init_distributed()
-        self.device = local_device()
+        kind = resolve_device(device, "training.device", torch_cuda)
+        self.rank, self.world = init_distributed(kind)
+        self.device = local_device(kind)
         torch.manual_seed(options.seed)
-        self.model = build_encoder(model, options.pooling, options.max_passage_length).to(self.device)
+        self.model = training_encoder(encoder, options, self.device)
         self.embed = TextEmbedder(self.model, self.device, options.bf16)
         settings = (options.temperature, options.max_query_length, options.max_passage_length)
         self.loss = (
@@ -76,37 +85,23 @@ class Trainer:
             if options.cached
             else TextInfoNCE(self.embed, *settings)
         )
-        self.corpus = corpus.reset_index(drop=True)
-        self.questions = self.corpus["question"].to_numpy()
-        self.passages = self.corpus["passage"].to_numpy()
-        self.negatives = self.corpus["negative_passages"].to_numpy()
-        sampler = make_sampler(options.strategy, CorpusIndex(self.corpus), languages, options.batch_size, options.alpha)
+        corpus = corpus.reset_index(drop=True)
+        self.corpus_rows = len(corpus)
+        self.texts = BatchTexts(corpus, options, self.rank, self.world)
+        sampler = make_sampler(CorpusIndex(corpus, languages), languages, options)
         self.batches = schedule(sampler, options.steps, options.seed)
         self.validation = validation
         self.optimizer = torch.optim.AdamW(
             self.model.parameters(), lr=options.learning_rate, weight_decay=options.weight_decay, fused=True
         )
-        self.scheduler = get_linear_schedule_with_warmup(
-            self.optimizer, math.ceil(options.warmup_ratio * options.steps), options.steps
-        )
+        warmup = math.ceil(options.warmup_ratio * options.steps)
+        self.scheduler = get_scheduler(SCHEDULES[options.lr_schedule], self.optimizer, warmup, options.steps)
         self.step = 0
 
-    def texts(self, batch: Batch) -> tuple[list[str], list[str], list[str]]:
-        """This process's queries, passages and hard negatives of a batch, with prefixes."""
-        usable = len(batch.pairs) - len(batch.pairs) % self.world
-        share = usable // self.world
-        mine = batch.pairs[self.rank * share : (self.rank + 1) * share]
-        hard = [self.negatives[p][0] for _, p in mine if self.options.hard_negatives and len(self.negatives[p])]
-        return (
-            [QUERY_PREFIX + self.questions[q] for q, _ in mine],
-            [PASSAGE_PREFIX + self.passages[p] for _, p in mine],
-            [PASSAGE_PREFIX + text for text in hard],
-        )
-
-    def train_step(self, batch: Batch) -> float:
-        """One optimizer step on a batch; the loss averaged over processes."""
+    def train_step(self, texts: StepTexts) -> float:
+        """One optimizer step on a batch's texts; the loss averaged over processes."""
         self.model.train()
-        loss = self.loss(*self.texts(batch))
+        loss = self.loss(texts.queries, texts.passages, texts.negatives)
         loss.backward()
         average_gradients(self.model)
         self.optimizer.step()
@@ -115,11 +110,11 @@ class Trainer:
         return mean_across(loss.detach())
 
     def validate(self) -> float:
-        return validation_loss(
-            self.embed, self.loss.info_nce, self.validation, self.options, QUERY_PREFIX, PASSAGE_PREFIX
-        )
+        self.model.eval()
+        return validation_loss(self.loss, self.validation, self.options.query_prefix, self.options.passage_prefix)
 
     def state_dict(self, callbacks: dict[str, Any]) -> dict[str, Any]:
+        """Everything a resumed run needs, as tensors and plain values (loadable with weights_only)."""
         return {
             "step": self.step,
             "model": self.model.state_dict(),
@@ -128,12 +123,12 @@ class Trainer:
             "rng": random_state(),
             "callbacks": {name: callback.state_dict() for name, callback in callbacks.items()},
             "options": asdict(self.options),
-            "corpus_rows": len(self.corpus),
+            "corpus_rows": self.corpus_rows,
         }
 
     def load_state_dict(self, state: dict[str, Any], callbacks: dict[str, Any], path: Path) -> None:
         """Resume from the state of this same run; one of other options or data is ignored."""
-        if state["options"] != asdict(self.options) or state["corpus_rows"] != len(self.corpus):
+        if state["options"] != asdict(self.options) or state["corpus_rows"] != self.corpus_rows:
             logging.warning("ignoring %s: it belongs to a run with other options or data", path)
             return
         self.model.load_state_dict(state["model"])
@@ -154,9 +149,8 @@ class Trainer:
         resume from `checkpoint` if it exists. Returns the training log."""
         output, checkpoint = Path(output), Path(checkpoint)
         saver = Checkpoint(checkpoint, self.options.checkpoint_steps, self.rank)
-        stopping = EarlyStopping(
-            self.options.patience, checkpoint.with_name(f"{checkpoint.stem}-best-model"), self.save_if_first
-        )
+        best = checkpoint.with_name(f"{checkpoint.stem}-best-model")
+        stopping = EarlyStopping(self.options.patience, best, self.save_if_first)
         log = TrainingLog(tensorboard, self.rank)
         callbacks = {"early_stopping": stopping, "log": log}
         state = saver.load(self.device)
@@ -164,21 +158,11 @@ class Trainer:
             self.load_state_dict(state, callbacks, checkpoint)
         bar = tqdm(total=self.options.steps, initial=self.step, desc="train", unit=" step", disable=self.rank != 0)
         while self.step < self.options.steps and not stopping.should_stop:
-            batch = self.batches[self.step]
-            started = time.perf_counter()
-            loss = self.train_step(batch)
+            batch, started = self.batches[self.step], time.perf_counter()
+            texts = self.texts(batch)
+            loss = self.train_step(texts)
             self.step += 1
-            row = {
-                "step": self.step,
-                "loss": loss,
-                "val_loss": None,
-                "lr": self.scheduler.get_last_lr()[0],
-                "kind": batch.kind,
-                "dataset": batch.dataset,
-                "lang": batch.lang,
-                "pairs": len(batch.pairs),
-                "seconds": time.perf_counter() - started,
-            }
+            row = log.row(self.step, loss, self.scheduler.get_last_lr()[0], batch, texts.dropped_negatives, started)
             if self.validation is not None and (
                 self.step % self.options.eval_steps == 0 or self.step == self.options.steps
             ):
@@ -191,7 +175,7 @@ class Trainer:
                 saver.save(self.state_dict(callbacks))
         bar.close()
         if self.rank == 0:
-            self.keep_final(output, stopping.best_model)
+            self.keep_final(output, best)
             saver.remove()
         log.close()
         return log.frame()
