@@ -28,8 +28,9 @@ from sentence_transformers import SentenceTransformer, SentenceTransformerTraine
 from sentence_transformers.losses import MultipleNegativesRankingLoss
 
 from hybridir.demo import make_towns
+from hybridir.encoders import EncoderSpec
 from hybridir.train.options import TrainingOptions
-from hybridir.train.trainer import PASSAGE_PREFIX, QUERY_PREFIX, Trainer
+from hybridir.train.trainer import Trainer
 
 
 def default_model() -> str:
@@ -52,7 +53,7 @@ def english_corpus(towns: int = 400) -> pd.DataFrame:
 def options(steps: int, batch: int, length: int, bf16: bool, cached: bool = False) -> TrainingOptions:
     return TrainingOptions(
         strategy="x_x", steps=steps, batch_size=batch, max_query_length=length, max_passage_length=length,
-        hard_negatives=False, cached=cached, cache_chunk=32, checkpoint_steps=10**9, bf16=bf16,
+        hard_negatives=0, cached=cached, cache_chunk=32, checkpoint_steps=10**9, bf16=bf16,
     )  # fmt: skip
 
 
@@ -62,11 +63,11 @@ def synchronize() -> None:
 
 
 def hybridir_rate(model: str, corpus: pd.DataFrame, steps: int, batch: int, length: int, bf16: bool) -> float:
-    trainer = Trainer(model, corpus, ["en"], options(steps + 1, batch, length, bf16))
+    trainer = Trainer(EncoderSpec(model), corpus, ["en"], options(steps + 1, batch, length, bf16))
     synchronize()
     started = time.perf_counter()
     for step_batch in trainer.batches:
-        trainer.train_step(step_batch)
+        trainer.train_step(trainer.texts(step_batch))
     synchronize()
     return len(trainer.batches) / (time.perf_counter() - started)
 
@@ -78,10 +79,11 @@ def sentence_transformers_rate(
     model = SentenceTransformer(model_path, device="cuda" if cuda else "cpu")
     model.max_seq_length = length
     pairs = corpus.drop_duplicates("question").drop_duplicates("passage").head(batch * (steps + 1))
+    prefixes = TrainingOptions()
     dataset = Dataset.from_dict(
         {
-            "anchor": [QUERY_PREFIX + q for q in pairs["question"]],
-            "positive": [PASSAGE_PREFIX + p for p in pairs["passage"]],
+            "anchor": [prefixes.query_prefix + q for q in pairs["question"]],
+            "positive": [prefixes.passage_prefix + p for p in pairs["passage"]],
         }
     )
     args = SentenceTransformerTrainingArguments(
@@ -99,12 +101,12 @@ def memory_probe(model: str, batch: int, cached: bool, steps: int, length: int, 
     """Print the memory in MiB before training (model and data loaded) and its peak during
     training: GPU memory allocated on a GPU, else the RSS sampled every 2 ms by a thread."""
     settings = options(steps, batch, length, bf16, cached)
-    trainer = Trainer(model, english_corpus(), ["en"], settings)
+    trainer = Trainer(EncoderSpec(model), english_corpus(), ["en"], settings)
     if torch.cuda.is_available():
         baseline = torch.cuda.memory_allocated()
         torch.cuda.reset_peak_memory_stats()
         for step_batch in trainer.batches:
-            trainer.train_step(step_batch)
+            trainer.train_step(trainer.texts(step_batch))
         print(json.dumps({"baseline": baseline / 2**20, "peak": torch.cuda.max_memory_allocated() / 2**20}))
         return
     process = psutil.Process()
@@ -119,7 +121,7 @@ def memory_probe(model: str, batch: int, cached: bool, steps: int, length: int, 
     sampler = threading.Thread(target=sample)
     sampler.start()
     for step_batch in trainer.batches:
-        trainer.train_step(step_batch)
+        trainer.train_step(trainer.texts(step_batch))
     done.set()
     sampler.join()
     print(json.dumps({"baseline": baseline / 2**20, "peak": peak[0] / 2**20}))

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from sentence_transformers import SentenceTransformer
 
+from hybridir.encoders import EncoderSpec
 from hybridir.errors import DataError
 from hybridir.evaluate.encode import (
     EncodingOptions,
@@ -17,7 +18,6 @@ from hybridir.evaluate.encode import (
 )
 from hybridir.evaluate.search import load_embeddings
 from hybridir.tiny import build_tiny_encoder
-from hybridir.train.trainer import build_encoder
 
 TEXTS = ["Where is Ulm?", "Ulm lies on the Danube.", "Wo liegt Ulm?", "Ulm liegt an der Donau.", "Who?", "A."]
 
@@ -59,7 +59,9 @@ def test_a_benchmark_is_encoded_once_per_text_with_the_model_prompts(
     tiny_model: str, encoded_texts: list[str], tmp_path: Path
 ) -> None:
     trained = tmp_path / "trained"
-    build_encoder(tiny_model).save(str(trained))
+    model = load_encoder(EncoderSpec(tiny_model, prompts={"query": "Query: ", "passage": "Passage: "}))
+    model.save(str(trained))
+    encoded_texts.clear()  # saving writes a model card, which encodes example sentences of its own
     queries = pd.DataFrame({"text": [TEXTS[0], TEXTS[2], TEXTS[0]]})
     candidates = pd.DataFrame({"text": [TEXTS[1], TEXTS[3]], "context": [None, None]})
     output = {"queries": tmp_path / "q.npy", "candidates": tmp_path / "c.npy"}

@@ -1,27 +1,50 @@
-"""Batch samplers over 10,000 batches: the paper's definitions of x_x, x_y and hybrid."""
+"""Batch samplers: property tests (hypothesis) that every batch of every strategy meets its
+definition, and statistical tests over 10,000 batches of how languages and datasets are drawn."""
+
+from collections import Counter
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
+from conftest import REPO
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
-from hybridir.train.samplers import CorpusIndex, make_sampler, schedule
+from hybridir.errors import ConfigError, DataError
+from hybridir.plan import STRATEGIES
+from hybridir.text import comparable
+from hybridir.train.index import CorpusIndex
+from hybridir.train.options import TrainingOptions
+from hybridir.train.samplers import SAMPLERS, make_sampler, schedule
 
 LANGUAGES = ["en", "de", "es"]
 BATCHES = 10_000
 BATCH_SIZE = 8
+COLUMNS = ["pair_id", "dataset", "lang", "question", "passage", "negative_passages"]
 
 
 def corpus(sizes: dict[str, int], english_only: tuple[str, ...] = ()) -> pd.DataFrame:
-    rows = []
-    for dataset, size in sizes.items():
-        for pair in range(size):
-            for lang in ["en"] if dataset in english_only else LANGUAGES:
-                rows.append(
-                    (f"{dataset}/{pair}", dataset, lang, f"q {dataset} {pair} {lang}", f"p {dataset} {pair} {lang}")
-                )
-    frame = pd.DataFrame(rows, columns=["pair_id", "dataset", "lang", "question", "passage"])
-    return frame.assign(negative_passages=[[] for _ in range(len(frame))])
+    rows = [
+        (f"{dataset}/{pair}", dataset, lang, f"q {dataset} {pair} {lang}", f"p {dataset} {pair} {lang}", [])
+        for dataset, size in sizes.items()
+        for pair in range(size)
+        for lang in (["en"] if dataset in english_only else LANGUAGES)
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def batches(table: pd.DataFrame, strategy: str, count: int = BATCHES, seed: int = 1, **options) -> list:
+    settings_ = TrainingOptions(strategy=strategy, batch_size=BATCH_SIZE, **options)
+    return schedule(make_sampler(CorpusIndex(table, LANGUAGES), LANGUAGES, settings_), count, seed)
+
+
+def chi_square_p(counts: Counter, expected: dict) -> float:
+    """p-value of observed counts against expected probabilities (same keys)."""
+    keys = sorted(expected)
+    observed = np.array([counts[k] for k in keys], dtype=float)
+    return stats.chisquare(observed, observed.sum() * np.array([expected[k] for k in keys])).pvalue
 
 
 @pytest.fixture(scope="module")
@@ -29,36 +52,131 @@ def table() -> pd.DataFrame:
     return corpus({"big": 300, "small": 100, "english": 200}, english_only=("english",))
 
 
-def batches(table: pd.DataFrame, strategy: str, seed: int = 1, alpha: float = 0.5):
-    index = CorpusIndex(table)
-    return schedule(make_sampler(strategy, index, LANGUAGES, BATCH_SIZE, alpha), BATCHES, seed)
+# --- every batch meets its definition (property tests) ------------------------------------------
+
+TEXTS = ["Where is Ulm?", "where is  ulm?", "Who built it?", "Ulm lies on the Danube.", "ULM LIES ON THE DANUBE."]
 
 
-def test_x_x_batches_are_monolingual_with_uniform_languages(table: pd.DataFrame) -> None:
+@st.composite
+def corpora(draw: st.DrawFn) -> pd.DataFrame:
+    """Small parallel tables: 1-3 datasets, each in some of en/de/es (and fr, not trained on),
+    pairs missing languages, texts drawn from a few that repeat (also up to case and spaces)."""
+    rows = []
+    for d in range(draw(st.integers(1, 3))):
+        languages = draw(st.lists(st.sampled_from([*LANGUAGES, "fr"]), min_size=1, max_size=4, unique=True))
+        for pair in range(draw(st.integers(1, 12))):
+            for lang in draw(st.lists(st.sampled_from(languages), min_size=1, unique=True)):
+                text = st.one_of(st.sampled_from(TEXTS), st.just(f"{lang} {d} {pair}"))
+                rows.append((f"d{d}/{pair}", f"d{d}", lang, draw(text), draw(text), []))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def expected_kinds(strategy: str) -> set[str]:
+    return {"hybrid": {"x_x", "x_y"}, "en_en": {"x_x"}}.get(strategy, {strategy})
+
+
+def pair_texts(table: pd.DataFrame) -> dict[str, set[str]]:
+    """Comparable forms of every question and passage of each source pair in the training languages."""
+    trained = table[table["lang"].isin(LANGUAGES)]
+    return {
+        pair_id: {comparable(t) for t in [*group["question"], *group["passage"]]}
+        for pair_id, group in trained.groupby("pair_id")
+    }
+
+
+def check_batch(table: pd.DataFrame, texts: dict, batch, strategy: str, options: TrainingOptions) -> None:
+    langs, datasets, sources = table["lang"], table["dataset"], table["pair_id"]
+    assert batch.kind in expected_kinds(strategy)
+    assert 1 <= len(batch.pairs) <= options.batch_size
+    for query, passage in batch.pairs:
+        assert sources[query] == sources[passage] and datasets[query] == datasets[passage] == batch.dataset
+        assert langs[query] in LANGUAGES and langs[passage] in LANGUAGES
+        if batch.kind == "x_x":
+            assert langs[query] == langs[passage] == batch.lang
+        if batch.kind == "x_x_mixed":
+            assert langs[query] == langs[passage]
+        if batch.kind == "x_y":
+            assert langs[query] != langs[passage]
+    if strategy == "en_en":
+        assert batch.lang == "en"
+    pair_ids = [sources[query] for query, _ in batch.pairs]
+    assert len(pair_ids) == len(set(pair_ids)), "two pairs of one source pair in a batch"
+    if options.duplicate_pairs == "drop":
+        held = [texts[pair_id] for pair_id in pair_ids]
+        assert sum(map(len, held)) == len(set().union(*held)), "two pairs of a batch share a text"
+
+
+def feasible(table: pd.DataFrame, options: TrainingOptions) -> bool:
+    """Whether the strategy can draw batches from this table at all."""
+    trained = table[table["lang"].isin(LANGUAGES)]
+    multilingual = (trained.groupby(["dataset", "pair_id"])["lang"].nunique() >= 2).any()
+    needs = {"x_y": multilingual, "en_en": (trained["lang"] == "en").any()}
+    if options.strategy == "hybrid":
+        return not trained.empty and (options.alpha == 1 or multilingual)
+    return not trained.empty and needs.get(options.strategy, True)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    table=corpora(),
+    strategy=st.sampled_from(STRATEGIES),
+    alpha=st.sampled_from([0.0, 0.3, 1.0]),
+    order=st.sampled_from(["language_first", "dataset_first"]),
+    sampling=st.sampled_from(["proportional", "uniform", "temperature"]),
+    duplicates=st.sampled_from(["drop", "keep"]),
+    batch_size=st.integers(2, 6),
+    seed=st.integers(0, 2**16),
+)
+def test_every_batch_of_every_strategy_meets_its_definition(
+    table, strategy, alpha, order, sampling, duplicates, batch_size, seed
+) -> None:
+    options = TrainingOptions(
+        strategy=strategy, alpha=alpha, sampling_order=order, dataset_sampling=sampling,
+        duplicate_pairs=duplicates, batch_size=batch_size,
+    )  # fmt: skip
+    if not feasible(table, options):
+        with pytest.raises(DataError):
+            make_sampler(CorpusIndex(table, LANGUAGES), LANGUAGES, options)
+        return
+    texts = pair_texts(table)
+    for batch in schedule(make_sampler(CorpusIndex(table, LANGUAGES), LANGUAGES, options), 25, seed):
+        check_batch(table, texts, batch, strategy, options)
+
+
+def test_a_pair_sharing_a_source_question_never_joins_its_batch_unless_duplicates_are_kept() -> None:
+    table = corpus({"tiny": 6})
+    twin = table["pair_id"] == "tiny/1"
+    table.loc[twin, "question"] = table.loc[table["pair_id"] == "tiny/0", "question"].str.upper().to_numpy()
+    ids = table["pair_id"].to_numpy()
+    together = {"drop": 0, "keep": 0}
+    for duplicates in together:
+        for batch in batches(table, "x_y", 300, duplicate_pairs=duplicates, seed=5):
+            together[duplicates] += {"tiny/0", "tiny/1"} <= {ids[q] for q, _ in batch.pairs}
+    assert together["drop"] == 0 and together["keep"] > 0
+
+
+# --- how languages and datasets are drawn (statistics over 10,000 batches) -----------------------
+
+
+def test_x_x_languages_are_uniform(table: pd.DataFrame) -> None:
+    counts = Counter(batch.lang for batch in batches(table, "x_x"))
+    assert chi_square_p(counts, {lang: 1 / 3 for lang in LANGUAGES}) > 0.001
+
+
+def test_x_y_ordered_language_pairs_are_uniform(table: pd.DataFrame) -> None:
     langs = table["lang"].to_numpy()
-    counts = {lang: 0 for lang in LANGUAGES}
-    for batch in batches(table, "x_x"):
-        assert batch.kind == "x_x" and len(batch.pairs) == BATCH_SIZE
-        assert {langs[q] for q, p in batch.pairs} | {langs[p] for q, p in batch.pairs} == {batch.lang}
-        counts[batch.lang] += 1
-    assert stats.chisquare(list(counts.values())).pvalue > 0.001
+    counts = Counter((langs[q], langs[p]) for batch in batches(table, "x_y") for q, p in batch.pairs)
+    ordered = [(a, b) for a in LANGUAGES for b in LANGUAGES if a != b]
+    assert chi_square_p(counts, {pair: 1 / 6 for pair in ordered}) > 0.001
 
 
-def test_english_only_datasets_feed_english_x_x_batches_only(table: pd.DataFrame) -> None:
-    for batch in batches(table, "hybrid"):
-        if batch.dataset == "english":
-            assert batch.kind == "x_x" and batch.lang == "en"
-
-
-def test_x_y_batches_never_pair_a_language_with_itself(table: pd.DataFrame) -> None:
-    langs, pair_ids = table["lang"].to_numpy(), table["pair_id"].to_numpy()
-    seen_pairs = set()
-    for batch in batches(table, "x_y"):
-        assert batch.kind == "x_y" and batch.dataset != "english"
-        for query, passage in batch.pairs:
-            assert langs[query] != langs[passage] and pair_ids[query] == pair_ids[passage]
-            seen_pairs.add((langs[query], langs[passage]))
-    assert len(seen_pairs) == 6
+def test_x_x_mixed_pairs_take_uniform_languages_and_batches_mix_them(table: pd.DataFrame) -> None:
+    langs = table["lang"].to_numpy()
+    drawn = batches(table, "x_x_mixed", dataset_sampling="uniform")
+    counts = Counter(langs[q] for batch in drawn if batch.dataset != "english" for q, _ in batch.pairs)
+    assert chi_square_p(counts, {lang: 1 / 3 for lang in LANGUAGES}) > 0.001
+    mixed = [len({langs[q] for q, _ in batch.pairs}) > 1 for batch in drawn if batch.dataset != "english"]
+    assert np.mean(mixed) > 0.9
 
 
 def test_hybrid_x_x_share_lies_in_the_binomial_interval(table: pd.DataFrame) -> None:
@@ -68,32 +186,67 @@ def test_hybrid_x_x_share_lies_in_the_binomial_interval(table: pd.DataFrame) -> 
         assert low <= x_x <= high, (alpha, x_x)
 
 
-def test_datasets_are_drawn_proportionally_to_size() -> None:
-    table = corpus({"big": 300, "small": 100})
-    for strategy in ("x_x", "x_y", "hybrid"):
-        counts = pd.Series([b.dataset for b in batches(table, strategy)]).value_counts()
-        expected = np.array([0.75, 0.25]) * BATCHES
-        assert stats.chisquare([counts["big"], counts["small"]], expected).pvalue > 0.001, strategy
+@pytest.mark.parametrize(
+    ("sampling", "expected"),
+    [
+        ("proportional", {"big": 0.75, "small": 0.25}),
+        ("uniform", {"big": 0.5, "small": 0.5}),
+        # temperature 2: weights sqrt(300) : sqrt(100) = sqrt(3) : 1
+        ("temperature", {"big": 0.6339746, "small": 0.3660254}),
+    ],
+)
+def test_datasets_are_drawn_as_configured(table: pd.DataFrame, sampling: str, expected: dict) -> None:
+    counts = Counter(batch.dataset for batch in batches(table, "x_y", dataset_sampling=sampling))
+    assert chi_square_p(counts, expected) > 0.001, counts
 
 
-def test_no_text_twice_in_a_batch() -> None:
-    table = corpus({"tiny": 6})
-    table.loc[table["pair_id"] == "tiny/1", "passage"] = table.loc[table["pair_id"] == "tiny/0", "passage"].to_numpy()
-    questions, passages = table["question"].to_numpy(), table["passage"].to_numpy()
-    for batch in schedule(make_sampler("hybrid", CorpusIndex(table), LANGUAGES, 6), 200, seed=3):
-        texts = [questions[q] for q, _ in batch.pairs] + [passages[p] for _, p in batch.pairs]
-        assert len(texts) == len(set(texts))
-        assert len(batch.pairs) == 5 if batch.kind == "x_x" else len(batch.pairs) in (5, 6)
+def test_english_x_x_batches_draw_english_only_datasets_by_size(table: pd.DataFrame) -> None:
+    english = [batch for batch in batches(table, "hybrid") if batch.lang == "en"]
+    counts = Counter(batch.dataset for batch in english)
+    assert chi_square_p(counts, {"big": 3 / 6, "small": 1 / 6, "english": 2 / 6}) > 0.001, counts
+    assert all(batch.kind == "x_x" for batch in batches(table, "hybrid") if batch.dataset == "english")
+
+
+def test_en_en_draws_english_pairs_of_every_dataset_by_size(table: pd.DataFrame) -> None:
+    drawn = batches(table, "en_en")
+    assert {batch.lang for batch in drawn} == {"en"}
+    counts = Counter(batch.dataset for batch in drawn)
+    assert chi_square_p(counts, {"big": 3 / 6, "small": 1 / 6, "english": 2 / 6}) > 0.001, counts
+
+
+def test_dataset_first_draws_the_dataset_then_one_of_its_languages(table: pd.DataFrame) -> None:
+    drawn = batches(table, "x_x", sampling_order="dataset_first")
+    counts = Counter(batch.dataset for batch in drawn)
+    assert chi_square_p(counts, {"big": 3 / 6, "small": 1 / 6, "english": 2 / 6}) > 0.001, counts
+    assert {batch.lang for batch in drawn if batch.dataset == "english"} == {"en"}
+    languages = Counter(batch.lang for batch in drawn if batch.dataset == "big")
+    assert chi_square_p(languages, {lang: 1 / 3 for lang in LANGUAGES}) > 0.001
+
+
+# --- the rest ------------------------------------------------------------------------------------
 
 
 def test_one_seed_gives_one_schedule(table: pd.DataFrame) -> None:
-    index = CorpusIndex(table)
-    first = schedule(make_sampler("hybrid", index, LANGUAGES, BATCH_SIZE), 500, seed=9)
-    again = schedule(make_sampler("hybrid", CorpusIndex(table.copy()), LANGUAGES, BATCH_SIZE), 500, seed=9)
-    other = schedule(make_sampler("hybrid", index, LANGUAGES, BATCH_SIZE), 500, seed=10)
-    assert first == again and first != other
+    first = batches(table, "hybrid", 500, seed=9)
+    assert first == batches(table.copy(), "hybrid", 500, seed=9) and first != batches(table, "hybrid", 500, seed=10)
+
+
+def test_every_strategy_has_its_sampler_and_the_config_schema_lists_them() -> None:
+    assert list(SAMPLERS) == list(STRATEGIES)
+    schema = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
+    assert schema["properties"]["training"]["properties"]["strategies"]["items"]["enum"] == list(STRATEGIES)
 
 
 def test_unknown_strategy_is_named(table: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="unknown strategy 'mixed'; allowed: x_x, x_y, hybrid"):
-        make_sampler("mixed", CorpusIndex(table), LANGUAGES, BATCH_SIZE)
+    with pytest.raises(ConfigError, match=f"unknown strategy 'mixed'; allowed: {', '.join(STRATEGIES)}"):
+        batches(table, "mixed", 1)
+
+
+def test_strategies_that_cannot_be_drawn_say_why() -> None:
+    english = corpus({"english": 20}, english_only=("english",))
+    with pytest.raises(DataError, match="x_y batches need pairs in two languages"):
+        batches(english, "x_y", 1)
+    assert {batch.kind for batch in batches(english, "hybrid", 50, alpha=1.0)} == {"x_x"}
+    german = corpus({"d": 20}).query("lang != 'en'")
+    with pytest.raises(DataError, match="en_en: the training corpus has no English pairs"):
+        batches(german, "en_en", 1)

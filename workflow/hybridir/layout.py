@@ -36,6 +36,7 @@ CORPUS_LEDGER = f"{RESULTS}/corpus/ledger/{{dataset}}.parquet"
 RUN_FOLDER = f"{RESULTS}/train/{{encoder}}/{{run}}"
 MODEL = f"{RUN_FOLDER}/model"
 TRAINING_LOG = f"{RUN_FOLDER}/log.parquet"
+VALIDATION = f"{RESULTS}/train/validation.parquet"
 
 # evaluate
 EVALUATED = f"{RESULTS}/evaluate/{{encoder}}/{{run}}/{{benchmark}}"

@@ -22,7 +22,7 @@ from hybridir.locations import local_files
 from hybridir.train.options import TrainingOptions
 
 ZERO_SHOT = "zero_shot"
-STRATEGIES = ("x_x", "x_y", "hybrid")
+STRATEGIES = ("en_en", "x_x", "x_x_mixed", "x_y", "hybrid")
 ALPHA_STRATEGIES = ("hybrid",)
 STRATEGY_ORDER = (ZERO_SHOT, *STRATEGIES)
 _STRATEGY = "|".join(STRATEGIES)

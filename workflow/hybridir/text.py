@@ -12,3 +12,8 @@ def clean_text(text: str) -> str:
 def text_id(text: str) -> str:
     """A content id: identical texts get the same id wherever they come from."""
     return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def comparable(text: str) -> str:
+    """The form in which two texts count as equal: NFKC, case-folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

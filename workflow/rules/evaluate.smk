@@ -15,6 +15,7 @@ rule encode:
     threads: 4
     params:
         model=encoder_param,
+        encoder=lambda w: PLAN.entry("encoders", w.encoder),
         format=lambda w: PLAN.benchmark_format(w.benchmark),
         options={
             key: EVALUATION[key]

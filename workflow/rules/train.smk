@@ -1,7 +1,27 @@
+from hybridir.devices import stage_device
+
+
+rule validation_set:
+    input:
+        [layout.QA.format(dataset=d) for d in PLAN.validation_datasets],
+    output:
+        layout.VALIDATION,
+    log:
+        layout.log("train/validation_set"),
+    conda:
+        "../../envs/train.yaml"
+    params:
+        batch_size=config["training"]["batch_size"],
+        seed=config["seed"],
+        code=script_code("validation_set"),
+    script:
+        "../scripts/validation_set.py"
+
+
 rule train:
     input:
         corpus=[layout.CORPUS.format(dataset=d) for d in PLAN.corpus_datasets],
-        validation=[layout.QA.format(dataset=d) for d in PLAN.validation_datasets],
+        validation=[layout.VALIDATION] if PLAN.validation_datasets else [],
         model=lambda w: local_model(PLAN.encoder_model(w.encoder)),
     output:
         model=directory(layout.MODEL),
@@ -13,8 +33,10 @@ rule train:
     threads: max(2, config["training"]["processes"])
     params:
         model=encoder_param,
+        encoder=lambda w: PLAN.entry("encoders", w.encoder),
         options=lambda w: PLAN.training_settings(run_of(w)),
         languages=PLAN.train_languages,
+        device=stage_device(config, "training"),
         processes=config["training"]["processes"],
         run_dir=lambda w, output: str(Path(output.log).parent),
         code=script_code("train"),

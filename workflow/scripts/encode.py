@@ -2,15 +2,17 @@
 
 import torch
 
+from hybridir.encoders import EncoderSpec
 from hybridir.evaluate.encode import EncodingOptions, encode_benchmark
 from hybridir.logs import log_to
+from hybridir.plan import ZERO_SHOT
 from hybridir.tables import read_table
 
 log_to(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 params = snakemake.params
 encode_benchmark(
-    params.model,
+    EncoderSpec.from_config(params.encoder, params.model, zero_shot=snakemake.wildcards.run == ZERO_SHOT),
     read_table(snakemake.input.queries, "queries"),
     read_table(snakemake.input.candidates, "candidates"),
     params.format,

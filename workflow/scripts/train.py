@@ -16,12 +16,16 @@ folder = Path(params.run_dir)
 folder.mkdir(parents=True, exist_ok=True)
 options = folder / "options.json"
 options.write_text(json.dumps(params.options, indent=1, sort_keys=True))
+encoder = params.encoder
 argv = [
     "--model", params.model,
+    "--pooling", encoder["pooling"],
+    *(["--trust-remote-code"] if encoder["trust_remote_code"] else []),
     "--corpus", *snakemake.input.corpus,
-    "--validation", *snakemake.input.validation,
+    *(["--validation", snakemake.input.validation[0]] if snakemake.input.validation else []),
     "--languages", *params.languages,
     "--options", str(options),
+    "--device", params.device,
     "--output", snakemake.output.model,
     "--checkpoint", str(folder / "checkpoint.pt"),
     "--training-log", snakemake.output.log,

@@ -21,6 +21,7 @@ import torch
 from sentence_transformers import SentenceTransformer
 from tqdm import tqdm
 
+from hybridir import encoders
 from hybridir.atomic import atomic_write
 
 QUERY_PROMPT = "query"
@@ -42,10 +43,12 @@ class EncodingOptions:
         return cls(**{k: v for k, v in evaluation.items() if k in known})
 
 
-def load_encoder(model: str, max_length: int | None = None) -> SentenceTransformer:
-    """A Hub or local encoder as a SentenceTransformer on the GPU when there is one."""
+def load_encoder(model: str | encoders.EncoderSpec, max_length: int | None = None) -> SentenceTransformer:
+    """A Hub or local encoder (loaded by hybridir.encoders, as the trainer loads it) on the GPU
+    when there is one."""
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    encoder = SentenceTransformer(model, device=device)
+    spec = model if isinstance(model, encoders.EncoderSpec) else encoders.EncoderSpec(model)
+    encoder = encoders.load_encoder(spec, device)
     if max_length is not None:
         encoder.max_seq_length = max_length
     encoder.eval()
@@ -115,7 +118,7 @@ def encode_to_file(
 
 
 def encode_benchmark(
-    model: str,
+    model: str | encoders.EncoderSpec,
     queries: pd.DataFrame,
     candidates: pd.DataFrame,
     benchmark_format: str,

@@ -1,25 +1,22 @@
-"""InfoNCE over cosine similarities, with in-batch and hard negatives gathered across processes."""
+"""InfoNCE over cosine similarities, with in-batch and hard negatives gathered across processes,
+and the loss of a step from its texts (the model embeds them with gradients).
 
+`TextInfoNCE` is the loss a trainer calls: texts in, a loss tensor out whose backward() fills the
+model's gradients. `hybridir.train.cached.CachedInfoNCE` is the same loss with GradCache.
+`validation_loss` is its mean over the fixed batches of the validation set.
+"""
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
-from torch.distributed.nn.functional import all_gather
 
+from hybridir.train.distributed import distributed, gather_rows
 
-def distributed() -> bool:
-    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
-
-
-def gather_rows(rows: torch.Tensor) -> torch.Tensor:
-    """Rows of every process, in rank order, keeping gradients; counts may differ per process."""
-    count = torch.tensor([rows.shape[0]], device=rows.device)
-    counts = [torch.zeros_like(count) for _ in range(dist.get_world_size())]
-    dist.all_gather(counts, count)
-    longest = int(max(c.item() for c in counts))
-    padded = F.pad(rows, (0, 0, 0, longest - rows.shape[0]))
-    gathered = all_gather(padded)
-    return torch.cat([g[: int(c.item())] for g, c in zip(gathered, counts, strict=True)])
+Embed = Callable[[Sequence[str], int], torch.Tensor]
 
 
 class InfoNCE(nn.Module):
@@ -42,3 +39,30 @@ class InfoNCE(nn.Module):
         scores = queries @ candidates.T / self.temperature
         labels = torch.arange(queries.shape[0], device=queries.device) + offset
         return F.cross_entropy(scores, labels)
+
+
+class TextInfoNCE(nn.Module):
+    """InfoNCE of one step from its query, passage and hard-negative texts, embedded by `embed`
+    (texts, max length) with queries cut at `query_length` tokens and passages at `passage_length`."""
+
+    def __init__(self, embed: Embed, temperature: float, query_length: int, passage_length: int):
+        super().__init__()
+        self.embed = embed
+        self.info_nce = InfoNCE(temperature)
+        self.lengths = (query_length, passage_length, passage_length)
+
+    def forward(self, queries: Sequence[str], passages: Sequence[str], negatives: Sequence[str]) -> torch.Tensor:
+        groups = (queries, passages, negatives)
+        return self.info_nce(*(self.embed(texts, n) for texts, n in zip(groups, self.lengths, strict=True)))
+
+
+@torch.no_grad()
+def validation_loss(loss: TextInfoNCE, validation: pd.DataFrame, query_prefix: str, passage_prefix: str) -> float:
+    """Mean InfoNCE over the batches of the `validation` table (each batch's passages are its
+    only candidates; no hard negatives), weighted by batch size, in this process alone."""
+    total = 0.0
+    for _, part in validation.groupby("batch", sort=True):
+        queries = loss.embed([query_prefix + q for q in part["question"]], loss.lengths[0])
+        passages = loss.embed([passage_prefix + p for p in part["passage"]], loss.lengths[1])
+        total += float(loss.info_nce(queries, passages, passages[:0], gather=False)) * len(part)
+    return total / len(validation)

@@ -1,31 +1,40 @@
-"""Batch samplers of the paper: x_x (monolingual), x_y (cross-lingual) and hybrid.
+"""Batch samplers: the paper's x_x, x_y and hybrid, and LAReQA's baselines en_en and x_x_mixed.
 
-- x_x: the batch's language is drawn uniformly from the training languages; every query and
-  passage of the batch is in that language.
-- x_y: every pair has a query language different from its passage language, both drawn
-  uniformly from the languages that pair has; languages vary within the batch.
-- hybrid: x_x with probability alpha, else x_y.
-Each batch comes from one source dataset, drawn proportionally to its number of pairs among the
-datasets that can fill it: an x_x batch in language L draws among the datasets that have L (so
-an English-only dataset, like Mr. TyDi or MFAQ in the paper, feeds English x_x batches only),
-an x_y batch among the datasets with two or more languages. No question or passage text occurs
-twice in a batch. A schedule is a pure function of the seed, so every rank of a distributed run
-computes the same one and agrees on each step's batch type and language.
+- x_x: one language per batch; every query and passage of the batch is in it (LAReQA's X-X-mono).
+- x_y: every pair's query language differs from its passage language, drawn uniformly over the
+  ordered language pairs that pair has; languages vary within the batch.
+- hybrid: an x_x batch with probability alpha, else an x_y batch.
+- en_en: x_x batches in English only (LAReQA's En-En).
+- x_x_mixed: every pair monolingual, its language drawn uniformly from the pair's languages, so
+  one batch mixes languages (LAReQA's X-X).
+Each batch comes from one dataset, weighted among the datasets that can fill the batch by its
+number of usable pairs (`dataset_sampling: proportional`, the paper's "based on dataset size"),
+equally (`uniform`), or by pairs^(1/T) (`temperature`, T = `dataset_temperature`). For x_x,
+`sampling_order: language_first` draws the language uniformly from the training languages, then
+the dataset among those that have it (an English-only dataset feeds English batches only, in
+proportion to its size there); `dataset_first` draws the dataset among all, then the language
+uniformly among the dataset's languages. A batch never holds two pairs of one source pair, and
+with `duplicate_pairs: drop` never two pairs sharing a question or passage (compared as
+hybridir.text.comparable forms, in any of their languages): no false in-batch negatives. A
+schedule is a pure function of the seed: every process of a distributed run computes the same.
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-STRATEGIES = ("x_x", "x_y", "hybrid")
-RowChooser = Callable[[dict[str, int], np.random.Generator], tuple[int, int]]
+from hybridir.errors import ConfigError, DataError
+from hybridir.plan import STRATEGIES
+from hybridir.train.index import CorpusIndex, RowChooser, cross_rows, random_language, same_language
+from hybridir.train.options import TrainingOptions
 
 
 @dataclass(frozen=True)
 class Batch:
-    """One step: its type, dataset, language (x_x only) and (query row, passage row) pairs."""
+    """One step: its kind (x_x, x_y, x_x_mixed), dataset, language (x_x only) and
+    (query row, passage row) pairs."""
 
     kind: str
     dataset: str
@@ -33,61 +42,55 @@ class Batch:
     pairs: tuple[tuple[int, int], ...]
 
 
-class CorpusIndex:
-    """Row numbers of a long `parallel` table, by dataset, pair and language."""
-
-    def __init__(self, parallel: pd.DataFrame):
-        parallel = parallel.reset_index(drop=True)
-        self.questions = parallel["question"].to_numpy()
-        self.passages = parallel["passage"].to_numpy()
-        self.pairs: dict[str, list[dict[str, int]]] = {}
-        self.by_lang: dict[str, dict[str, list[int]]] = {}
-        self.multilingual: dict[str, list[int]] = {}
-        for dataset, frame in parallel.groupby("dataset", sort=True):
-            pairs = [dict(zip(g["lang"], g.index, strict=True)) for _, g in frame.groupby("pair_id", sort=True)]
-            self.pairs[dataset] = pairs
-            for lang in sorted({lang for pair in pairs for lang in pair}):
-                self.by_lang.setdefault(dataset, {})[lang] = [i for i, p in enumerate(pairs) if lang in p]
-            self.multilingual[dataset] = [i for i, p in enumerate(pairs) if len(p) >= 2]
-
-    def size(self, dataset: str) -> int:
-        return len(self.pairs[dataset])
+def dataset_weights(sizes: Sequence[int], options: TrainingOptions) -> np.ndarray:
+    """Probabilities of datasets with `sizes` usable pairs under `options.dataset_sampling`."""
+    sizes = np.asarray(sizes, dtype=float)
+    if options.dataset_sampling == "uniform":
+        weights = np.ones_like(sizes)
+    elif options.dataset_sampling == "temperature":
+        weights = sizes ** (1 / options.dataset_temperature)
+    else:
+        weights = sizes
+    return weights / weights.sum()
 
 
-class Sampler:
-    """Draws batches of `batch_size` pairs from one dataset each; subclasses choose languages."""
+class Sampler(ABC):
+    """Draws batches of `options.batch_size` pairs from one dataset each; subclasses say which."""
 
-    def __init__(self, index: CorpusIndex, languages: Sequence[str], batch_size: int):
+    def __init__(self, index: CorpusIndex, languages: Sequence[str], options: TrainingOptions):
         self.index = index
-        self.languages = [lang for lang in languages if any(lang in by for by in index.by_lang.values())]
-        self.batch_size = batch_size
+        self.languages = [lang for lang in languages if lang in index.languages()]
+        self.options = options
 
-    def draw_dataset(self, candidates: Sequence[str], rng: np.random.Generator) -> str:
-        """A dataset drawn proportionally to its number of pairs."""
-        sizes = np.array([self.index.size(d) for d in candidates], dtype=float)
-        return candidates[rng.choice(len(candidates), p=sizes / sizes.sum())]
+    def draw_dataset(self, pools: dict[str, Sequence[int]], rng: np.random.Generator) -> str:
+        """A dataset among those with a non-empty pool, weighted by its pool's size."""
+        candidates = sorted(d for d, pool in pools.items() if pool)
+        weights = dataset_weights([len(pools[d]) for d in candidates], self.options)
+        return candidates[rng.choice(len(candidates), p=weights)]
 
-    def fill(
-        self, dataset: str, pool: Sequence[int], choose: RowChooser, rng: np.random.Generator
-    ) -> tuple[tuple[int, int], ...]:
-        """Pairs of `pool` in random order, their rows chosen by `choose`, no text twice, until full."""
+    def fill(self, dataset: str, pool: Sequence[int], choose: RowChooser, rng: np.random.Generator) -> tuple:
+        """Pairs of `pool` in random order, rows chosen by `choose`, until the batch is full; with
+        duplicate_pairs: drop, a pair sharing a text with one already taken is skipped."""
         pairs = self.index.pairs[dataset]
-        seen: set[str] = set()
+        drop = self.options.duplicate_pairs == "drop"
+        seen: set[int] = set()
         batch = []
         for position in self._order(len(pool), rng):
-            query, passage = choose(pairs[pool[position]], rng)
-            texts = (self.index.questions[query], self.index.passages[passage])
-            if texts[0] in seen or texts[1] in seen:
-                continue
-            seen.update(texts)
+            pair = pairs[pool[position]]
+            if drop:
+                keys = self.index.pair_keys(pair)
+                if keys & seen:
+                    continue
+                seen |= keys
+            query, passage = choose(pair, rng)
             batch.append((int(query), int(passage)))
-            if len(batch) == self.batch_size:
+            if len(batch) == self.options.batch_size:
                 break
         return tuple(batch)
 
     def _order(self, size: int, rng: np.random.Generator) -> Iterator[int]:
         """Distinct random positions: a permutation of a small pool, lazy draws from a large one."""
-        if size <= 4 * self.batch_size:
+        if size <= 4 * self.options.batch_size:
             yield from (int(p) for p in rng.permutation(size))
             return
         used: set[int] = set()
@@ -97,58 +100,90 @@ class Sampler:
                 used.add(position)
                 yield position
 
+    @abstractmethod
+    def batch(self, rng: np.random.Generator) -> Batch:
+        """The next batch."""
+
 
 class XXSampler(Sampler):
-    """Monolingual batches: one language per batch, uniform over the training languages."""
+    """Monolingual batches, in the order of `options.sampling_order` (see the module docstring)."""
 
     def batch(self, rng: np.random.Generator) -> Batch:
+        if self.options.sampling_order == "dataset_first":
+            dataset = self.draw_dataset({d: pairs for d, pairs in self.index.pairs.items()}, rng)
+            langs = [lang for lang in self.languages if lang in self.index.by_lang[dataset]]
+            return self.in_language(dataset, langs[int(rng.integers(len(langs)))], rng)
         lang = self.languages[int(rng.integers(len(self.languages)))]
-        dataset = self.draw_dataset([d for d, by in self.index.by_lang.items() if lang in by], rng)
-        pairs = self.fill(dataset, self.index.by_lang[dataset][lang], lambda pair, _: (pair[lang], pair[lang]), rng)
+        return self.in_language(self.draw_dataset(self.pools(lang), rng), lang, rng)
+
+    def pools(self, lang: str) -> dict[str, list[int]]:
+        return {d: by.get(lang, []) for d, by in self.index.by_lang.items()}
+
+    def in_language(self, dataset: str, lang: str, rng: np.random.Generator) -> Batch:
+        pairs = self.fill(dataset, self.index.by_lang[dataset][lang], same_language(lang), rng)
         return Batch("x_x", dataset, lang, pairs)
 
 
-def cross_rows(pair: dict[str, int], rng: np.random.Generator) -> tuple[int, int]:
-    """Query and passage rows of a pair in two different languages, uniform over ordered pairs."""
-    langs = sorted(pair)
-    query = int(rng.integers(len(langs)))
-    passage = int(rng.integers(len(langs) - 1))
-    passage += passage >= query
-    return pair[langs[query]], pair[langs[passage]]
+class EnEnSampler(XXSampler):
+    """x_x batches in English only."""
+
+    def __init__(self, index: CorpusIndex, languages: Sequence[str], options: TrainingOptions):
+        super().__init__(index, languages, options)
+        if "en" not in self.languages:
+            raise DataError("strategy en_en: the training corpus has no English pairs")
+
+    def batch(self, rng: np.random.Generator) -> Batch:
+        return self.in_language(self.draw_dataset(self.pools("en"), rng), "en", rng)
+
+
+class XXMixedSampler(Sampler):
+    """Batches of monolingual pairs in languages drawn per pair."""
+
+    def batch(self, rng: np.random.Generator) -> Batch:
+        dataset = self.draw_dataset({d: range(len(pairs)) for d, pairs in self.index.pairs.items()}, rng)
+        pool = range(len(self.index.pairs[dataset]))
+        return Batch("x_x_mixed", dataset, None, self.fill(dataset, pool, random_language, rng))
 
 
 class XYSampler(Sampler):
     """Cross-lingual batches: query language != passage language for every pair."""
 
+    def __init__(self, index: CorpusIndex, languages: Sequence[str], options: TrainingOptions):
+        super().__init__(index, languages, options)
+        if not any(self.index.multilingual.values()):
+            raise DataError("x_y batches need pairs in two languages; no dataset of the corpus has any")
+
     def batch(self, rng: np.random.Generator) -> Batch:
-        dataset = self.draw_dataset([d for d, pool in self.index.multilingual.items() if pool], rng)
+        dataset = self.draw_dataset(self.index.multilingual, rng)
         return Batch("x_y", dataset, None, self.fill(dataset, self.index.multilingual[dataset], cross_rows, rng))
 
 
 class HybridSampler(Sampler):
     """x_x batches with probability alpha, x_y batches otherwise."""
 
-    def __init__(self, index: CorpusIndex, languages: Sequence[str], batch_size: int, alpha: float):
-        super().__init__(index, languages, batch_size)
-        self.alpha = alpha
-        self.x_x = XXSampler(index, languages, batch_size)
-        self.x_y = XYSampler(index, languages, batch_size)
+    def __init__(self, index: CorpusIndex, languages: Sequence[str], options: TrainingOptions):
+        super().__init__(index, languages, options)
+        self.x_x = XXSampler(index, languages, options) if options.alpha > 0 else None
+        self.x_y = XYSampler(index, languages, options) if options.alpha < 1 else None
 
     def batch(self, rng: np.random.Generator) -> Batch:
-        return (self.x_x if rng.random() < self.alpha else self.x_y).batch(rng)
+        return (self.x_x if rng.random() < self.options.alpha else self.x_y).batch(rng)
 
 
-def make_sampler(
-    strategy: str, index: CorpusIndex, languages: Sequence[str], batch_size: int, alpha: float = 0.5
-) -> Sampler:
-    """The sampler of a strategy name (x_x, x_y or hybrid)."""
-    if strategy == "x_x":
-        return XXSampler(index, languages, batch_size)
-    if strategy == "x_y":
-        return XYSampler(index, languages, batch_size)
-    if strategy == "hybrid":
-        return HybridSampler(index, languages, batch_size, alpha)
-    raise ValueError(f"unknown strategy {strategy!r}; allowed: {', '.join(STRATEGIES)}")
+SAMPLERS: dict[str, type[Sampler]] = {
+    "en_en": EnEnSampler,
+    "x_x": XXSampler,
+    "x_x_mixed": XXMixedSampler,
+    "x_y": XYSampler,
+    "hybrid": HybridSampler,
+}
+
+
+def make_sampler(index: CorpusIndex, languages: Sequence[str], options: TrainingOptions) -> Sampler:
+    """The sampler of `options.strategy`, one of hybridir.plan.STRATEGIES."""
+    if options.strategy not in STRATEGIES:
+        raise ConfigError(f"unknown strategy {options.strategy!r}; allowed: {', '.join(STRATEGIES)}")
+    return SAMPLERS[options.strategy](index, languages, options)
 
 
 def schedule(sampler: Sampler, steps: int, seed: int) -> list[Batch]:
