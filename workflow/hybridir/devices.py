@@ -8,10 +8,11 @@ which falls back to the top-level `device`.
 """
 
 import importlib.metadata
+import json
 import logging
 import os
 import platform
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from hybridir.errors import ConfigError
@@ -100,3 +101,12 @@ def runtime_info(device: str, dtype: str) -> dict[str, Any]:
     info = {"device": device, "dtype": dtype, "versions": library_versions()}
     logging.info("runtime: %s", info)
     return info
+
+
+def combined_runtime(runtimes: Iterable[Mapping[str, Any] | None]) -> dict[str, Any] | None:
+    """The runtime of a table gathered from several jobs' tables: theirs when they all agree,
+    else {"runs": [each distinct runtime]}; None when none of them recorded one."""
+    distinct = {json.dumps(runtime, sort_keys=True): dict(runtime) for runtime in runtimes if runtime is not None}
+    if len(distinct) <= 1:
+        return next(iter(distinct.values()), None)
+    return {"runs": list(distinct.values())}

@@ -1,7 +1,10 @@
+from hybridir.devices import stage_device
+
 TRANSLATE_CODE = code_fingerprint(
-    "translate", "sentences", "tables", "languages", "text"
+    "translate", "sentences", "tables", "languages", "text", "devices"
 )
 TRANSLATION = canonical(config["translation"])
+TRANSLATION_DEVICE = stage_device(config, "translation")
 
 
 rule convert_mt_model:
@@ -32,6 +35,7 @@ rule translation_texts:
         "../../envs/data.yaml"
     params:
         lang=config["languages"]["source"],
+        hard_negatives=config["training"]["hard_negatives"],
         seed=config["seed"],
         code=TRANSLATE_CODE,
     script:
@@ -53,6 +57,7 @@ rule translate_shard:
         shards=lambda w: shard_count(w.dataset),
         source=config["languages"]["source"],
         translation=TRANSLATION,
+        device=TRANSLATION_DEVICE,
         seed=config["seed"],
         code=TRANSLATE_CODE,
     script:
@@ -91,6 +96,7 @@ rule mt_quality_language:
     params:
         source=config["languages"]["source"],
         translation=TRANSLATION,
+        device=TRANSLATION_DEVICE,
         seed=config["seed"],
         code=TRANSLATE_CODE,
     script:
