@@ -7,9 +7,12 @@ flagged `truncated_input`; an output that reaches its length limit is cut there 
 A sentence's output limit is `max_output_factor` times its source tokens (NLLB's language code and
 </s> included), at most `max_output_tokens`. A batch decodes up to the limit of its longest
 sentence and each output is then cut at its own limit, so (with greedy search) a sentence's
-output does not depend on the batch it was decoded in. Batches are submitted to CTranslate2
-asynchronously, so that detokenising one batch overlaps decoding the next; the per-sentence work
-around the engine (token ids, repetition check, detokenising) runs per batch in numpy and Rust.
+output does not depend on the batch it was decoded in.
+
+Sentences go through in windows: a window is tokenised, sorted by length, cut into batches of at
+most `max_batch_tokens` padded tokens and queued on CTranslate2 without waiting; the previous
+window's outputs are detokenised while it decodes. The work around the engine (token ids,
+repetition check, detokenising) runs per batch in numpy and in the Rust tokenizer.
 """
 
 import bisect
@@ -68,6 +71,15 @@ class Translations:
 
     texts: list[str]
     flags: np.ndarray
+
+
+@dataclass(frozen=True)
+class Job:
+    """One batch queued on CTranslate2: its sentences' positions, pending results and output limits."""
+
+    indices: np.ndarray
+    results: list
+    limits: np.ndarray
 
 
 def flag_names(mask: int) -> list[str]:
@@ -194,11 +206,7 @@ class NllbTranslator:
         options: DecodingOptions = DEFAULT_DECODING,
         progress: Callable[[int], None] | None = None,
     ) -> Translations:
-        """Translate `sentences` from `source` to `target` (ISO codes), in input order.
-
-        Sentences go in windows of WINDOW: while CTranslate2 decodes one window's batches, the
-        previous window's outputs are detokenised and the next window is tokenised.
-        """
+        """Translate `sentences` from `source` to `target` (ISO codes), in input order."""
         prefix = [nllb_code(target)]
         texts = np.full(len(sentences), "", dtype=object)
         flags = np.zeros(len(sentences), dtype=np.uint8)
@@ -222,7 +230,7 @@ class NllbTranslator:
         prefix: list[str],
         options: DecodingOptions,
         flags: np.ndarray,
-    ) -> list["Job"]:
+    ) -> list[Job]:
         """Tokenise a window of sentences (cutting, and flagging, inputs over the limit) and queue its
         length-sorted batches on CTranslate2 without waiting for them."""
         tokens = self.tokenize(sentences[window[0] : window[-1] + 1], source)
@@ -249,7 +257,7 @@ class NllbTranslator:
         return jobs
 
     def _finish(
-        self, jobs: Sequence["Job"], texts: np.ndarray, flags: np.ndarray, progress: Callable[[int], None] | None
+        self, jobs: Sequence[Job], texts: np.ndarray, flags: np.ndarray, progress: Callable[[int], None] | None
     ) -> None:
         """Wait for each job in turn; store its texts and flags at its sentences' positions."""
         for job in jobs:
@@ -261,7 +269,7 @@ class NllbTranslator:
             if progress:
                 progress(len(job.indices))
 
-    def _outputs(self, job: "Job") -> tuple[list[list[int]], np.ndarray]:
+    def _outputs(self, job: Job) -> tuple[list[list[int]], np.ndarray]:
         """A batch's output token ids (language code dropped, each cut at its own limit) and flags."""
         ids = self.vocabulary.__getitem__
         outputs = [list(map(ids, result.result().hypotheses[0][1:])) for result in job.results]
@@ -271,15 +279,6 @@ class NllbTranslator:
             outputs[index] = outputs[index][: job.limits[index]]
         flags[repetitions(outputs)] |= REPETITION
         return outputs, flags
-
-
-@dataclass(frozen=True)
-class Job:
-    """One batch queued on CTranslate2: its sentences' positions, pending results and output limits."""
-
-    indices: np.ndarray
-    results: list
-    limits: np.ndarray
 
 
 def progress_bar(total: int, desc: str) -> tqdm:
