@@ -19,7 +19,17 @@ from hybridir.errors import ConfigError
 
 DEVICES = ("auto", "cuda", "cpu")
 GPU_ENVIRONMENT = ("CUDA_VISIBLE_DEVICES", "SLURM_JOB_GPUS", "SLURM_STEP_GPUS", "SLURM_GPUS_ON_NODE")
-VERSIONED = ("torch", "transformers", "sentence-transformers", "ctranslate2", "numpy", "pandas", "pyarrow")
+VERSIONED = (
+    "torch",
+    "transformers",
+    "tokenizers",
+    "sentence-transformers",
+    "ctranslate2",
+    "nvidia-cublas-cu12",
+    "numpy",
+    "pandas",
+    "pyarrow",
+)
 
 
 class DeviceError(ConfigError):

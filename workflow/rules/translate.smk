@@ -35,7 +35,8 @@ rule translation_texts:
         "../../envs/data.yaml"
     params:
         lang=config["languages"]["source"],
-        hard_negatives=config["training"]["hard_negatives"],
+        # hard negatives per pair that training reads (a count; true is one)
+        negatives=int(config["training"]["hard_negatives"]),
         seed=config["seed"],
         code=TRANSLATE_CODE,
     script:

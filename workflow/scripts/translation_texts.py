@@ -7,6 +7,5 @@ from hybridir.translate.texts import owned_texts
 log_to(snakemake.log[0])
 params = snakemake.params
 *earlier, own = [read_table(path, "qa") for path in snakemake.input.qa]
-# training.hard_negatives counts the negatives per pair that training reads (true: one)
-texts = owned_texts(own, earlier, params.lang, int(params.hard_negatives))
+texts = owned_texts(own, earlier, params.lang, params.negatives)
 write_table(texts, snakemake.output[0], "texts", seed=params.seed)
