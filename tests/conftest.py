@@ -49,7 +49,7 @@ def snakemake(
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=3600,
         env={**os.environ, **(env or {})},
     )
     if check and result.returncode != 0:

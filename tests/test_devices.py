@@ -5,7 +5,14 @@ import logging
 
 import pytest
 
-from hybridir.devices import DeviceError, gpus_given, resolve_device, runtime_info, stage_device
+from hybridir.devices import (
+    DeviceError,
+    combined_runtime,
+    gpus_given,
+    resolve_device,
+    runtime_info,
+    stage_device,
+)
 from hybridir.errors import ConfigError
 
 
@@ -68,3 +75,11 @@ def test_runtime_info_names_device_dtype_and_versions() -> None:
     info = runtime_info("cpu", "float32")
     assert info["device"] == "cpu" and info["dtype"] == "float32"
     assert {"python", "torch", "numpy"} <= set(info["versions"])
+
+
+def test_a_gathered_table_keeps_its_jobs_runtime_or_lists_each() -> None:
+    cpu = {"device": "cpu", "dtype": "int8", "versions": {"ctranslate2": "4.8.5"}}
+    gpu = {"device": "cuda", "dtype": "int8_float16", "versions": {"ctranslate2": "4.8.5"}}
+    assert combined_runtime([None, None]) is None
+    assert combined_runtime([cpu, dict(cpu), None]) == cpu
+    assert combined_runtime([cpu, gpu, cpu]) == {"runs": [cpu, gpu]}

@@ -1,20 +1,41 @@
 """The translate stage on a tiny random NLLB-architecture model built here, offline."""
 
+import ctypes
+import logging
+import random
+import shutil
+import subprocess
+import sys
+from functools import partial
 from pathlib import Path
 
+import ctranslate2
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import shared_benchmark
+from transformers import AutoTokenizer
 
+from hybridir.devices import DeviceError, resolve_device
 from hybridir.errors import ConfigError
 from hybridir.fetch.benchmarks import fetch_benchmark
+from hybridir.languages import nllb_code
 from hybridir.tables import to_arrow
 from hybridir.text import text_id
 from hybridir.tiny import build_tiny_nllb
 from hybridir.translate.convert import convert_model
-from hybridir.translate.engine import DecodingOptions, NllbTranslator, has_repetition, token_batches
+from hybridir.translate.cublas import cublas_candidates, load_first, wheel_cublas
+from hybridir.translate.engine import (
+    DecodingOptions,
+    NllbTranslator,
+    ctranslate2_cuda,
+    flag_names,
+    repetitions,
+    token_batches,
+)
 from hybridir.translate.quality import reference_pairs, score
-from hybridir.translate.texts import flag_ledger, owned_texts, select_shard, translate_texts
+from hybridir.translate.texts import flag_ledger, owned_texts, select_shard
+from hybridir.translate.translation import translate_texts
 
 SENTENCES = [
     "The river Aldor flows through the old town.",
@@ -73,7 +94,7 @@ def test_each_unique_text_reaches_the_translator_once(translator: NllbTranslator
     shared = "The mayor of Kalven is Ira Solt. About 4200 people live in Belmor."
     first = qa_table("first", [("Who is the mayor?", shared), ("Who is the mayor?", SENTENCES[0])], [[shared], []])
     second = qa_table("second", [("How many live there?", shared)], [[SENTENCES[0] + " " + SENTENCES[1]]])
-    owned = [owned_texts(first, [], "en"), owned_texts(second, [first], "en")]
+    owned = [owned_texts(first, [], "en", 1), owned_texts(second, [first], "en", 1)]
     assert owned[0]["text"].tolist().count(shared) == 1 and shared not in set(owned[1]["text"])
     counting = CountingTranslator(translator)
     shards = [select_shard(texts, shard, 3) for texts in owned for shard in range(3)]
@@ -91,7 +112,7 @@ def test_a_long_passage_is_the_join_of_its_translated_sentences(translator: Nllb
     assert len(passage) >= 5000
     texts = pd.DataFrame({"text_id": ["long"], "lang": "en", "text": [passage]})
     whole = translate_texts(texts, translator, "en", "es", GREEDY)
-    one_by_one = [translator.translate([s], "en", "es", GREEDY)[0].text for s in sentences]
+    one_by_one = [translator.translate([s], "en", "es", GREEDY).texts[0] for s in sentences]
     assert whole["sentences"][0] == 120
     assert whole["text"][0] == " ".join(t for t in one_by_one if t)
 
@@ -107,8 +128,8 @@ def test_outputs_line_up_by_id_and_fit_the_schema(translator: NllbTranslator) ->
 
 def test_limits_are_flagged_never_silent(translator: NllbTranslator) -> None:
     options = DecodingOptions(beam_size=1, max_input_tokens=6, max_output_tokens=3)
-    result = translator.translate([SENTENCES[3]], "en", "de", options)[0]
-    assert {"truncated_input", "truncated_output"} <= result.flags
+    result = translator.translate([SENTENCES[3]], "en", "de", options)
+    assert {"truncated_input", "truncated_output"} <= set(flag_names(result.flags[0]))
 
 
 def test_unknown_language_code_fails_clearly(translator: NllbTranslator) -> None:
@@ -117,11 +138,34 @@ def test_unknown_language_code_fails_clearly(translator: NllbTranslator) -> None
         translate_texts(texts, translator, "en", "xx", GREEDY)
 
 
+def looping(tokens: list[int], max_ngram: int = 4, min_repeats: int = 4) -> bool:
+    """The definition, checked position by position: some n-gram repeats `min_repeats` times in a row."""
+    for n in range(1, max_ngram + 1):
+        for start in range(len(tokens) - n * min_repeats + 1):
+            gram = tokens[start : start + n]
+            if all(tokens[start + k * n : start + (k + 1) * n] == gram for k in range(min_repeats)):
+                return True
+    return False
+
+
 def test_repetition_detector() -> None:
-    assert has_repetition(list("abcRRRR"))
-    assert has_repetition(["▁the", "▁cat"] * 4)
-    assert not has_repetition("▁the ▁cat ▁sat ▁on ▁the ▁mat ▁and ▁the ▁dog".split())
-    assert not has_repetition(list("aaa"))
+    the, cat, sat, on, mat, and_, dog = range(7)
+    cases = [
+        [0, 1, 2, 9, 9, 9, 9],  # "abcRRRR"
+        [the, cat] * 4,
+        [the, cat, sat, on, the, mat, and_, the, dog],
+        [5, 5, 5],
+        [],
+    ]
+    assert repetitions(cases).tolist() == [True, True, False, False, False]
+
+
+def test_repetition_detector_agrees_with_the_definition() -> None:
+    rng = random.Random(3)
+    sequences = [[rng.randrange(3) for _ in range(rng.randrange(30))] for _ in range(400)]
+    sequences += [[rng.randrange(2) for _ in range(40)] for _ in range(100)]
+    assert repetitions(sequences).tolist() == [looping(s) for s in sequences]
+    assert any(looping(s) for s in sequences) and not all(looping(s) for s in sequences)
 
 
 def test_token_batches_sort_by_length_and_respect_the_budget() -> None:
@@ -177,3 +221,114 @@ def test_flag_ledger_counts_every_text_under_each_flag() -> None:
     assert ledger["texts"].to_dict() == {"empty": 1, "ok": 1, "repetition": 2}
     assert ledger.loc["repetition", "source_chars"] == 50
     to_arrow(ledger.reset_index()[["lang", "flag", "texts", "source_chars"]], "translation_ledger")
+
+
+def reference(ct2_model: Path, sentence: str, target: str, limit: int) -> tuple[str, int]:
+    """One sentence through the plain APIs: the HF tokenizer, one translate_batch call, HF decode."""
+    tokenizer = AutoTokenizer.from_pretrained(ct2_model)
+    tokenizer.src_lang = nllb_code("en")
+    tokens = tokenizer.convert_ids_to_tokens(tokenizer(sentence).input_ids)
+    raw = ctranslate2.Translator(str(ct2_model), device="cpu", compute_type="int8", intra_threads=1)
+    result = raw.translate_batch([tokens], [[nllb_code(target)]], beam_size=1, max_decoding_length=limit + 1)
+    output = result[0].hypotheses[0][1:]
+    return tokenizer.decode(tokenizer.convert_tokens_to_ids(output), skip_special_tokens=True).strip(), len(output)
+
+
+def test_batched_translation_equals_the_plain_apis_sentence_by_sentence(
+    translator: NllbTranslator, ct2_model: Path
+) -> None:
+    sentences = [*SENTENCES, " ".join(SENTENCES[:3]), "Kalven."]
+    options = DecodingOptions(beam_size=1, max_batch_tokens=64, max_output_tokens=24, max_output_factor=None)
+    result = translator.translate(sentences, "en", "de", options)
+    expected = [reference(ct2_model, s, "de", 24) for s in sentences]
+    assert result.texts == [text for text, _ in expected]
+    truncated = ["truncated_output" in flag_names(mask) for mask in result.flags]
+    assert truncated == [length >= 24 for _, length in expected]
+
+
+def test_outputs_stop_at_the_factor_of_their_source_length(translator: NllbTranslator, ct2_model: Path) -> None:
+    sentences = ["Kalven.", *SENTENCES, " ".join(SENTENCES[:3])]  # one batch: short and long sources together
+    options = DecodingOptions(beam_size=1, max_output_tokens=200, max_output_factor=2.0)
+    result = translator.translate(sentences, "en", "de", options)
+    for index, sentence in enumerate(sentences):
+        limit = 2 * len(translator.tokenize([sentence], "en")[0])
+        text, length = reference(ct2_model, sentence, "de", limit)
+        assert result.texts[index] == text
+        assert ("truncated_output" in flag_names(result.flags[index])) == (length >= limit)
+    assert result.texts[1] and len(result.texts[1]) < len(result.texts[-1])
+
+
+def test_output_limits() -> None:
+    lengths = np.array([3, 100])
+    assert DecodingOptions(max_output_tokens=256, max_output_factor=3.0).output_limits(lengths).tolist() == [9, 256]
+    assert DecodingOptions(max_output_tokens=256, max_output_factor=1.5).output_limits(lengths).tolist() == [5, 150]
+    assert DecodingOptions(max_output_tokens=40, max_output_factor=None).output_limits(lengths).tolist() == [40, 40]
+
+
+def test_only_the_hard_negatives_that_training_reads_are_translated() -> None:
+    pairs = [("Who is the mayor?", SENTENCES[2]), ("How many live there?", SENTENCES[1])]
+    qa = qa_table("d", pairs, [[SENTENCES[0], SENTENCES[3]], [SENTENCES[4]]])
+    pair_texts = {q for q, _ in pairs} | {p for _, p in pairs}
+    assert set(owned_texts(qa, [], "en", 0)["text"]) == pair_texts
+    assert set(owned_texts(qa, [], "en", 1)["text"]) == pair_texts | {SENTENCES[0], SENTENCES[4]}
+    assert set(owned_texts(qa, [], "en", 2)["text"]) == pair_texts | {SENTENCES[0], SENTENCES[3], SENTENCES[4]}
+
+
+def test_choosing_and_gathering_texts_never_loads_the_engine() -> None:
+    modules = "hybridir.translate.texts, hybridir.devices, hybridir.tables, hybridir.logs"  # what those scripts import
+    engines = "{'ctranslate2', 'transformers', 'torch'}"
+    code = f"import sys, {modules}; print(sorted({engines} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_a_translator_records_its_runtime(translator: NllbTranslator) -> None:
+    assert translator.runtime["device"] == "cpu" and translator.runtime["dtype"] == "int8"
+    assert translator.runtime["versions"]["ctranslate2"] == ctranslate2.__version__
+
+
+@pytest.fixture
+def stand_in_cublas(tmp_path: Path) -> Path:
+    """A site-packages folder with the nvidia-cublas-cu12 layout and a stand-in libcublas.so.12 built by gcc."""
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is needed to build the stand-in shared object")
+    source = tmp_path / "stand_in.c"
+    source.write_text("int hybridir_stand_in_cublas(void) { return 12; }\n")
+    site = tmp_path / "site-packages"
+    library = site / "nvidia" / "cublas" / "lib" / "libcublas.so.12"
+    library.parent.mkdir(parents=True)
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    return site
+
+
+def test_the_wheels_cublas_is_found_and_loaded_process_wide(stand_in_cublas: Path, tmp_path: Path) -> None:
+    library = stand_in_cublas / "nvidia" / "cublas" / "lib" / "libcublas.so.12"
+    paths = [str(tmp_path / "elsewhere"), str(stand_in_cublas)]
+    assert wheel_cublas(paths) == library
+    assert cublas_candidates(paths) == [str(library), "libcublas.so.12"]
+    assert cublas_candidates([str(tmp_path / "elsewhere")]) == ["libcublas.so.12"]
+    loaded, seen = load_first(cublas_candidates(paths))
+    assert loaded and str(library) in seen
+    assert ctypes.CDLL(None).hybridir_stand_in_cublas() == 12  # visible to every later dlopen (RTLD_GLOBAL)
+
+
+def test_a_gpu_without_cublas_is_one_error_naming_the_library_and_the_fix(tmp_path: Path) -> None:
+    def missing() -> tuple[bool, str]:
+        return load_first([str(tmp_path / "nvidia" / "cublas" / "lib" / "libcublas.so.12")])
+
+    for setting in ("cuda", "auto"):
+        with pytest.raises(DeviceError) as error:
+            resolve_device(setting, "translation.device", partial(ctranslate2_cuda, lambda: 1, missing))
+        message = str(error.value)
+        assert "sees 1 CUDA device(s)" in message and "libcublas.so.12 (CUDA 12 cuBLAS) cannot be loaded" in message
+        assert "pip install 'hybridir[gpu]'" in message and "envs/mt.yaml" in message
+
+
+def test_a_machine_without_a_gpu_never_looks_for_cublas(caplog: pytest.LogCaptureFixture) -> None:
+    def never() -> tuple[bool, str]:
+        raise AssertionError("cuBLAS looked for without a GPU")
+
+    caplog.set_level(logging.INFO)
+    assert resolve_device("auto", "translation.device", partial(ctranslate2_cuda, lambda: 0, never)) == "cpu"
+    assert [r.levelno for r in caplog.records] == [logging.INFO]
+    assert "sees no CUDA device" in caplog.records[0].getMessage()

@@ -8,17 +8,28 @@ which falls back to the top-level `device`.
 """
 
 import importlib.metadata
+import json
 import logging
 import os
 import platform
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from hybridir.errors import ConfigError
 
 DEVICES = ("auto", "cuda", "cpu")
 GPU_ENVIRONMENT = ("CUDA_VISIBLE_DEVICES", "SLURM_JOB_GPUS", "SLURM_STEP_GPUS", "SLURM_GPUS_ON_NODE")
-VERSIONED = ("torch", "transformers", "sentence-transformers", "ctranslate2", "numpy", "pandas", "pyarrow")
+VERSIONED = (
+    "torch",
+    "transformers",
+    "tokenizers",
+    "sentence-transformers",
+    "ctranslate2",
+    "nvidia-cublas-cu12",
+    "numpy",
+    "pandas",
+    "pyarrow",
+)
 
 
 class DeviceError(ConfigError):
@@ -75,15 +86,6 @@ def resolve_device(
     return "cpu"
 
 
-def torch_cuda() -> tuple[bool, str]:
-    """Whether torch can use a CUDA device, and what it sees."""
-    import torch
-
-    if not torch.cuda.is_available():
-        return False, f"torch {torch.__version__} sees no CUDA device"
-    return True, f"{torch.cuda.device_count()} device(s), first {torch.cuda.get_device_name(0)}"
-
-
 def library_versions() -> dict[str, str]:
     """Versions of Python and of the installed libraries that shape results."""
     versions = {"python": platform.python_version()}
@@ -100,3 +102,12 @@ def runtime_info(device: str, dtype: str) -> dict[str, Any]:
     info = {"device": device, "dtype": dtype, "versions": library_versions()}
     logging.info("runtime: %s", info)
     return info
+
+
+def combined_runtime(runtimes: Iterable[Mapping[str, Any] | None]) -> dict[str, Any] | None:
+    """The runtime of a table gathered from several jobs' tables: theirs when they all agree,
+    else {"runs": [each distinct runtime]}; None when none of them recorded one."""
+    distinct = {json.dumps(runtime, sort_keys=True): dict(runtime) for runtime in runtimes if runtime is not None}
+    if len(distinct) <= 1:
+        return next(iter(distinct.values()), None)
+    return {"runs": list(distinct.values())}

@@ -13,6 +13,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 
 from hybridir import layout
 from hybridir.config import validate_config
+from hybridir.devices import stage_device
 from hybridir.fingerprint import script_fingerprint
 from hybridir.plan import REPORT_TABLES, RUN_PATTERN, Plan, Run, ZERO_SHOT, canonical
 

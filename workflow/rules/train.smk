@@ -1,6 +1,3 @@
-from hybridir.devices import stage_device
-
-
 rule validation_set:
     input:
         [layout.QA.format(dataset=d) for d in PLAN.validation_datasets],

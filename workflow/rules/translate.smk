@@ -1,5 +1,6 @@
 TRANSLATION = canonical(config["translation"])
 QUALITY_BENCHMARK = TRANSLATION["quality"]["benchmark"]
+TRANSLATION_DEVICE = stage_device(config, "translation")
 
 
 rule convert_mt_model:
@@ -30,6 +31,8 @@ rule translation_texts:
         "../../envs/data.yaml"
     params:
         lang=PLAN.source_language,
+        # hard negatives per pair that training reads
+        negatives=config["training"]["hard_negatives"],
         seed=config["seed"],
         code=script_code("translation_texts"),
     script:
@@ -51,6 +54,7 @@ rule translate_shard:
         shards=lambda w: PLAN.shards(w.dataset),
         source=PLAN.source_language,
         translation=TRANSLATION,
+        device=TRANSLATION_DEVICE,
         seed=config["seed"],
         code=script_code("translate_shard"),
     script:
@@ -91,6 +95,7 @@ rule mt_quality_language:
     params:
         source=PLAN.source_language,
         translation=TRANSLATION,
+        device=TRANSLATION_DEVICE,
         seed=config["seed"],
         code=script_code("mt_quality_language"),
     script:

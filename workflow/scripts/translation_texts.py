@@ -5,6 +5,7 @@ from hybridir.tables import read_table, write_table
 from hybridir.translate.texts import owned_texts
 
 log_to(snakemake.log[0])
+params = snakemake.params
 *earlier, own = [read_table(path, "qa") for path in snakemake.input.qa]
-texts = owned_texts(own, earlier, snakemake.params.lang)
-write_table(texts, snakemake.output[0], "texts", seed=snakemake.params.seed)
+texts = owned_texts(own, earlier, params.lang, params.negatives)
+write_table(texts, snakemake.output[0], "texts", seed=params.seed)

@@ -11,7 +11,8 @@ from typing import Any
 import fsspec
 import yaml
 
-from hybridir.devices import DeviceError, resolve_device, stage_device, torch_cuda
+from hybridir.devices import DeviceError, resolve_device, stage_device
+from hybridir.torch_cuda import torch_cuda
 from hybridir.envs import env_pins
 
 READY, NOT_READY, OFFLINE = "ready", "not ready", "not checked offline"

@@ -27,7 +27,8 @@ from tqdm import tqdm
 from transformers import get_scheduler
 
 from hybridir.atomic import atomic_write
-from hybridir.devices import resolve_device, torch_cuda
+from hybridir.devices import resolve_device
+from hybridir.torch_cuda import torch_cuda
 from hybridir.encoders import EncoderSpec, load_encoder, set_dropout
 from hybridir.train.batches import BatchTexts, StepTexts
 from hybridir.train.cached import CachedInfoNCE

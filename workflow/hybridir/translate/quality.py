@@ -5,7 +5,7 @@ import pandas as pd
 from sacrebleu.metrics import BLEU, CHRF
 
 from hybridir.translate.engine import DecodingOptions, NllbTranslator
-from hybridir.translate.texts import translate_texts
+from hybridir.translate.translation import translate_texts
 
 BOOTSTRAP = 1000
 # sacrebleu tokenizers where whitespace does not separate words

@@ -1,0 +1,55 @@
+"""Translating texts sentence by sentence: every unique sentence reaches the engine exactly once.
+
+Texts are split into sentences (hybridir.sentences), the unique sentences are translated in one
+call, and each text is re-joined from its sentences' translations, with the union of their flags.
+"""
+
+from itertools import chain
+
+import numpy as np
+import pandas as pd
+
+from hybridir.sentences import sentence_spans
+from hybridir.translate.engine import DEFAULT_DECODING, FLAGS, DecodingOptions, NllbTranslator, flag_names, progress_bar
+
+SEPARATORS = {"zh": "", "ja": "", "th": " "}
+FLAG_LISTS = [flag_names(mask) for mask in range(1 << len(FLAGS))]
+COLUMNS = ["text_id", "lang", "text", "source_chars", "sentences", "flags"]
+
+
+def split_texts(texts: pd.Series, lang: str) -> list[list[str]]:
+    """Each text as its list of sentences (an empty text has none)."""
+    return [[text[s:e] for s, e in sentence_spans(text, lang)] for text in texts]
+
+
+def translate_texts(
+    texts: pd.DataFrame,
+    translator: NllbTranslator,
+    source: str,
+    target: str,
+    options: DecodingOptions = DEFAULT_DECODING,
+) -> pd.DataFrame:
+    """A `translations` table: each text translated sentence by sentence, re-joined, flagged."""
+    sentences = split_texts(texts["text"], source)
+    counts = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+    codes, unique = pd.factorize(pd.Series(list(chain.from_iterable(sentences)), dtype=object))
+    with progress_bar(len(unique), f"translate {source}->{target}") as bar:
+        result = translator.translate(list(unique), source, target, options, bar.update)
+    outputs = np.array(result.texts, dtype=object)[codes]
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    separator = SEPARATORS.get(target, " ")
+    joined = [separator.join(filter(None, outputs[s:e])) for s, e in zip(starts, ends, strict=True)]
+    masks = np.zeros(len(counts), dtype=np.uint8)
+    if len(codes):
+        masks[counts > 0] = np.bitwise_or.reduceat(result.flags[codes], starts[counts > 0])
+    flags = [list(FLAG_LISTS[mask]) if count else ["empty_source"] for mask, count in zip(masks, counts, strict=True)]
+    table = {
+        "text_id": texts["text_id"].to_numpy(),
+        "lang": target,
+        "text": joined,
+        "source_chars": texts["text"].str.len().to_numpy(dtype=np.int64),
+        "sentences": counts,
+        "flags": flags,
+    }
+    return pd.DataFrame(table, columns=COLUMNS)
