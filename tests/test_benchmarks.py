@@ -4,10 +4,12 @@ import gzip
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import shared_benchmark
 
 from hybridir.errors import DataError
+from hybridir.fetch import benchmarks
 from hybridir.fetch.benchmarks import fetch_benchmark
 
 XQUAD_R_CANDIDATES = {
@@ -170,3 +172,31 @@ def test_malformed_miracl_qrels_name_the_file(tmp_path: Path) -> None:
     source = write_miracl(tmp_path, "1\tQ0\n")
     with pytest.raises(DataError, match=f"{tmp_path}/qrels.sw-dev.tsv"):
         fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
+
+
+def write_miracl_corpus(folder: Path, docs: int) -> dict:
+    """A MIRACL source whose corpus holds passages 0#0 .. (docs-1)#0; query 1 judges 4#0 relevant
+    and 2#0 not relevant."""
+    source = write_miracl(folder, "1\tQ0\t4#0\t1\n1\tQ0\t2#0\t0\n")
+    with gzip.open(folder / "docs-sw.jsonl.gz", "wt") as handle:
+        handle.writelines(json.dumps({"docid": f"{d}#0", "title": None, "text": f"P {d}."}) + "\n" for d in range(docs))
+    return source
+
+
+@pytest.mark.parametrize(
+    ("limit", "kept"), [(None, [0, 1, 2, 3, 4, 5]), (1, [0, 2, 4]), (0, [2, 4]), (3, [0, 1, 2, 3, 4])]
+)
+def test_miracl_limit_keeps_every_judged_passage_and_the_first_others(tmp_path: Path, limit, kept) -> None:
+    source = write_miracl_corpus(tmp_path, 6)
+    bench = fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source, "limit": limit})
+    assert bench.candidates["candidate_id"].tolist() == [f"sw/{d}#0" for d in kept]
+
+
+def test_the_miracl_corpus_is_read_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = write_miracl_corpus(tmp_path, 5)
+    whole = fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
+    monkeypatch.setattr(benchmarks, "CHUNK_ROWS", 2)
+    stream = benchmarks.stream_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
+    chunks = list(stream.candidates)
+    assert [len(chunk) for chunk in chunks] == [2, 2, 1]
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole.candidates)

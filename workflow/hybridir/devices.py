@@ -100,3 +100,15 @@ def runtime_info(device: str, dtype: str) -> dict[str, Any]:
     info = {"device": device, "dtype": dtype, "versions": library_versions()}
     logging.info("runtime: %s", info)
     return info
+
+
+def to_device(tensor: Any, device: str) -> Any:
+    """A torch tensor on `device`: to CUDA through pinned memory with a non-blocking copy (the host
+    goes on while it transfers; work queued after it on the device waits for it), else as is."""
+    import torch
+
+    if tensor.device == torch.device(device):
+        return tensor
+    if torch.device(device).type == "cuda":
+        return tensor.pin_memory().to(device, non_blocking=True)
+    return tensor.to(device)

@@ -1,5 +1,10 @@
-ENCODE_CODE = code_fingerprint("evaluate/encode", "tables")
-RANK_CODE = code_fingerprint("evaluate/search", "tables")
+from hybridir.devices import stage_device
+
+ENCODE_CODE = code_fingerprint(
+    "evaluate/encode", "evaluate/vectors", "tables", "devices"
+)
+RANK_CODE = code_fingerprint("evaluate/search", "evaluate/vectors", "tables", "devices")
+EVALUATION_DEVICE = stage_device(config, "evaluation")
 SCORE_CODE = code_fingerprint("evaluate/metrics", "evaluate/significance", "tables")
 EVALUATED = f"{RESULTS}/evaluate/{{encoder}}/{{run}}/{{benchmark}}"
 
@@ -9,8 +14,8 @@ rule encode:
         unpack(benchmark_tables),
         model=evaluated_model_inputs,
     output:
-        queries=f"{EVALUATED}/embeddings/queries.npy",
-        candidates=f"{EVALUATED}/embeddings/candidates.npy",
+        queries=directory(f"{EVALUATED}/embeddings/queries"),
+        candidates=directory(f"{EVALUATED}/embeddings/candidates"),
     log:
         f"{RESULTS}/logs/evaluate/{{encoder}}/{{run}}/{{benchmark}}/encode.log",
     conda:
@@ -21,8 +26,15 @@ rule encode:
         format=lambda w: benchmark_format(w.benchmark),
         options={
             key: EVALUATION[key]
-            for key in ("batch_size", "candidate_context", "max_length")
+            for key in (
+                "max_batch_tokens",
+                "candidate_context",
+                "max_length",
+                "dtype",
+                "vector_dtype",
+            )
         },
+        device=EVALUATION_DEVICE,
         code=ENCODE_CODE,
     script:
         "../scripts/encode.py"
@@ -42,6 +54,7 @@ rule rank:
     threads: 4
     params:
         settings=lambda w: benchmark_settings(w.benchmark),
+        device=EVALUATION_DEVICE,
         seed=config["seed"],
         code=RANK_CODE,
     script:
