@@ -76,9 +76,11 @@ def test_a_table_is_encoded_chunk_by_chunk_into_float16_shards(
     np.testing.assert_allclose(vectors, encoder.encode(texts, normalize_embeddings=True), atol=2e-3)
 
 
-def test_batches_hold_at_most_the_token_budget() -> None:
-    """Lengths sorted longest first; the first text of a batch sets its padded length."""
-    assert token_batches(np.array([10, 8, 8, 3, 3, 3, 1]), 16) == [(0, 1), (1, 3), (3, 7)]
+def test_batches_hold_texts_of_one_length_bucket_within_the_token_budget() -> None:
+    """Lengths sorted longest first; buckets floor(4 log2 length): 10 -> 13, 8 -> 12, 3 -> 6, 1 -> 0,
+    20 -> 17, 18 and 16 -> 16, 15 -> 15; the first text of a batch sets its padded length."""
+    assert token_batches(np.array([10, 8, 8, 3, 3, 3, 1]), 16) == [(0, 1), (1, 3), (3, 6), (6, 7)]
+    assert token_batches(np.array([20, 18, 16, 15]), 1000) == [(0, 1), (1, 3), (3, 4)]
     assert token_batches(np.array([40, 2]), 16) == [(0, 1), (1, 2)]
     assert token_batches(np.array([], dtype=int), 16) == []
 

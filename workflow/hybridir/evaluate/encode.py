@@ -5,7 +5,8 @@ A table is read and encoded in chunks of `shard_rows` rows, one shard each (floa
 `evaluation.vector_dtype`), so memory does not grow with the table (MIRACL's corpus is 57.5M
 passages). Within a chunk each distinct text is encoded once: the texts are tokenised once to
 count their tokens, sorted longest first and cut into batches of at most `max_batch_tokens`
-padded tokens (few long texts per batch, many short ones). Embeddings are unit-normalised in
+padded tokens (few long texts per batch, many short ones), each batch of texts of similar
+length. Embeddings are unit-normalised in
 float32 on the device (inner product = cosine) and copied back once per chunk. On a GPU, inputs
 go through pinned memory with non-blocking copies, and the model runs under autocast
 (`evaluation.dtype`: auto = bfloat16 where the GPU supports it, else float16) with TF32 matrix
@@ -118,11 +119,14 @@ def token_lengths(encoder: SentenceTransformer, texts: Sequence[str], prompt: st
 
 
 def token_batches(lengths: np.ndarray, max_tokens: int) -> list[tuple[int, int]]:
-    """(start, stop) of consecutive batches of texts sorted longest first: as many texts as fit in
-    `max_tokens` padded tokens (the batch's first text sets its padded length), one at least."""
+    """(start, stop) of consecutive batches of texts sorted longest first: texts of one length bucket
+    (floor(4 log2 length): lengths within a factor 2^(1/4), so padding stays under a fifth), as
+    many as fit in `max_tokens` padded tokens (the first text sets the padded length), one at least."""
+    buckets = -np.floor(4 * np.log2(np.maximum(lengths, 1)))
     batches, start = [], 0
     while start < len(lengths):
-        stop = min(len(lengths), start + max(1, max_tokens // max(1, int(lengths[start]))))
+        bucket_end = int(np.searchsorted(buckets, buckets[start], side="right"))
+        stop = min(bucket_end, start + max(1, max_tokens // max(1, int(lengths[start]))))
         batches.append((start, stop))
         start = stop
     return batches
