@@ -10,7 +10,7 @@ dimensions), so that 1M passages encode in minutes on 2 cores; memory is what is
 Each stage runs in a fresh process, as a Snakemake job does, through the same library calls as
 the stage's script: fetch (the MIRACL reader streaming the corpus into a candidates table in
 chunks), encode (float16 vector shards), rank (shard by shard). Each process reports its peak
-resident set (ru_maxrss). Printed per stage: peak RSS at 100k and at 1M passages and their ratio
+resident set (VmHWM). Printed per stage: peak RSS at 100k and at 1M passages and their ratio
 (1.00 = flat). Then the ranks of the rank stage are compared with a ranking computed in memory:
 all candidate vectors loaded, each query's full score row in one matrix product, candidates
 sorted by score cell (floor(score / 1e-6)), then row: the rule of hybridir.evaluate.search.
@@ -21,7 +21,6 @@ Run: .venv/bin/python benchmarks/memory.py [--sizes 100000 1000000] [--queries 2
 import argparse
 import gzip
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -112,6 +111,13 @@ def run_stage(stage: str, folder: Path, model: Path) -> None:
         write_table(rankings, folder / "rankings.parquet", "rankings")
 
 
+def high_water_mark() -> int:
+    """Peak resident set of this process in KiB (Linux VmHWM: unlike ru_maxrss, it starts afresh
+    at exec, not at the RSS of the parent that forked us)."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
+
+
 def peak_rss(stage: str, folder: Path, model: Path, threads: int) -> float:
     """Peak resident set (MiB) of a fresh process that runs one stage."""
     command = [sys.executable, __file__, "--stage", stage, "--folder", str(folder), "--model", str(model)]
@@ -157,7 +163,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     if args.stage:
         run_stage(args.stage, args.folder, args.model)
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        print(high_water_mark())
         return
     peaks: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as scratch:

@@ -161,16 +161,6 @@ def ieee_float32() -> Iterator[None]:
         torch.backends.cuda.matmul.fp32_precision = previous
 
 
-@dataclass
-class Thresholds:
-    """Per query with relevant candidates (rows) and per relevant candidate of it (columns, padded
-    with +inf): the bounds of its window."""
-
-    low: torch.Tensor
-    high: torch.Tensor
-    floor: torch.Tensor  # per query: its lowest low
-
-
 class Workspace:
     """Score and mask buffers reused from block to block (a new large tensor per block costs page
     faults on the CPU)."""
@@ -203,8 +193,7 @@ def rank_in_pool(
     slot = np.arange(len(order)) - (np.cumsum(counts) - counts)[local]
     width, targets = int(counts.max()), np.asarray(target_rows)[order]
     matrix = queries[torch.as_tensor(active, device=queries.device)]
-    thresholds = windows(matrix, vectors, local, slot, width, targets)
-    ahead = torch.zeros((len(active), width), dtype=torch.int64, device=queries.device)
+    windows = Windows(*window_bounds(matrix, vectors, local, slot, width, targets), queries.device)
     near: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
     pool_size = sum(stop - start for start, stop in ranges)
     workspace = Workspace(min(query_chunk, len(active)), min(pool_chunk, pool_size), queries.device)
@@ -213,48 +202,101 @@ def rank_in_pool(
         for start in range(0, len(active), query_chunk):
             part = matrix[start : start + query_chunk]
             scores = torch.matmul(part, pool.T, out=workspace.scores(len(part), len(pool)))
-            found = count_block(scores, start, thresholds, ahead, workspace.mask(len(part), len(pool)))
-            if found is not None:
-                near.append((found[0].cpu(), torch.from_numpy(rows)[found[1].cpu()], found[2].cpu()))
+            slots, columns, values = windows.count(scores, start, workspace.mask(len(part), len(pool)))
+            near.append((slots.cpu(), torch.from_numpy(rows)[columns.cpu()], values.cpu()))
     pair_slot = local * width + slot
-    ranks, values = place_near(near, pair_slot, targets, ahead.flatten().cpu().numpy(), len(active) * width)
+    ranks, values = place_near(near, pair_slot, targets, windows.ahead(), len(active) * width)
     result_ranks, result_scores = np.empty(len(order), dtype=np.int64), np.empty(len(order), dtype=np.float64)
     result_ranks[order], result_scores[order] = ranks, values
     return result_ranks, result_scores
 
 
-def windows(
+def window_bounds(
     matrix: torch.Tensor, vectors: VectorShards, local: np.ndarray, slot: np.ndarray, width: int, targets: np.ndarray
-) -> Thresholds:
-    """Each relevant candidate's window around its float64 score (padded per query with +inf)."""
-    query64 = matrix.double().cpu().numpy()[local]
-    target64 = vectors.take(targets).astype(np.float64)
-    expected = (query64 * target64).sum(axis=1)
-    bound = (
-        (2 * vectors.dim + 4) * FLOAT32_ROUNDOFF * np.linalg.norm(query64, axis=1) * np.linalg.norm(target64, axis=1)
-    )
-    window = SCORE_RESOLUTION + bound
+) -> tuple[np.ndarray, np.ndarray]:
+    """Low and high bound (queries x slots, +inf where a query has fewer relevant candidates) of
+    each relevant candidate's window: its float32 score computed alone, +- SCORE_RESOLUTION plus
+    twice the float32 rounding bound of a dot product of this length, so that its score in a
+    block's matrix product is inside, more than SCORE_RESOLUTION from either bound."""
+    on = matrix.device
+    query = matrix[torch.as_tensor(local, device=on)]
+    target = to_device(torch.from_numpy(vectors.take(targets)), str(on))
+    expected = (query * target).sum(dim=1).double().cpu().numpy()
+    norms = torch.linalg.vector_norm(query, dim=1) * torch.linalg.vector_norm(target, dim=1)
+    window = SCORE_RESOLUTION + 2 * (2 * vectors.dim + 4) * FLOAT32_ROUNDOFF * norms.double().cpu().numpy()
     low, high = np.full((len(matrix), width), np.inf), np.full((len(matrix), width), np.inf)
     low[local, slot], high[local, slot] = expected - window, expected + window
-    low_t, high_t = (torch.as_tensor(bound, dtype=torch.float32, device=matrix.device) for bound in (low, high))
-    return Thresholds(low_t, high_t, low_t.min(dim=1).values)
+    return low, high
 
 
-def count_block(
-    scores: torch.Tensor, start: int, thresholds: Thresholds, ahead: torch.Tensor, mask: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
-    """Count, into `ahead`, the block's candidates surely ahead of each relevant candidate of the
-    queries start.. of `scores`; return those inside a window: (flat slot, column, score)."""
-    torch.ge(scores, thresholds.floor[start : start + len(scores), None], out=mask)
-    row, column = torch.nonzero(mask, as_tuple=True)
-    if not len(row):
-        return None
-    value = scores[row, column]
-    row = row + start
-    above = value[:, None] >= thresholds.high[row]
-    ahead.index_add_(0, row, above.long())
-    inside, which = torch.nonzero((value[:, None] >= thresholds.low[row]) & ~above, as_tuple=True)
-    return row[inside] * ahead.shape[1] + which, column[inside], value[inside]
+class Windows:
+    """The windows of the relevant candidates of a pool's queries, and the number of candidates
+    surely ahead of each, counted block by block.
+
+    Rows are the queries, slots their relevant candidates. Per query, the window bounds and a
+    sentinel above them lie on one line as float64 keys row * offset + (bound - floor), floor
+    being the query's lowest bound; a score gets its key the same way. Its position among the
+    keys (one binary search) tells how many of its query's high bounds it reaches (the relevant
+    candidates it is surely ahead of: one histogram of these counts serves all of them) and
+    whether it is inside a window."""
+
+    def __init__(self, low: np.ndarray, high: np.ndarray, device: torch.device):
+        rows, self.width = low.shape
+        self.floor = low.min(axis=1)
+        span = float((np.max(np.where(np.isfinite(high), high, -np.inf), axis=1) - self.floor).max())
+        self.offset = float(2.0 ** np.ceil(np.log2(4 * span + 4)))
+        every = np.arange(rows)[:, None]
+        self.low_keys, self.high_keys = (
+            torch.as_tensor(self.key(every, bound), device=device) for bound in (low, high)
+        )
+        self.floor32 = torch.as_tensor(self.floor, dtype=torch.float32, device=device)
+        self.floor64 = torch.as_tensor(self.floor, dtype=torch.float64, device=device)
+        row, column = np.nonzero(np.isfinite(high))
+        sentinels = np.arange(rows)
+        keys = np.concatenate(
+            [self.key(row, low[row, column]), self.key(row, high[row, column]), (sentinels + 0.5) * self.offset]
+        )
+        kind = np.repeat([0, 1, 2], [len(row), len(row), rows])  # low, high, sentinel
+        what = np.concatenate([row * self.width + column, row * self.width + column, -1 - sentinels])
+        order = np.argsort(keys, kind="stable")
+        self.keys = torch.as_tensor(keys[order], device=device)
+        self.lows_before = torch.as_tensor(np.concatenate([[0], np.cumsum(kind[order] == 0)]), device=device)
+        self.highs_before = torch.as_tensor(np.concatenate([[0], np.cumsum(kind[order] != 0)]), device=device)
+        self.high_slots = what[order][kind[order] != 0]  # in key order: a flat slot, or -1 - row (sentinel)
+        self.counts = torch.zeros(len(self.high_slots) + 1, dtype=torch.int64, device=device)
+
+    def key(self, row: np.ndarray, bound: np.ndarray) -> np.ndarray:
+        """Keys of bounds of the given rows (the same float64 arithmetic as for scores in count)."""
+        return row * self.offset + (bound - self.floor[row])
+
+    def count(self, scores: torch.Tensor, start: int, mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Count the block's scores of queries start.. that are surely ahead of relevant candidates;
+        return those inside a window as (flat slot, column, score)."""
+        torch.ge(scores, self.floor32[start : start + len(scores), None], out=mask)
+        flat = torch.nonzero(mask.view(-1)).flatten()
+        value = torch.take(scores, flat)
+        row, column = flat // scores.shape[1] + start, flat % scores.shape[1]
+        key = row * self.offset + torch.clamp(value.double() - self.floor64[row], max=self.offset / 4)
+        position = torch.searchsorted(self.keys, key, right=True)
+        level = self.highs_before[position]
+        self.counts += torch.bincount(level, minlength=len(self.counts))
+        inside = torch.nonzero(self.lows_before[position] + row > level).flatten()
+        row, column, value, key = row[inside], column[inside], value[inside], key[inside, None]
+        which, slot = torch.nonzero((key >= self.low_keys[row]) & (key < self.high_keys[row]), as_tuple=True)
+        return row[which] * self.width + slot, column[which], value[which]
+
+    def ahead(self) -> np.ndarray:
+        """Per flat slot: the candidates counted surely ahead of that relevant candidate, those of
+        its query that reach its high bound (and stay below its query's sentinel)."""
+        beyond = np.append(torch.flip(torch.cumsum(torch.flip(self.counts, [0]), 0), [0]).cpu().numpy(), 0)
+        positions = np.arange(len(self.high_slots))
+        is_slot = self.high_slots >= 0
+        sentinel_of_row = np.empty(int((~is_slot).sum()), dtype=np.int64)
+        sentinel_of_row[-1 - self.high_slots[~is_slot]] = positions[~is_slot]
+        slots, own = self.high_slots[is_slot], positions[is_slot]
+        result = np.zeros(len(self.floor) * self.width, dtype=np.int64)
+        result[slots] = beyond[own + 1] - beyond[sentinel_of_row[slots // self.width] + 1]
+        return result
 
 
 def place_near(
@@ -265,7 +307,8 @@ def place_near(
     slots: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Ranks and block scores of the pairs: 1 + surely ahead + the window's candidates before."""
-    slot_of, row_of, score_of = (np.concatenate([part[i].cpu().numpy() for part in near]) for i in range(3))
+    parts = [np.concatenate([part[i].numpy() for part in near] or [np.zeros(0)]) for i in range(3)]
+    slot_of, row_of, score_of = parts[0].astype(np.int64), parts[1].astype(np.int64), parts[2]
     target_of_slot = np.full(slots, -1, dtype=np.int64)
     target_of_slot[pair_slot] = targets
     own = row_of == target_of_slot[slot_of]
