@@ -16,16 +16,17 @@ of 1e-6) by their row in the candidates table, earlier first; the rank of a rele
 always get distinct ranks; float32 rounding, which differs between matrix shapes, changes a rank
 only where it moves a score across a cell boundary next to another candidate's score.
 
-How. A pool is read block by block from the vector shards, so memory does not grow with it. The
-score of each relevant candidate is first computed in float64 (`expected`); its `window` is
-SCORE_RESOLUTION plus twice the float32 rounding bound of a dot product of that length. A query's
-scores against a block are computed once, in one matrix product, and only those at or above its
-lowest expected - window are taken out (no candidate below can be ahead of a relevant one). A
-candidate at or above a relevant candidate's expected + window is ahead of it for sure (counted);
-one inside the window is kept with its score and placed by the rule above once the pool is done,
-against the relevant candidate's own block score. One comparison pass over each block's scores,
-then work on the candidates taken out: the cost does not grow with the number of relevant
-candidates of a query.
+How. A pool is read block by block from the vector shards, so memory does not grow with it. Each
+relevant candidate's score is first computed alone (`expected`), with a window of
+SCORE_RESOLUTION plus twice the float32 rounding bound of a dot product of that length around it.
+A query's scores against a block are computed once, in one matrix product, and only those at or
+above its lowest window bound are taken out (no candidate below can be ahead of a relevant one).
+One binary search per score taken out, among its query's window bounds, tells how many relevant
+candidates it is surely ahead of (it reaches their upper bound; a histogram counts them all at
+once) and whether it is inside a window; a candidate inside a window is kept with its score and
+placed by the rule above once the pool is done, against the relevant candidate's own block
+score. So each block costs one comparison pass over its scores plus work on those taken out,
+however many relevant candidates a query has.
 """
 
 import os
@@ -276,7 +277,7 @@ class Windows:
         flat = torch.nonzero(mask.view(-1)).flatten()
         value = torch.take(scores, flat)
         row, column = flat // scores.shape[1] + start, flat % scores.shape[1]
-        key = row * self.offset + torch.clamp(value.double() - self.floor64[row], max=self.offset / 4)
+        key = row.double() * self.offset + torch.clamp(value.double() - self.floor64[row], max=self.offset / 4)
         position = torch.searchsorted(self.keys, key, right=True)
         level = self.highs_before[position]
         self.counts += torch.bincount(level, minlength=len(self.counts))
