@@ -7,11 +7,13 @@ import logging
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import REPO, shared_benchmark
 
 from hybridir.config import load_config
 from hybridir.errors import DataError
+from hybridir.fetch import benchmarks
 from hybridir.fetch.benchmarks import fetch_benchmark, sentence_recovery
 
 XQUAD_R_CANDIDATES = {
@@ -300,3 +302,31 @@ def test_raw_mlqa_rebuild_recovers_lareqa_sentences(caplog) -> None:
         assert recovery.total == MLQA_R_COUNTS[lang][1] and recovery.unmatched_paragraphs == 0
         assert round(100 * recovery.share, 1) == percent
         assert f"b {lang}: sentence recovery {percent}%" in caplog.text
+
+
+def write_miracl_corpus(folder: Path, docs: int) -> dict:
+    """A MIRACL source whose corpus holds passages 0#0 .. (docs-1)#0; query 1 judges 4#0 relevant
+    and 2#0 not relevant."""
+    source = write_miracl(folder, "1\tQ0\t4#0\t1\n1\tQ0\t2#0\t0\n")
+    with gzip.open(folder / "docs-sw.jsonl.gz", "wt") as handle:
+        handle.writelines(json.dumps({"docid": f"{d}#0", "title": None, "text": f"P {d}."}) + "\n" for d in range(docs))
+    return source
+
+
+@pytest.mark.parametrize(
+    ("limit", "kept"), [(None, [0, 1, 2, 3, 4, 5]), (1, [0, 2, 4]), (0, [2, 4]), (3, [0, 1, 2, 3, 4])]
+)
+def test_miracl_limit_keeps_every_judged_passage_and_the_first_others(tmp_path: Path, limit, kept) -> None:
+    source = write_miracl_corpus(tmp_path, 6)
+    bench = fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source, "limit": limit})
+    assert bench.candidates["candidate_id"].tolist() == [f"sw/{d}#0" for d in kept]
+
+
+def test_the_miracl_corpus_is_read_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = write_miracl_corpus(tmp_path, 5)
+    whole = fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
+    monkeypatch.setattr(benchmarks, "CHUNK_ROWS", 2)
+    stream = benchmarks.stream_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
+    chunks = list(stream.candidates)
+    assert [len(chunk) for chunk in chunks] == [2, 2, 1]
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole.candidates)

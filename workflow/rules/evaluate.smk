@@ -1,4 +1,5 @@
 EVALUATION = config["evaluation"]
+EVALUATION_DEVICE = stage_device(config, "evaluation")
 
 
 rule encode:
@@ -6,8 +7,8 @@ rule encode:
         unpack(benchmark_tables),
         model=evaluated_model,
     output:
-        queries=layout.QUERY_VECTORS,
-        candidates=layout.CANDIDATE_VECTORS,
+        queries=directory(layout.QUERY_VECTORS),
+        candidates=directory(layout.CANDIDATE_VECTORS),
     log:
         layout.log("evaluate/{encoder}/{run}/{benchmark}/encode"),
     conda:
@@ -19,8 +20,15 @@ rule encode:
         format=lambda w: PLAN.benchmark_format(w.benchmark),
         options={
             key: EVALUATION[key]
-            for key in ("batch_size", "candidate_context", "max_length")
+            for key in (
+                "max_batch_tokens",
+                "candidate_context",
+                "max_length",
+                "dtype",
+                "vector_dtype",
+            )
         },
+        device=EVALUATION_DEVICE,
         code=script_code("encode"),
     script:
         "../scripts/encode.py"
@@ -40,6 +48,7 @@ rule rank:
     threads: 4
     params:
         settings=lambda w: list(PLAN.benchmark_settings(w.benchmark)),
+        device=EVALUATION_DEVICE,
         seed=config["seed"],
         code=script_code("rank"),
     script:

@@ -1,21 +1,23 @@
-"""Encode one benchmark's queries and candidates with one model (each distinct text once)."""
+"""Encode one benchmark's queries and candidates with one model into vector folders (float16 shards)."""
 
 import torch
 
+from hybridir.devices import resolve_device
 from hybridir.encoders import EncoderSpec
 from hybridir.evaluate.encode import EncodingOptions, encode_benchmark
 from hybridir.logs import log_to
 from hybridir.plan import ZERO_SHOT
-from hybridir.tables import read_table
+from hybridir.torch_devices import torch_cuda
 
 log_to(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 params = snakemake.params
+device = resolve_device(params.device, "evaluation.device", torch_cuda, getattr(snakemake.resources, "gpu", 0))
 encode_benchmark(
     EncoderSpec.from_config(params.encoder, params.model, zero_shot=snakemake.wildcards.run == ZERO_SHOT),
-    read_table(snakemake.input.queries, "queries"),
-    read_table(snakemake.input.candidates, "candidates"),
+    {"queries": snakemake.input.queries, "candidates": snakemake.input.candidates},
     params.format,
     EncodingOptions.from_config(params.options),
     {"queries": snakemake.output.queries, "candidates": snakemake.output.candidates},
+    device,
 )

@@ -1,12 +1,12 @@
-"""Fetch one benchmark into `candidates`, `queries` and `qrels` tables."""
+"""Fetch one benchmark into `candidates`, `queries` and `qrels` tables (candidates streamed in chunks)."""
 
-from hybridir.fetch.benchmarks import fetch_benchmark
+from hybridir.fetch.benchmarks import stream_benchmark
 from hybridir.logs import log_to
-from hybridir.tables import write_table
+from hybridir.tables import write_table, write_table_chunks
 
 log_to(snakemake.log[0])
-spec = snakemake.params.spec
-benchmark = fetch_benchmark(spec)
-for name in ("candidates", "queries", "qrels"):
-    frame = getattr(benchmark, name)
-    write_table(frame, snakemake.output[name], name, config=spec, seed=snakemake.params.seed)
+spec, seed = snakemake.params.spec, snakemake.params.seed
+benchmark = stream_benchmark(spec)
+write_table(benchmark.queries, snakemake.output.queries, "queries", config=spec, seed=seed)
+write_table(benchmark.qrels, snakemake.output.qrels, "qrels", config=spec, seed=seed)
+write_table_chunks(benchmark.candidates, snakemake.output.candidates, "candidates", config=spec, seed=seed)

@@ -2,21 +2,27 @@
 
 import torch
 
-from hybridir.evaluate.search import load_embeddings, rank_benchmark
+from hybridir.devices import resolve_device, runtime_info
+from hybridir.evaluate.search import candidate_chunks, rank_benchmark
+from hybridir.evaluate.vectors import VectorShards
 from hybridir.logs import log_to
 from hybridir.tables import read_table, write_table
+from hybridir.torch_devices import torch_cuda
 
 log_to(snakemake.log[0])
 torch.set_num_threads(snakemake.threads)
 params = snakemake.params
+device = resolve_device(params.device, "evaluation.device", torch_cuda, getattr(snakemake.resources, "gpu", 0))
 queries = read_table(snakemake.input.queries, "queries")
-candidates = read_table(snakemake.input.candidates, "candidates")
+candidate_vectors = VectorShards(snakemake.input.candidate_vectors)
 rankings = rank_benchmark(
     queries,
-    candidates,
+    candidate_chunks(snakemake.input.candidates),
     read_table(snakemake.input.qrels, "qrels"),
-    load_embeddings(snakemake.input.query_vectors, len(queries)),
-    load_embeddings(snakemake.input.candidate_vectors, len(candidates)),
+    VectorShards(snakemake.input.query_vectors, len(queries)),
+    candidate_vectors,
     params.settings,
+    device,
 )
-write_table(rankings, snakemake.output[0], "rankings", config=params.settings, seed=params.seed)
+runtime = runtime_info(device, "float32") | {"vectors": candidate_vectors.runtime()}
+write_table(rankings, snakemake.output[0], "rankings", config=params.settings, seed=params.seed, runtime=runtime)

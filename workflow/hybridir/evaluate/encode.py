@@ -1,17 +1,25 @@
-"""Encode a benchmark's queries and candidates once per model, into float32 `.npy` files.
+"""Encode a benchmark's queries and candidates once per model, into vector folders of shards
+(hybridir.evaluate.vectors): row i of the shards, end to end, is row i of the fetched table.
 
-Each distinct text is encoded once (a text shared by several rows is looked up, not re-encoded),
-in length-sorted blocks, with unit-normalised embeddings so that inner product is cosine
-similarity. Queries and candidates take the model's `query` and `passage` prompts where the
-model defines them (every model trained by hybridir does); a zero-shot encoder without prompts
-sees the bare text. Rows of the output files follow the rows of the fetched tables; each file is
-written block by block into a memory map (so a corpus larger than memory streams to disk) and
-renamed into place when complete.
+A table is read and encoded in chunks of `shard_rows` rows, one shard each (float16 by default,
+`evaluation.vector_dtype`), so memory does not grow with the table (MIRACL's corpus is 57.5M
+passages). Within a chunk each distinct text is encoded once: the texts are tokenised once to
+count their tokens, sorted longest first and cut into batches of at most `max_batch_tokens`
+padded tokens (few long texts per batch, many short ones), each batch of texts of similar
+length. Embeddings are unit-normalised in
+float32 on the device (inner product = cosine) and copied back once per chunk. On a GPU, inputs
+go through pinned memory with non-blocking copies, and the model runs under autocast
+(`evaluation.dtype`: auto = bfloat16 where the GPU supports it, else float16) with TF32 matrix
+products; on the CPU, auto is float32 (no autocast). Queries and candidates take the model's
+`query` and `passage` prompts where the model defines them (every model trained by hybridir does);
+a zero-shot encoder without prompts sees the bare text.
 """
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -19,10 +27,12 @@ import numpy as np
 import pandas as pd
 import torch
 from sentence_transformers import SentenceTransformer
-from tqdm import tqdm
 
 from hybridir import encoders
-from hybridir.atomic import atomic_write
+from hybridir.devices import runtime_info
+from hybridir.evaluate.vectors import write_vectors
+from hybridir.tables import read_table_chunks
+from hybridir.torch_devices import to_device
 
 QUERY_PROMPT = "query"
 PASSAGE_PROMPT = "passage"
@@ -30,12 +40,14 @@ PASSAGE_PROMPT = "passage"
 
 @dataclass(frozen=True)
 class EncodingOptions:
-    """Settings of config `evaluation` that change embeddings."""
+    """Settings of config `evaluation` that change embeddings, and the rows per shard."""
 
-    batch_size: int = 128
+    max_batch_tokens: int = 16384
     candidate_context: bool = True
     max_length: int | None = None
-    block: int = 4096
+    dtype: str = "auto"
+    vector_dtype: str = "float16"
+    shard_rows: int = 65536
 
     @classmethod
     def from_config(cls, evaluation: dict[str, Any]) -> "EncodingOptions":
@@ -43,14 +55,24 @@ class EncodingOptions:
         return cls(**{k: v for k, v in evaluation.items() if k in known})
 
 
-def load_encoder(model: str | encoders.EncoderSpec, max_length: int | None = None) -> SentenceTransformer:
-    """A Hub or local encoder (loaded by hybridir.encoders, as the trainer loads it) on the GPU
-    when there is one."""
-    device = "cuda" if torch.cuda.is_available() else "cpu"
+def load_encoder(
+    model: str | encoders.EncoderSpec, max_length: int | None = None, device: str = "cpu"
+) -> SentenceTransformer:
+    """A Hub or local encoder on `device`, loaded by hybridir.encoders as the trainer loads it;
+    texts are cut at `max_length` tokens, never beyond the model's own limit (logged)."""
     spec = model if isinstance(model, encoders.EncoderSpec) else encoders.EncoderSpec(model)
     encoder = encoders.load_encoder(spec, device)
+    own = encoder.max_seq_length
     if max_length is not None:
-        encoder.max_seq_length = max_length
+        if own is not None and max_length > own:
+            logging.warning(
+                "evaluation.max_length %d exceeds %s's limit of %d tokens: texts cut at %d",
+                max_length,
+                spec.model,
+                own,
+                own,
+            )
+        encoder.max_seq_length = min(max_length, own) if own is not None else max_length
     encoder.eval()
     return encoder
 
@@ -58,6 +80,30 @@ def load_encoder(model: str | encoders.EncoderSpec, max_length: int | None = Non
 def prompt_of(encoder: SentenceTransformer, name: str) -> str | None:
     """`name` if the encoder defines that prompt, else None (bare text)."""
     return name if name in encoder.prompts else None
+
+
+def compute_dtype(setting: str, device: str) -> str:
+    """The dtype the model runs in: `setting`, or for auto bfloat16 on a GPU that supports it
+    (else float16) and float32 on the CPU."""
+    if setting != "auto":
+        return setting
+    if device == "cuda":
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+    return "float32"
+
+
+@contextmanager
+def precision(device: str, dtype: str) -> Iterator[None]:
+    """Autocast to `dtype` (none for float32) and, on CUDA below float32, TF32 matrix products;
+    the previous TF32 setting comes back afterwards."""
+    previous = torch.backends.cuda.matmul.fp32_precision
+    if device == "cuda" and dtype != "float32":
+        torch.backends.cuda.matmul.fp32_precision = "tf32"
+    try:
+        with torch.autocast(device_type=device, dtype=getattr(torch, dtype), enabled=dtype != "float32"):
+            yield
+    finally:
+        torch.backends.cuda.matmul.fp32_precision = previous
 
 
 def candidate_texts(candidates: pd.DataFrame, benchmark_format: str, with_context: bool) -> list[str]:
@@ -73,61 +119,105 @@ def candidate_texts(candidates: pd.DataFrame, benchmark_format: str, with_contex
     return [text if context is None else f"{text} {context}" for text, context in zip(texts, contexts, strict=True)]
 
 
-def unique_texts(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """Distinct texts sorted by length (so each batch pads little), and each row's index into them."""
+def token_lengths(encoder: SentenceTransformer, texts: Sequence[str], prompt: str | None) -> np.ndarray:
+    """Tokens of each text as the model sees it: with its prompt, special tokens, truncated."""
+    prefix = encoder.prompts[prompt] if prompt else ""
+    encoded = encoder.tokenizer(
+        [prefix + text for text in texts] if prefix else list(texts),
+        truncation=True,
+        max_length=encoder.max_seq_length,
+        return_length=True,
+        return_attention_mask=False,
+        return_token_type_ids=False,
+    )
+    return np.asarray(encoded["length"], dtype=np.int64)
+
+
+def token_batches(lengths: np.ndarray, max_tokens: int) -> list[tuple[int, int]]:
+    """(start, stop) of consecutive batches of texts sorted longest first: texts of one length bucket
+    (floor(4 log2 length): lengths within a factor 2^(1/4), so padding stays under a fifth), as
+    many as fit in `max_tokens` padded tokens (the first text sets the padded length), one at least."""
+    buckets = -np.floor(4 * np.log2(np.maximum(lengths, 1)))
+    batches, start = [], 0
+    while start < len(lengths):
+        bucket_end = int(np.searchsorted(buckets, buckets[start], side="right"))
+        stop = min(bucket_end, start + max(1, max_tokens // max(1, int(lengths[start]))))
+        batches.append((start, stop))
+        start = stop
+    return batches
+
+
+def encode_texts(
+    encoder: SentenceTransformer, texts: Sequence[str], prompt: str | None, options: EncodingOptions, dtype: str
+) -> tuple[np.ndarray, int]:
+    """Unit-normalised float32 embeddings of `texts` (row i for texts[i]), each distinct text
+    encoded once; and how many distinct texts there were."""
+    device = encoder.device
     distinct, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
-    order = np.argsort([len(text) for text in distinct], kind="stable")
-    position = np.empty(len(order), dtype=np.int64)
-    position[order] = np.arange(len(order))
-    return [distinct[i] for i in order], position[inverse]
+    vectors = torch.empty((len(distinct), encoder.get_embedding_dimension()), device=device)
+    position = np.zeros(len(distinct), dtype=np.int64)
+    if len(distinct):
+        lengths = token_lengths(encoder, distinct.tolist(), prompt)
+        order = np.argsort(-lengths, kind="stable")
+        position[order] = np.arange(len(order))
+        ordered = distinct[order].tolist()
+        prompt_text = encoder.prompts[prompt] if prompt else None
+        with torch.inference_mode(), precision(device.type, dtype):
+            for start, stop in token_batches(lengths[order], options.max_batch_tokens):
+                features = encoder.preprocess(ordered[start:stop], prompt=prompt_text)
+                features = {k: to_device(v, str(device)) if torch.is_tensor(v) else v for k, v in features.items()}
+                embedded = encoder(features)["sentence_embedding"]
+                vectors[start:stop] = torch.nn.functional.normalize(embedded.float(), dim=1)
+    return vectors.cpu().numpy()[position[inverse.reshape(-1)]], len(distinct)
 
 
-def encode_to_file(
+def encode_table(
     encoder: SentenceTransformer,
-    texts: Sequence[str],
+    chunks: Iterable[Sequence[str]],
     prompt: str | None,
     options: EncodingOptions,
     path: str | os.PathLike,
     desc: str,
+    runtime: Mapping[str, Any],
 ) -> None:
-    """Write unit-normalised float32 embeddings of `texts` (row i for texts[i]) to an .npy file,
-    atomically; each distinct text is encoded once, block by block, straight into the file."""
-    distinct, index = unique_texts(texts)
-    rows = np.argsort(index, kind="stable")
-    bounds = np.searchsorted(index[rows], np.arange(0, len(distinct) + options.block, options.block))
-    logging.info("%s: %d texts, %d distinct", desc, len(texts), len(distinct))
-    with atomic_write(path) as tmp:
-        shape = (len(texts), encoder.get_embedding_dimension())
-        output = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=shape)
-        with tqdm(total=len(distinct), desc=desc, unit=" texts") as bar:
-            for block, start in enumerate(range(0, len(distinct), options.block)):
-                part = distinct[start : start + options.block]
-                vectors = encoder.encode(
-                    part,
-                    prompt_name=prompt,
-                    batch_size=options.batch_size,
-                    convert_to_numpy=True,
-                    normalize_embeddings=True,
-                    show_progress_bar=False,
-                )
-                targets = rows[bounds[block] : bounds[block + 1]]
-                output[targets] = vectors[index[targets] - start]
-                bar.update(len(part))
-        output.flush()
-        del output
+    """Encode each chunk of a table's texts into the next shard of a vector folder at `path`."""
+    dtype = runtime["dtype"]
+
+    def shards() -> Iterator[np.ndarray]:
+        first = 0
+        for texts in chunks:
+            started = time.perf_counter()
+            vectors, distinct = encode_texts(encoder, texts, prompt, options, dtype)
+            seconds = time.perf_counter() - started
+            logging.info(
+                "%s: rows %d-%d: %d texts, %d distinct, %.0f texts/s",
+                desc, first, first + len(texts) - 1, len(texts), distinct, distinct / max(seconds, 1e-9),
+            )  # fmt: skip
+            first += len(texts)
+            yield vectors.astype(options.vector_dtype)
+
+    rows = write_vectors(path, shards(), encoder.get_embedding_dimension(), runtime)
+    logging.info("%s: %d vectors (%s) written to %s", desc, rows, options.vector_dtype, path)
 
 
 def encode_benchmark(
     model: str | encoders.EncoderSpec,
-    queries: pd.DataFrame,
-    candidates: pd.DataFrame,
+    tables: Mapping[str, str | os.PathLike],
     benchmark_format: str,
     options: EncodingOptions,
     output: Mapping[str, str | os.PathLike],
+    device: str = "cpu",
 ) -> None:
-    """Encode one benchmark with one model into output["queries"] and output["candidates"]."""
-    encoder = load_encoder(model, options.max_length)
-    query_prompt, passage_prompt = prompt_of(encoder, QUERY_PROMPT), prompt_of(encoder, PASSAGE_PROMPT)
-    encode_to_file(encoder, queries["text"].tolist(), query_prompt, options, output["queries"], "encode queries")
-    texts = candidate_texts(candidates, benchmark_format, options.candidate_context)
-    encode_to_file(encoder, texts, passage_prompt, options, output["candidates"], "encode candidates")
+    """Encode one benchmark (the `queries` and `candidates` tables of `tables`) with one model
+    into the vector folders output["queries"] and output["candidates"]."""
+    encoder = load_encoder(model, options.max_length, device)
+    runtime = runtime_info(device, compute_dtype(options.dtype, device)) | {"vector_dtype": options.vector_dtype}
+    queries = read_table_chunks(tables["queries"], "queries", ["text"], options.shard_rows)
+    texts = (chunk["text"].tolist() for chunk in queries)
+    encode_table(
+        encoder, texts, prompt_of(encoder, QUERY_PROMPT), options, output["queries"], "encode queries", runtime
+    )
+    candidates = read_table_chunks(tables["candidates"], "candidates", ["text", "context"], options.shard_rows)
+    texts = (candidate_texts(chunk, benchmark_format, options.candidate_context) for chunk in candidates)
+    prompt = prompt_of(encoder, PASSAGE_PROMPT)
+    encode_table(encoder, texts, prompt, options, output["candidates"], "encode candidates", runtime)

@@ -8,13 +8,15 @@
   split with hybridir.sentences. With a `reference` (LAReQA's files), the share of LAReQA's
   candidate sentences that the split recovers exactly is logged per language.
 - miracl: per-language topics TSV (qid, query), qrels TSV (qid, Q0, docid, relevance) and a
-  JSONL corpus (docid, title, text), read through `datasets`; candidates are passages.
+  JSONL corpus (docid, title, text), read through `datasets`; candidates are passages. The corpus
+  (57.5M passages over MIRACL's languages) is streamed in chunks of CHUNK_ROWS candidates, never
+  held whole; with `limit`, every judged passage is kept plus the first `limit` others.
 """
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 import pandas as pd
@@ -26,6 +28,10 @@ from hybridir.sources import read_json, stream_columns, stream_rows
 
 Spans = list[tuple[int, int]]
 SpanFinder = Callable[[Mapping[str, Any], str, str], Spans]
+CHUNK_ROWS = 65536
+CANDIDATE_COLUMNS = ["candidate_id", "lang", "paragraph_id", "sentence_index", "text", "context"]
+QUERY_COLUMNS = ["query_id", "question_id", "lang", "text"]
+QRELS_COLUMNS = ["question_id", "candidate_id", "relevance"]
 
 
 @dataclass
@@ -33,6 +39,16 @@ class Benchmark:
     """The three tables of a benchmark."""
 
     candidates: pd.DataFrame
+    queries: pd.DataFrame
+    qrels: pd.DataFrame
+
+
+@dataclass
+class BenchmarkStream:
+    """A benchmark's queries and qrels, and its candidates as data frames of at most CHUNK_ROWS
+    rows, in table order, read as they are iterated."""
+
+    candidates: Iterator[pd.DataFrame]
     queries: pd.DataFrame
     qrels: pd.DataFrame
 
@@ -96,9 +112,9 @@ def squad_language(path: str, lang: str, find_spans: SpanFinder, limit: int | No
             queries.append((f"{lang}/{qid}", qid, lang, question.strip()))
             qrels.append((qid, ids[index], 1))
     return Benchmark(
-        pd.DataFrame(candidates, columns=["candidate_id", "lang", "paragraph_id", "sentence_index", "text", "context"]),
-        pd.DataFrame(queries, columns=["query_id", "question_id", "lang", "text"]),
-        pd.DataFrame(qrels, columns=["question_id", "candidate_id", "relevance"]),
+        pd.DataFrame(candidates, columns=CANDIDATE_COLUMNS),
+        pd.DataFrame(queries, columns=QUERY_COLUMNS),
+        pd.DataFrame(qrels, columns=QRELS_COLUMNS),
     )
 
 
@@ -109,34 +125,54 @@ def _relevance(row: Mapping[str, str], path: str) -> int:
         raise DataError(f"{path}: query {row['qid']}: relevance {row['relevance']!r} is not an integer") from None
 
 
-def miracl_language(source: Mapping[str, str], lang: str, split: str, limit: int | None) -> Benchmark:
-    """Candidates, queries and qrels of one MIRACL language, read through `datasets`."""
+def miracl_language(source: Mapping[str, str], lang: str, split: str, limit: int | None) -> BenchmarkStream:
+    """Queries and qrels of one MIRACL language, read through `datasets`, and its corpus as a stream."""
 
     def path(kind: str) -> str:
         return source[kind].replace("{lang}", lang).replace("{split}", split)
 
     topics = stream_columns(path("topics"), "qid", "query")
     queries = [(f"{lang}/{r['qid']}", f"{lang}/{r['qid']}", lang, r["query"].strip()) for r in topics]
-    judged = stream_columns(path("qrels"), "qid", "q0", "docid", "relevance")
-    qrels = [(f"{lang}/{r['qid']}", f"{lang}/{r['docid']}", _relevance(r, path("qrels"))) for r in judged]
-    corpus = stream_rows(path("corpus"), limit=limit)
-    candidates = [
-        (f"{lang}/{doc['docid']}", lang, str(doc["docid"]).split("#")[0], 0, doc["text"], doc.get("title"))
-        for doc in tqdm(corpus, desc=f"fetch miracl {lang} corpus", unit=" passages")
+    judged = [
+        (r["qid"], r["docid"], _relevance(r, path("qrels")))
+        for r in stream_columns(path("qrels"), "qid", "q0", "docid", "relevance")
     ]
-    return Benchmark(
-        pd.DataFrame(candidates, columns=["candidate_id", "lang", "paragraph_id", "sentence_index", "text", "context"]),
-        pd.DataFrame(queries, columns=["query_id", "question_id", "lang", "text"]),
-        pd.DataFrame(qrels, columns=["question_id", "candidate_id", "relevance"]),
+    qrels = [(f"{lang}/{qid}", f"{lang}/{docid}", relevance) for qid, docid, relevance in judged]
+    passages = miracl_passages(path("corpus"), lang, {docid for _, docid, _ in judged}, limit)
+    return BenchmarkStream(
+        passages, pd.DataFrame(queries, columns=QUERY_COLUMNS), pd.DataFrame(qrels, columns=QRELS_COLUMNS)
     )
 
 
-def _concat(parts: list[Benchmark]) -> Benchmark:
-    return Benchmark(
-        pd.concat([p.candidates for p in parts], ignore_index=True),
-        pd.concat([p.queries for p in parts], ignore_index=True),
-        pd.concat([p.qrels for p in parts], ignore_index=True),
-    )
+def miracl_passages(corpus: str, lang: str, judged: set[str], limit: int | None) -> Iterator[pd.DataFrame]:
+    """The corpus passages as candidate chunks, in corpus order: all of them, or, with `limit`,
+    every judged passage and the first `limit` others (reading stops once all are found)."""
+    missing, others, rows = set(judged), 0, []
+    for doc in tqdm(stream_rows(corpus), desc=f"fetch miracl {lang} corpus", unit=" passages"):
+        docid = str(doc["docid"])
+        if docid in missing:
+            missing.discard(docid)
+        elif limit is not None and others >= limit:
+            if not missing:
+                break
+            continue
+        else:
+            others += 1
+        rows.append((f"{lang}/{docid}", lang, docid.split("#")[0], 0, doc["text"], doc.get("title")))
+        if len(rows) == CHUNK_ROWS:
+            yield pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+            rows = []
+    if rows:
+        yield pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+    if missing:
+        logging.warning(
+            "%s: %d judged passages are not in the corpus, e.g. %s", corpus, len(missing), sorted(missing)[:3]
+        )
+
+
+def _concat(frames: Iterable[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = list(frames)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 @dataclass
@@ -181,17 +217,34 @@ def log_recovery(recovery: Recovery, name: str, lang: str) -> None:
     )
 
 
-def fetch_benchmark(spec: Mapping[str, Any]) -> Benchmark:
-    """Read one `benchmarks[]` config entry into candidates, queries and qrels of all its languages."""
+def squad_part(spec: Mapping[str, Any], lang: str, find_spans: SpanFinder) -> Benchmark:
+    """One language of a SQuAD-format benchmark; with a `reference`, its sentence recovery logged."""
+    part = squad_language(spec["source"].replace("{lang}", lang), lang, find_spans, spec.get("limit"))
+    if spec.get("reference"):
+        recovery = sentence_recovery(part.candidates, spec["reference"].replace("{lang}", lang), lang)
+        log_recovery(recovery, spec["name"], lang)
+    return part
+
+
+def stream_benchmark(spec: Mapping[str, Any]) -> BenchmarkStream:
+    """Read one `benchmarks[]` config entry: queries and qrels of all its languages, and a stream of
+    its candidates (a MIRACL corpus is read as the stream is iterated)."""
+    parts: list[Benchmark] | list[BenchmarkStream]
     if spec["format"] == "miracl":
         parts = [miracl_language(spec["source"], lang, spec["split"], spec["limit"]) for lang in spec["languages"]]
-        return _concat(parts)
-    find_spans = given_breaks if spec["format"] == "lareqa" else split_breaks
-    parts = []
-    for lang in spec["languages"]:
-        part = squad_language(spec["source"].replace("{lang}", lang), lang, find_spans, spec.get("limit"))
-        if spec.get("reference"):
-            recovery = sentence_recovery(part.candidates, spec["reference"].replace("{lang}", lang), lang)
-            log_recovery(recovery, spec["name"], lang)
-        parts.append(part)
-    return _concat(parts)
+        candidates = chain.from_iterable(part.candidates for part in parts)
+    else:
+        find_spans = given_breaks if spec["format"] == "lareqa" else split_breaks
+        parts = [squad_part(spec, lang, find_spans) for lang in spec["languages"]]
+        candidates = iter([part.candidates for part in parts])
+    return BenchmarkStream(
+        candidates,
+        _concat((part.queries for part in parts), QUERY_COLUMNS),
+        _concat((part.qrels for part in parts), QRELS_COLUMNS),
+    )
+
+
+def fetch_benchmark(spec: Mapping[str, Any]) -> Benchmark:
+    """One `benchmarks[]` config entry read into memory (see stream_benchmark for large ones)."""
+    stream = stream_benchmark(spec)
+    return Benchmark(_concat(stream.candidates, CANDIDATE_COLUMNS), stream.queries, stream.qrels)

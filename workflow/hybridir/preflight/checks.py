@@ -12,8 +12,8 @@ import fsspec
 import yaml
 
 from hybridir.devices import DeviceError, resolve_device, stage_device
-from hybridir.torch_cuda import torch_cuda
 from hybridir.envs import env_pins
+from hybridir.torch_devices import torch_cuda
 
 READY, NOT_READY, OFFLINE = "ready", "not ready", "not checked offline"
 CONDA_ONLY = ("python", "pip")

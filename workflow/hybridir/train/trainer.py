@@ -28,8 +28,8 @@ from transformers import get_scheduler
 
 from hybridir.atomic import atomic_write
 from hybridir.devices import resolve_device
-from hybridir.torch_cuda import torch_cuda
 from hybridir.encoders import EncoderSpec, load_encoder, set_dropout
+from hybridir.torch_devices import torch_cuda
 from hybridir.train.batches import BatchTexts, StepTexts
 from hybridir.train.cached import CachedInfoNCE
 from hybridir.train.callbacks import Checkpoint, EarlyStopping, TrainingLog
