@@ -17,11 +17,16 @@ from browser import console_errors, needs_browser
 from conftest import REPO
 from images import PNG_MAGIC, assert_valid_pdf, assert_valid_png
 
-from hybridir.report import figures, pages, tables
-from hybridir.report.document import Bullets, Heading, Paragraph, Table, to_html, to_markdown
-from hybridir.report.paper import attach_paper, read_paper_numbers
-from hybridir.report.runs import parse_run, primary_runs, reference_run, sorted_runs
-from hybridir.report.summary import summary_document
+from hybridir.plan import Run
+from hybridir.report import format as fmt
+from hybridir.report.data import pipeline, retrieval
+from hybridir.report.data.paper import attach_paper, read_paper_numbers
+from hybridir.report.data.runs import primary_runs, reference_run, sorted_runs
+from hybridir.report.figures import base, curves, heatmaps, results
+from hybridir.report.pages import pipeline as pipeline_pages
+from hybridir.report.pages import retrieval as pages
+from hybridir.report.pages.document import Bullets, Heading, Paragraph, Table, to_html, to_markdown, write_report_table
+from hybridir.report.pages.summary import summary_document
 from hybridir.tables import read_table
 
 PAPER_NUMBERS = REPO / "workflow" / "report" / "paper_numbers.csv"
@@ -50,13 +55,15 @@ def built(inputs: dict) -> dict[str, pd.DataFrame]:
     paper = read_paper_numbers(PAPER_NUMBERS)
     metrics, significance = inputs["metrics"], inputs["significance"]
     return {
-        "map": tables.map_table(metrics, significance, paper, [rd.LAREQA]),
-        "rank_distance": tables.rank_distance_table(metrics, significance, paper, [rd.LAREQA]),
-        "miracl": tables.miracl_table(metrics, significance, paper, [rd.MIRACL], rd.TRAIN_LANGUAGES),
-        "per_language": tables.per_language_table(metrics, inputs["per_query"], [rd.LAREQA], rd.TRAIN_LANGUAGES, 7),
-        "mt_quality": tables.mt_quality_table(inputs["mt_quality"]),
-        "translation_flags": tables.translation_flags_table(inputs["translation_ledgers"]),
-        "corpus_ledger": tables.corpus_ledger_table(inputs["corpus_ledgers"]),
+        "map": retrieval.map_table(metrics, significance, paper, [rd.LAREQA]),
+        "rank_distance": retrieval.rank_distance_table(metrics, significance, paper, [rd.LAREQA]),
+        "miracl": retrieval.miracl_table(metrics, significance, paper, [rd.MIRACL], rd.TRAIN_LANGUAGES),
+        "per_language": retrieval.per_language_table(
+            metrics, inputs["per_query"], [rd.LAREQA], rd.TRAIN_LANGUAGES, 7, 1000
+        ),
+        "mt_quality": pipeline.mt_quality_table(inputs["mt_quality"]),
+        "translation_flags": pipeline.translation_flags_table(inputs["translation_ledgers"]),
+        "corpus_ledger": pipeline.corpus_ledger_table(inputs["corpus_ledgers"]),
     }
 
 
@@ -65,9 +72,9 @@ PAGES = {
     "rank_distance": pages.rank_distance_page,
     "miracl": pages.miracl_page,
     "per_language": pages.per_language_page,
-    "mt_quality": lambda frame: pages.mt_quality_page(frame, rd.LAREQA),
-    "translation_flags": pages.translation_flags_page,
-    "corpus_ledger": pages.corpus_ledger_page,
+    "mt_quality": lambda frame: pipeline_pages.mt_quality_page(frame, rd.LAREQA),
+    "translation_flags": pipeline_pages.translation_flags_page,
+    "corpus_ledger": pipeline_pages.corpus_ledger_page,
 }
 
 
@@ -75,7 +82,7 @@ PAGES = {
 def test_every_table_is_written_valid_under_its_schema(built: dict, tmp_path: Path, name: str) -> None:
     frame = built[name]
     paths = [tmp_path / f"{name}.{ext}" for ext in ("parquet", "md", "html")]
-    pages.write_report_table(frame, name, PAGES[name](frame), *paths, seed=7)
+    write_report_table(frame, name, PAGES[name](frame), *paths, seed=7)
     back = read_table(paths[0], f"report_{name}")
     assert len(back) == len(frame) > 0
     markdown = paths[1].read_text()
@@ -121,7 +128,7 @@ def test_markers_follow_the_significance_table_and_lower_is_better_for_rank_dist
             "significant": [True, False],
         }
     )
-    out = tables.compare_with_references(rows, tests, "rank_distance").set_index("run")
+    out = retrieval.compare_with_references(rows, tests, "rank_distance").set_index("run")
     assert out.loc["hybrid-a0.5-s1", "vs_x_x"] == "better"
     assert out.loc["hybrid-a0.5-s1", "vs_x_y"] == "not significant"
     assert out.loc["x_x-s1", "vs_x_y"] is None  # no x_x / x_y test in the table
@@ -133,7 +140,7 @@ def test_per_language_marks_zero_shot_languages_and_bootstraps_cross(built: dict
     assert table.loc[table["lang"] == "el", "zero_shot_lang"].all()
     assert not table.loc[table["lang"] != "el", "zero_shot_lang"].any()
     measures = set(zip(table["setting"], table["metric"], strict=True))
-    assert measures == set(tables.PER_LANGUAGE_MEASURES)
+    assert measures == set(retrieval.PER_LANGUAGE_MEASURES)
     cross = table[(table["setting"] == "cross") & (table["metric"] == "map") & (table["run"] == "x_x-s7")]
     per_query = inputs["per_query"][(rd.ENCODER, "x_x-s7", rd.LAREQA)]
     expected = per_query[per_query["setting"] == "cross"].groupby(["query_lang", "pool_lang"])["ap"].mean()
@@ -152,9 +159,9 @@ def test_miracl_table_has_languages_and_mean_with_zero_shot_marked(built: dict) 
 
 
 def test_missing_mt_quality_gives_an_empty_valid_table_that_says_why(tmp_path: Path) -> None:
-    frame = tables.mt_quality_table(None)
-    page = pages.mt_quality_page(frame, None)
-    pages.write_report_table(frame, "mt_quality", page, tmp_path / "q.parquet", tmp_path / "q.md", tmp_path / "q.html")
+    frame = pipeline.mt_quality_table(None)
+    page = pipeline_pages.mt_quality_page(frame, None)
+    write_report_table(frame, "mt_quality", page, tmp_path / "q.parquet", tmp_path / "q.md", tmp_path / "q.html")
     assert read_table(tmp_path / "q.parquet", "report_mt_quality").empty
     assert "not measured" in (tmp_path / "q.md").read_text()
 
@@ -188,7 +195,7 @@ def test_paper_numbers_are_the_published_ones_keyed_by_config_names() -> None:
 
 def test_runs_parse_sort_and_pick_their_references() -> None:
     names = ["hybrid-a0.3-s7", "x_y-s7", "zero_shot", "hybrid-a0.5-s7", "x_x-s7", "x_x-s8"]
-    assert [r.name for r in sorted_runs(names)] == [
+    assert [r.name for r in sorted_runs("e", names)] == [
         "zero_shot",
         "x_x-s7",
         "x_x-s8",
@@ -196,17 +203,18 @@ def test_runs_parse_sort_and_pick_their_references() -> None:
         "hybrid-a0.3-s7",
         "hybrid-a0.5-s7",
     ]
-    assert primary_runs(names) == {
+    assert primary_runs("e", names) == {
         "zero_shot": "zero_shot",
         "x_x": "x_x-s7",
         "x_y": "x_y-s7",
         "hybrid": "hybrid-a0.5-s7",
     }
-    runs = sorted_runs(names)
-    assert reference_run(parse_run("hybrid-a0.5-s8"), runs, "x_x").name == "x_x-s8"
-    assert reference_run(parse_run("zero_shot"), runs, "x_x").name == "x_x-s7"
+    runs = sorted_runs("e", names)
+    assert reference_run(Run.parse("e", "hybrid-a0.5-s8"), runs, "x_x").name == "x_x-s8"
+    assert reference_run(Run.parse("e", "zero_shot"), runs, "x_x").name == "x_x-s7"
+    assert fmt.run_labels(runs)["x_x-s8"] == "x_x s8" and fmt.run_labels(runs)["x_y-s7"] == "x_y"
     with pytest.raises(ValueError, match="neither"):
-        parse_run("mystery")
+        sorted_runs("e", ["mystery"])
 
 
 def _figures(inputs: dict, built: dict) -> dict:
@@ -216,22 +224,22 @@ def _figures(inputs: dict, built: dict) -> dict:
     miracl = [("mono", "ndcg_10"), ("mono", "recall_100")]
     languages = rd.TRAIN_LANGUAGES
     return {
-        "map_heatmap": figures.map_heatmaps(metrics, rd.ENCODER, rd.LAREQA, languages),
-        "map_difference": figures.map_difference(metrics, rd.ENCODER, rd.LAREQA, languages),
-        "alpha_sweep": figures.alpha_sweep(built["map"], rd.ENCODER),
-        "rank_distance": figures.rank_distance_figure(lareqa, rd.ENCODER, rd.LAREQA),
-        "per_language": figures.per_language_bars(
+        "map_heatmap": heatmaps.map_heatmaps(metrics, rd.ENCODER, rd.LAREQA, languages),
+        "map_difference": heatmaps.map_difference(metrics, rd.ENCODER, rd.LAREQA, languages),
+        "alpha_sweep": results.alpha_sweep(built["map"], rd.ENCODER),
+        "rank_distance": curves.rank_distance_figure(lareqa, rd.ENCODER, rd.LAREQA),
+        "per_language": results.per_language_bars(
             built["per_language"], rd.ENCODER, rd.LAREQA, per_language, languages
         ),
-        "per_language_miracl": figures.per_language_bars(built["miracl"], rd.ENCODER, rd.MIRACL, miracl, languages),
-        "training_loss": figures.training_curves(inputs["logs"]),
+        "per_language_miracl": results.per_language_bars(built["miracl"], rd.ENCODER, rd.MIRACL, miracl, languages),
+        "training_loss": curves.training_curves(inputs["logs"]),
     }
 
 
 def test_every_figure_is_a_valid_non_empty_png_and_pdf(inputs: dict, built: dict, tmp_path: Path) -> None:
     for name, figure in _figures(inputs, built).items():
         png, pdf = tmp_path / f"{name}.png", tmp_path / f"{name}.pdf"
-        figures.save(figure, png, pdf)
+        base.save(figure, png, pdf)
         assert_valid_png(png)
         assert_valid_pdf(pdf)
 
@@ -240,7 +248,7 @@ def test_figures_are_deterministic(inputs: dict, built: dict, tmp_path: Path) ->
     def digests(folder: Path) -> dict[str, str]:
         folder.mkdir()
         for name, figure in _figures(inputs, built).items():
-            figures.save(figure, folder / f"{name}.png", folder / f"{name}.pdf")
+            base.save(figure, folder / f"{name}.png", folder / f"{name}.pdf")
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
@@ -248,8 +256,8 @@ def test_figures_are_deterministic(inputs: dict, built: dict, tmp_path: Path) ->
 
 def test_figures_without_data_say_why(inputs: dict, tmp_path: Path) -> None:
     only_x_x = inputs["metrics"][inputs["metrics"]["strategy"] == "x_x"]
-    figure = figures.map_difference(only_x_x, rd.ENCODER, rd.LAREQA, rd.TRAIN_LANGUAGES)
-    figures.save(figure, tmp_path / "d.png", tmp_path / "d.pdf")
+    figure = heatmaps.map_difference(only_x_x, rd.ENCODER, rd.LAREQA, rd.TRAIN_LANGUAGES)
+    base.save(figure, tmp_path / "d.png", tmp_path / "d.pdf")
     assert (tmp_path / "d.png").read_bytes().startswith(PNG_MAGIC)
     assert "hybrid" in figure.axes[0].texts[0].get_text()
 
@@ -300,8 +308,8 @@ def test_document_renders_markdown_and_escaped_html() -> None:
     ]
     markdown = to_markdown(blocks)
     assert "a\\|b" in markdown and "|---|---:|" in markdown
-    assert pages.number(-0.0001) == "0.000" and pages.signed(-0.0001) == "0.000"  # never "-0.000"
-    assert pages.signed(0.0123) == "+0.012" and pages.number(float("nan")) == "—"
+    assert fmt.number(-0.0001) == "0.000" and fmt.signed(-0.0001) == "0.000"  # never "-0.000"
+    assert fmt.signed(0.0123) == "+0.012" and fmt.number(float("nan")) == "—"
     html = to_html(blocks, "T")
     assert "<code>code</code>" in html and "<strong>bold</strong>" in html and "&lt;b&gt;" in html
 
@@ -331,5 +339,5 @@ def test_console_errors_finds_a_deliberate_error_and_nothing_on_a_clean_page(tmp
 def test_table_pages_open_without_console_errors(built: dict, tmp_path: Path) -> None:
     frame = built["map"]
     html = tmp_path / "map.html"
-    pages.write_report_table(frame, "map", pages.map_page(frame), tmp_path / "map.parquet", tmp_path / "map.md", html)
+    write_report_table(frame, "map", pages.map_page(frame), tmp_path / "map.parquet", tmp_path / "map.md", html)
     assert console_errors(html, settle_s=0.2) == []

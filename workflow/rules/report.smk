@@ -1,4 +1,4 @@
-REPORT_CODE = code_fingerprint("report", "evaluate/metrics", "tables")
+REPORT_CODE = code_fingerprint("report", "evaluate/metrics", "plan", "tables")
 
 
 rule report_retrieval_tables:
@@ -71,6 +71,7 @@ rule report_per_language:
         benchmarks=retrieval_benchmarks(),
         train_languages=config["languages"]["train"],
         seed=config["seed"],
+        resamples=EVALUATION["resamples"],
         code=REPORT_CODE,
     script:
         "../scripts/report_per_language.py"

@@ -1,8 +1,10 @@
 """Table 1 (mAP), Table 2 (rank distance) and the MIRACL table, from the evaluate stage's tables."""
 
 from hybridir.logs import log_to
-from hybridir.report import pages, tables
-from hybridir.report.paper import read_paper_numbers
+from hybridir.report.data import retrieval
+from hybridir.report.data.paper import read_paper_numbers
+from hybridir.report.pages import document
+from hybridir.report.pages import retrieval as pages
 from hybridir.tables import read_table
 
 log_to(snakemake.log[0])
@@ -11,11 +13,11 @@ metrics = read_table(snakemake.input.metrics, "metrics")
 significance = read_table(snakemake.input.significance, "significance")
 paper = read_paper_numbers(snakemake.input.paper)
 built = {
-    "map": tables.map_table(metrics, significance, paper, params.retrieval),
-    "rank_distance": tables.rank_distance_table(metrics, significance, paper, params.retrieval),
-    "miracl": tables.miracl_table(metrics, significance, paper, params.miracl, params.train_languages),
+    "map": retrieval.map_table(metrics, significance, paper, params.retrieval),
+    "rank_distance": retrieval.rank_distance_table(metrics, significance, paper, params.retrieval),
+    "miracl": retrieval.miracl_table(metrics, significance, paper, params.miracl, params.train_languages),
 }
 page = {"map": pages.map_page, "rank_distance": pages.rank_distance_page, "miracl": pages.miracl_page}
 for name, frame in built.items():
     paths = (output[name], output[f"{name}_md"], output[f"{name}_html"])
-    pages.write_report_table(frame, name, page[name](frame), *paths, seed=params.seed)
+    document.write_report_table(frame, name, page[name](frame), *paths, seed=params.seed)

@@ -3,8 +3,8 @@
 import os
 
 from hybridir.logs import log_to
-from hybridir.report.document import write_document
-from hybridir.report.summary import summary_document
+from hybridir.report.pages.document import write_document
+from hybridir.report.pages.summary import summary_document
 from hybridir.tables import read_table
 
 log_to(snakemake.log[0])

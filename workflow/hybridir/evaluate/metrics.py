@@ -31,6 +31,7 @@ over resamples or queries. Macro-averages of a resample are taken over the combi
 queries of (all of them, but for tiny benchmarks).
 """
 
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -278,3 +279,25 @@ def aggregate(per_query: pd.DataFrame, identity: Mapping[str, Any], resamples: i
         **{key: identity[key] for key in IDENTITY},
     )
     return in_order(frame, ROW_ORDER)[[*IDENTITY, *COMBINATION, "metric", "value", "ci_low", "ci_high", "queries"]]
+
+
+def pooled_mean_ci(
+    per_query: pd.DataFrame, column: str, key: tuple[str, ...], seed: int, resamples: int
+) -> tuple[float, float, float]:
+    """Mean over pool languages of the per-pool mean of `column`, with a 95% percentile bootstrap
+    interval that resamples questions (each with its queries in every pool); the draws depend only
+    on `seed` and `key`, so adding a run changes no other interval."""
+    if resamples < 1:
+        raise ConfigError(f"bootstrap resamples must be >= 1, got {resamples}")
+    rng = np.random.default_rng([seed, zlib.crc32("\x1f".join(key).encode())])
+    matrix = per_query.pivot_table(index="question_id", columns="pool_lang", values=column, aggfunc="mean")
+    values = matrix.to_numpy(dtype="float64")
+    present = ~np.isnan(values)
+    filled = np.where(present, values, 0.0)
+    value = float(np.nanmean(filled.sum(0) / present.sum(0)))
+    questions = len(values)
+    counts = rng.multinomial(questions, np.full(questions, 1.0 / questions), size=resamples)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = np.nanmean((counts @ filled) / (counts @ present), axis=1)
+    low, high = percentile_interval(pooled)
+    return value, float(low), float(high)

@@ -1,20 +1,19 @@
-"""The report tables: long (tidy) frames built from the evaluate, train, translate and corpus tables.
+"""The retrieval tables of the report (Tables 1-4): long frames from the evaluate stage's tables.
 
 Each builder returns a frame with exactly the columns of its schema
-(workflow/schemas/tables/report_<name>.schema.json), sorted for reading.
+(workflow/schemas/tables/report_<name>.schema.json), sorted for reading. Every value, interval
+and p-value is the evaluate stage's (hybridir.evaluate); nothing here resamples.
 """
 
-import zlib
-
-import numpy as np
 import pandas as pd
 
-from hybridir.report.paper import attach_paper
-from hybridir.report.runs import REFERENCES, parse_run, reference_run, sorted_runs
+from hybridir.evaluate.metrics import pooled_mean_ci
+from hybridir.plan import Run
+from hybridir.report.data.paper import attach_paper
+from hybridir.report.data.runs import REFERENCES, reference_run, run_order, sorted_runs
 
 MACRO = "macro"
 MEAN = "mean"
-CONFIDENCE = 0.95
 RUN_COLUMNS = ["encoder", "run", "strategy", "alpha", "seed"]
 INTERVAL = ["value", "ci_low", "ci_high", "queries"]
 COMPARISON = ["vs_x_x", "p_x_x", "vs_x_y", "p_x_y"]
@@ -35,8 +34,7 @@ LOWER_IS_BETTER = {"rank_distance"}
 def _order(frame: pd.DataFrame, *then: str) -> pd.DataFrame:
     """Rows in reading order: encoders as first seen, runs in report order, then `then`."""
     encoders = {e: i for i, e in enumerate(pd.unique(frame["encoder"]))}
-    runs = {r.name: i for i, r in enumerate(sorted_runs(frame["run"]))}
-    keyed = frame.assign(_e=frame["encoder"].map(encoders), _r=frame["run"].map(runs))
+    keyed = frame.assign(_e=frame["encoder"].map(encoders), _r=run_order(frame))
     return keyed.sort_values(["_e", "_r", *then], kind="stable").drop(columns=["_e", "_r"]).reset_index(drop=True)
 
 
@@ -63,11 +61,11 @@ def compare_with_references(rows: pd.DataFrame, significance: pd.DataFrame, metr
         (t.encoder, t.benchmark, t.setting, t.run_a, t.run_b): (t.difference, t.p_value, t.significant)
         for t in tests.itertuples(index=False)
     }
-    runs = {enc: sorted_runs(group["run"]) for enc, group in rows.groupby("encoder", sort=False)}
+    runs = {enc: sorted_runs(enc, group["run"]) for enc, group in rows.groupby("encoder", sort=False)}
     lower = metric in LOWER_IS_BETTER
     results: dict[str, list] = {c: [] for c in COMPARISON}
     for row in rows.itertuples(index=False):
-        run = parse_run(row.run)
+        run = Run.parse(row.encoder, row.run)
         for strategy in REFERENCES:
             reference = reference_run(run, runs[row.encoder], strategy)
             verdict, p_value = None, None
@@ -151,44 +149,19 @@ def miracl_table(
     return _order(rows, "_b", "_m", "_l", "lang")[columns]
 
 
-def _seed_for(*parts: str, seed: int) -> np.random.Generator:
-    """A generator that depends only on the seed and the key (adding a run changes no other CI)."""
-    return np.random.default_rng([seed, zlib.crc32("\x1f".join(parts).encode())])
-
-
-def pooled_mean_ci(
-    per_query: pd.DataFrame, column: str, rng: np.random.Generator, resamples: int = 1000
-) -> tuple[float, float, float]:
-    """Mean over pool languages of the per-pool mean of `column`, with a 95% percentile bootstrap
-    interval that resamples questions (each with its queries in every pool)."""
-    matrix = per_query.pivot_table(index="question_id", columns="pool_lang", values=column, aggfunc="mean")
-    values = matrix.to_numpy(dtype="float64")
-    present = ~np.isnan(values)
-    filled = np.where(present, values, 0.0)
-    value = float(np.nanmean(filled.sum(0) / present.sum(0)))
-    questions = len(values)
-    counts = rng.multinomial(questions, np.full(questions, 1.0 / questions), size=resamples)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = (counts @ filled) / (counts @ present)
-    pooled = np.nanmean(means, axis=1)
-    tail = (1 - CONFIDENCE) / 2 * 100
-    low, high = np.percentile(pooled, [tail, 100 - tail])
-    return value, float(low), float(high)
-
-
 def per_language_table(
     metrics: pd.DataFrame,
     per_query: dict[tuple[str, str, str], pd.DataFrame],
     benchmarks: list[str],
     train_languages: list[str],
     seed: int,
-    resamples: int = 1000,
+    resamples: int,
 ) -> pd.DataFrame:
     """mAP, Recall@1 and Recall@10 per query language (mono, cross averaged over pools, multi).
 
     Mono and multi values and intervals are the evaluate stage's (one combination each); a cross
-    value is the mean over the pool languages of one query language, its interval bootstrapped
-    here from per_query (keyed by encoder, run, benchmark), resampling questions.
+    value is the mean over the pool languages of one query language, its interval from
+    hybridir.evaluate.metrics.pooled_mean_ci on per_query (keyed by encoder, run, benchmark).
     """
     columns = [*RUN_COLUMNS, "benchmark", "lang", "zero_shot_lang", "setting", "metric", *INTERVAL]
     single = metrics[
@@ -209,8 +182,8 @@ def per_language_table(
         cross = table[table["setting"] == "cross"]
         for lang, group in cross.groupby("query_lang"):
             for metric, column in (("map", "ap"), ("recall_1", "recall_1")):
-                rng = _seed_for(encoder, run, benchmark, lang, metric, seed=seed)
-                value, low, high = pooled_mean_ci(group, column, rng, resamples)
+                key = (encoder, run, benchmark, lang, metric)
+                value, low, high = pooled_mean_ci(group, column, key, seed, resamples)
                 cross_rows.append(
                     {
                         "encoder": encoder,
@@ -238,55 +211,3 @@ def per_language_table(
         _m=[order[(s, m)] for s, m in zip(rows["setting"], rows["metric"], strict=True)],
     )
     return _order(rows, "_b", "_m", "lang")[columns]
-
-
-def mt_quality_table(mt_quality: pd.DataFrame | None) -> pd.DataFrame:
-    """BLEU and chrF++ with 95% intervals per language and kind, and the share of flagged outputs
-    (empty if not measured)."""
-    columns = [
-        "lang",
-        "kind",
-        "segments",
-        "bleu",
-        "bleu_ci_low",
-        "bleu_ci_high",
-        "chrf",
-        "chrf_ci_low",
-        "chrf_ci_high",
-        "flagged",
-        "flagged_share",
-        "bleu_signature",
-        "chrf_signature",
-    ]
-    if mt_quality is None or mt_quality.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    rows = mt_quality.assign(flagged_share=mt_quality["flagged"] / mt_quality["segments"].clip(lower=1))
-    return rows.sort_values(["lang", "kind"]).reset_index(drop=True)[columns]
-
-
-def translation_flags_table(ledgers: list[pd.DataFrame]) -> pd.DataFrame:
-    """Translated texts per language and flag ('ok' = none), from the translation ledgers."""
-    columns = ["lang", "flag", "texts", "source_chars"]
-    if not ledgers:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    rows = pd.concat(ledgers, ignore_index=True)
-    rows = rows.assign(_ok=rows["flag"] != "ok").sort_values(["lang", "_ok", "flag"])
-    return rows.reset_index(drop=True)[columns]
-
-
-def corpus_ledger_table(ledgers: list[pd.DataFrame]) -> pd.DataFrame:
-    """Input pairs per dataset, language, status and reason, with their share of the (dataset, language)."""
-    columns = ["dataset", "lang", "status", "reason", "pairs", "share"]
-    if not ledgers:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    ledger = pd.concat(ledgers, ignore_index=True)
-    ledger["reason"] = ledger["reason"].astype("object").where(ledger["reason"].notna(), "")
-    counts = ledger.groupby(["dataset", "lang", "status", "reason"], sort=False).size().rename("pairs").reset_index()
-    totals = counts.groupby(["dataset", "lang"])["pairs"].transform("sum")
-    counts["share"] = counts["pairs"] / totals
-    datasets = {d: i for i, d in enumerate(pd.unique(ledger["dataset"]))}
-    status = {"kept": 0, "filtered": 1, "failed": 2}
-    counts = counts.assign(_d=counts["dataset"].map(datasets), _s=counts["status"].map(status).fillna(3))
-    counts = counts.sort_values(["_d", "lang", "_s", "reason"]).reset_index(drop=True)
-    counts["reason"] = counts["reason"].where(counts["reason"] != "", None)
-    return counts[columns]

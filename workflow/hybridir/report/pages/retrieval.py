@@ -1,25 +1,11 @@
-"""The readable page (Markdown and HTML) of each report table: wide tables with formatted cells."""
-
-import math
-import os
+"""The readable pages (Markdown and HTML) of the retrieval tables: wide tables with formatted cells."""
 
 import pandas as pd
 
-from hybridir.report.document import MISSING, Block, Bullets, Heading, Paragraph, Table, write_document
-from hybridir.report.runs import run_labels, sorted_runs
-from hybridir.tables import write_table
+from hybridir.report.data.runs import sorted_runs
+from hybridir.report.format import MISSING, PAPER_NAME, cell, lang_label, metric_name, number, run_labels, with_interval
+from hybridir.report.pages.document import Block, Heading, Paragraph, Table
 
-PAPER_NAME = "Elmahdy, Lin, Ahmad (2024), arXiv 2408.10536"
-MARKERS = {"vs_x_x": "†", "vs_x_y": "‡"}
-SETTING_NAMES = {"mono": "mono", "cross": "cross", "multi": "multi"}
-METRIC_NAMES = {
-    "map": "mAP",
-    "recall_1": "Recall@1",
-    "recall_10": "Recall@10",
-    "recall_100": "Recall@100",
-    "ndcg_10": "nDCG@10",
-    "rank_distance": "rank distance",
-}
 MARKER_NOTE = (
     "† significantly better than the x_x run, ‡ significantly better than the x_y run of the same "
     "encoder (two-sided paired randomization test over questions, p < 0.05; for rank distance, "
@@ -27,44 +13,11 @@ MARKER_NOTE = (
 )
 
 
-def number(value: float | None, digits: int = 3) -> str:
-    """A formatted number, or '—' where there is none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING
-    return f"{value + 0.0 if round(value, digits) else 0.0:.{digits}f}"  # never "-0.000"
-
-
-def signed(value: float, digits: int = 3) -> str:
-    """'+0.012', '-0.004', '0.000' (no sign on a value that rounds to zero)."""
-    return number(value, digits) if not round(value, digits) else f"{value:+.{digits}f}"
-
-
-def with_interval(value: float, low: float, high: float, digits: int = 3) -> str:
-    """'0.798 [0.785, 0.811]'."""
-    return f"{number(value, digits)} [{number(low, digits)}, {number(high, digits)}]"
-
-
-def markers(row: pd.Series) -> str:
-    """† / ‡ for significant improvements over x_x / x_y."""
-    return "".join(mark for column, mark in MARKERS.items() if row.get(column) == "better")
-
-
-def cell(row: pd.Series, digits: int = 3) -> str:
-    """Value, interval and markers of one row of a report table."""
-    text = with_interval(row["value"], row["ci_low"], row["ci_high"], digits)
-    mark = markers(row)
-    return f"{text} {mark}" if mark else text
-
-
-def _lang_label(lang: str, zero_shot: bool | None) -> str:
-    return f"{lang} (zero-shot)" if zero_shot else lang
-
-
 def _run_rows(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
     """(encoder, run, label) in reading order."""
     out = []
     for encoder in pd.unique(frame["encoder"]):
-        runs = sorted_runs(frame.loc[frame["encoder"] == encoder, "run"])
+        runs = sorted_runs(encoder, frame.loc[frame["encoder"] == encoder, "run"])
         labels = run_labels(runs)
         out += [(encoder, r.name, labels[r.name]) for r in runs]
     return out
@@ -195,7 +148,7 @@ def miracl_page(table: pd.DataFrame) -> list[Block]:
             header = ["language"] + [f"{e} {label}" for e, _, label in runs]
             rows = []
             for lang, zero_shot in zip(languages["lang"], languages["zero_shot_lang"], strict=True):
-                row = [_lang_label(lang, zero_shot)]
+                row = [lang_label(lang, zero_shot)]
                 for encoder, run, _ in runs:
                     key = (encoder, run, lang, metric)
                     row.append(
@@ -205,7 +158,7 @@ def miracl_page(table: pd.DataFrame) -> list[Block]:
                     )
                 rows.append(row)
             blocks += [
-                Heading(f"{benchmark}: {METRIC_NAMES[metric]} per language", 2),
+                Heading(f"{benchmark}: {metric_name(metric)} per language", 2),
                 Table(header, rows, [False] + [True] * len(runs)),
             ]
     blocks += [
@@ -240,7 +193,7 @@ def per_language_page(table: pd.DataFrame) -> list[Block]:
             header = ["query language"] + [f"{e} {label}" for e, _, label in runs]
             rows = []
             for lang, zero_shot in zip(languages["lang"], languages["zero_shot_lang"], strict=True):
-                row = [_lang_label(lang, zero_shot)]
+                row = [lang_label(lang, zero_shot)]
                 for encoder, run, _ in runs:
                     key = (encoder, run, lang, setting, metric)
                     row.append(
@@ -250,115 +203,7 @@ def per_language_page(table: pd.DataFrame) -> list[Block]:
                     )
                 rows.append(row)
             blocks += [
-                Heading(f"{benchmark}: {SETTING_NAMES[setting]} {METRIC_NAMES[metric]}", 2),
+                Heading(f"{benchmark}: {setting} {metric_name(metric)}", 2),
                 Table(header, rows, [False] + [True] * len(runs)),
             ]
     return blocks
-
-
-def mt_quality_page(quality: pd.DataFrame, benchmark: str | None) -> list[Block]:
-    """MT quality (BLEU, chrF++) per language and kind, with the sacrebleu signatures."""
-    blocks: list[Block] = [Heading("Machine translation quality", 1)]
-    if quality.empty:
-        return [
-            *blocks,
-            Paragraph(
-                "MT quality was not measured: `translation.quality.benchmark` is null or its benchmark has "
-                "no training language besides the source."
-            ),
-        ]
-    rows = [
-        [
-            r.lang,
-            r.kind,
-            str(r.segments),
-            f"{number(r.bleu, 1)} [{number(r.bleu_ci_low, 1)}, {number(r.bleu_ci_high, 1)}]",
-            f"{number(r.chrf, 1)} [{number(r.chrf_ci_low, 1)}, {number(r.chrf_ci_high, 1)}]",
-            f"{r.flagged} ({r.flagged_share:.1%})",
-        ]
-        for r in quality.itertuples(index=False)
-    ]
-    signatures = sorted(set(quality["bleu_signature"]) | set(quality["chrf_signature"]))
-    return [
-        *blocks,
-        Paragraph(
-            f"The source-language questions and paragraphs of `{benchmark}` translated by the pipeline's MT "
-            "model and scored against the benchmark's human translations: corpus-level BLEU and chrF++ "
-            "(0-100, higher is better), with 95% intervals from sacrebleu's bootstrap over segments. "
-            "Flagged: outputs marked truncated, looping or empty."
-        ),
-        Table(
-            ["language", "kind", "segments", "BLEU", "chrF++", "flagged"], rows, [False, False, True, True, True, True]
-        ),
-        Paragraph("sacrebleu signatures:"),
-        Bullets([f"`{s}`" for s in signatures]),
-    ]
-
-
-def translation_flags_page(flags: pd.DataFrame) -> list[Block]:
-    """Translated texts per language: without a flag, and with each flag."""
-    blocks: list[Block] = [Heading("Translation flags per language", 1)]
-    if flags.empty:
-        return [*blocks, Paragraph("No texts were translated.")]
-    names = [f for f in pd.unique(flags["flag"]) if f != "ok"]
-    rows = []
-    for lang, part in flags.groupby("lang", sort=True):
-        counts = dict(zip(part["flag"], part["texts"], strict=True))
-        rows.append([lang, str(counts.get("ok", 0)), *[str(counts.get(f, 0)) for f in names]])
-    return [
-        *blocks,
-        Paragraph(
-            "Unique texts translated into each language, by flag (ok = no flag); a text with two flags "
-            "counts under both. The corpus stage drops flagged translations (see the corpus ledger)."
-        ),
-        Table(["language", "ok (no flag)", *names], rows, [False] + [True] * (len(names) + 1)),
-    ]
-
-
-def corpus_ledger_page(ledger: pd.DataFrame) -> list[Block]:
-    """Kept / filtered (by reason) / failed (by reason) pairs per dataset and language."""
-    blocks: list[Block] = [Heading("Corpus ledger: the fate of every input pair", 1)]
-    if ledger.empty:
-        return [*blocks, Paragraph("No corpus was built.")]
-    outcomes = (
-        ledger[["status", "reason"]]
-        .drop_duplicates()
-        .assign(_s=lambda f: f["status"].map({"kept": 0, "filtered": 1, "failed": 2}).fillna(3))
-        .sort_values(["_s", "reason"], na_position="first")
-    )
-    names = [
-        s if r is None or pd.isna(r) else f"{s}: {r}" for s, r in outcomes[["status", "reason"]].itertuples(index=False)
-    ]
-    header = ["dataset", "language", "input pairs", *names]
-    rows = []
-    for (dataset, lang), part in ledger.groupby(["dataset", "lang"], sort=False):
-        counts = {
-            (s if r is None or pd.isna(r) else f"{s}: {r}"): (p, sh)
-            for s, r, p, sh in part[["status", "reason", "pairs", "share"]].itertuples(index=False)
-        }
-        cells = [f"{counts[n][0]} ({counts[n][1]:.1%})" if n in counts else "0" for n in names]
-        rows.append([dataset, lang, str(int(part["pairs"].sum())), *cells])
-    return [
-        *blocks,
-        Paragraph(
-            "Every (pair, language) that entered the corpus stage, by outcome: kept for training, "
-            "filtered (with the filter that dropped it) or failed (with the reason). Percentages are "
-            "of the input pairs of that dataset and language."
-        ),
-        Table(header, rows, [False, False] + [True] * (len(header) - 2)),
-    ]
-
-
-def write_report_table(
-    frame: pd.DataFrame,
-    name: str,
-    blocks: list[Block],
-    parquet: str | os.PathLike,
-    markdown: str | os.PathLike,
-    html: str | os.PathLike,
-    seed: int | None = None,
-) -> None:
-    """Write a report table as Parquet (schema report_<name>) and its page as Markdown and HTML."""
-    write_table(frame, parquet, f"report_{name}", seed=seed)
-    title = blocks[0].text if blocks and isinstance(blocks[0], Heading) else name
-    write_document(blocks, markdown, html, title)
