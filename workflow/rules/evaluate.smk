@@ -1,6 +1,15 @@
 ENCODE_CODE = code_fingerprint("evaluate/encode", "tables")
 RANK_CODE = code_fingerprint("evaluate/search", "tables")
-SCORE_CODE = code_fingerprint("evaluate/metrics", "evaluate/significance", "tables")
+SCORE_CODE = code_fingerprint(
+    "evaluate/metrics",
+    "evaluate/cells",
+    "evaluate/bootstrap",
+    "evaluate/aggregate",
+    "evaluate/seeds",
+    "evaluate/significance",
+    "plan",
+    "tables",
+)
 EVALUATED = f"{RESULTS}/evaluate/{{encoder}}/{{run}}/{{benchmark}}"
 
 
@@ -71,7 +80,8 @@ rule significance:
     input:
         run_per_query_tables,
     output:
-        f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/significance.parquet",
+        significance=f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/significance.parquet",
+        strategy_metrics=f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/strategy_metrics.parquet",
     log:
         f"{RESULTS}/logs/evaluate/{{encoder}}/{{benchmark}}/significance.log",
     conda:
@@ -108,6 +118,26 @@ rule gather_significance:
         f"{RESULTS}/evaluate/significance.parquet",
     log:
         f"{RESULTS}/logs/evaluate/gather_significance.log",
+    conda:
+        "../../envs/eval.yaml"
+    params:
+        seed=config["seed"],
+        code=code_fingerprint("tables"),
+    script:
+        "../scripts/concat_tables.py"
+
+
+rule gather_strategy_metrics:
+    input:
+        expand(
+            f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/strategy_metrics.parquet",
+            encoder=encoder_names(),
+            benchmark=benchmark_names(),
+        ),
+    output:
+        f"{RESULTS}/evaluate/strategy_metrics.parquet",
+    log:
+        f"{RESULTS}/logs/evaluate/gather_strategy_metrics.log",
     conda:
         "../../envs/eval.yaml"
     params:
