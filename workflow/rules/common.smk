@@ -353,6 +353,7 @@ PAPER_NUMBERS = str(
 )
 REPORT_TABLES = [
     "map",
+    "recall",
     "rank_distance",
     "miracl",
     "per_language",

@@ -1,9 +1,26 @@
-REPORT_CODE = code_fingerprint("report", "evaluate/metrics", "plan", "tables")
+REPORT_CODE = code_fingerprint(
+    "report",
+    "evaluate/metrics",
+    "evaluate/cells",
+    "evaluate/bootstrap",
+    "evaluate/aggregate",
+    "evaluate/seeds",
+    "evaluate/significance",
+    "plan",
+    "tables",
+)
+# The evaluation settings that the report's pages and captions name.
+EVALUATION_SETTINGS = {
+    "candidate_context": EVALUATION["candidate_context"],
+    "max_length": EVALUATION["max_length"],
+    "resamples": EVALUATION["resamples"],
+    "seeds": TRAINING["seeds"] or [config["seed"]],
+}
 
 
 rule report_retrieval_tables:
     input:
-        metrics=f"{RESULTS}/evaluate/metrics.parquet",
+        metrics=f"{RESULTS}/evaluate/strategy_metrics.parquet",
         significance=f"{RESULTS}/evaluate/significance.parquet",
         paper=PAPER_NUMBERS,
     output:
@@ -16,6 +33,15 @@ rule report_retrieval_tables:
             subcategory="Tables",
             labels={"table": "Table 1: mAP mono / cross / multi"},
         ),
+        recall=report_table_files("recall")[0],
+        recall_md=report_table_files("recall")[1],
+        recall_html=report(
+            report_table_files("recall")[2],
+            caption="../report/table_recall.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Table 2: Recall@1 mono / cross, Recall@10 multi"},
+        ),
         rank_distance=report_table_files("rank_distance")[0],
         rank_distance_md=report_table_files("rank_distance")[1],
         rank_distance_html=report(
@@ -23,7 +49,7 @@ rule report_retrieval_tables:
             caption="../report/table_rank_distance.rst",
             category="4. Evaluation",
             subcategory="Tables",
-            labels={"table": "Table 2: rank distance"},
+            labels={"table": "Table 3: rank distance"},
         ),
         miracl=report_table_files("miracl")[0],
         miracl_md=report_table_files("miracl")[1],
@@ -32,7 +58,7 @@ rule report_retrieval_tables:
             caption="../report/table_miracl.rst",
             category="4. Evaluation",
             subcategory="Tables",
-            labels={"table": "Table 3: MIRACL nDCG@10 and Recall@100"},
+            labels={"table": "Table 4: MIRACL nDCG@10 and Recall@100"},
         ),
     log:
         f"{RESULTS}/logs/report/retrieval_tables.log",
@@ -42,6 +68,7 @@ rule report_retrieval_tables:
         retrieval=retrieval_benchmarks(),
         miracl=miracl_benchmarks(),
         train_languages=config["languages"]["train"],
+        evaluation=EVALUATION_SETTINGS,
         seed=config["seed"],
         code=REPORT_CODE,
     script:
@@ -50,8 +77,7 @@ rule report_retrieval_tables:
 
 rule report_per_language:
     input:
-        metrics=f"{RESULTS}/evaluate/metrics.parquet",
-        per_query=[r["path"] for r in per_query_records()],
+        metrics=f"{RESULTS}/evaluate/strategy_metrics.parquet",
     output:
         table=report_table_files("per_language")[0],
         markdown=report_table_files("per_language")[1],
@@ -60,18 +86,17 @@ rule report_per_language:
             caption="../report/table_per_language.rst",
             category="4. Evaluation",
             subcategory="Tables",
-            labels={"table": "Table 4: results per language"},
+            labels={"table": "Table 5: results per language"},
         ),
     log:
         f"{RESULTS}/logs/report/per_language.log",
     conda:
         "../../envs/report.yaml"
     params:
-        per_query=per_query_records(),
         benchmarks=retrieval_benchmarks(),
         train_languages=config["languages"]["train"],
+        evaluation=EVALUATION_SETTINGS,
         seed=config["seed"],
-        resamples=EVALUATION["resamples"],
         code=REPORT_CODE,
     script:
         "../scripts/report_per_language.py"
@@ -135,7 +160,7 @@ rule report_corpus:
 
 rule report_map_heatmaps:
     input:
-        metrics=f"{RESULTS}/evaluate/metrics.parquet",
+        metrics=f"{RESULTS}/evaluate/strategy_metrics.parquet",
     output:
         heatmap=report(
             f"{REPORT}/figures/map_heatmap/{{encoder}}-{{benchmark}}.png",
@@ -279,6 +304,7 @@ rule report_summary:
         "../../envs/report.yaml"
     params:
         config=summary_config(),
+        evaluation=EVALUATION_SETTINGS,
         names=REPORT_TABLES,
         runs=[(r["encoder"], r["run"]) for r in training_log_records()],
         code=REPORT_CODE,

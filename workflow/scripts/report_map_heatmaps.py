@@ -6,7 +6,7 @@ from hybridir.tables import read_table
 
 log_to(snakemake.log[0])
 output, wildcards = snakemake.output, snakemake.wildcards
-metrics = read_table(snakemake.input.metrics, "metrics")
+metrics = read_table(snakemake.input.metrics, "strategy_metrics")
 languages = snakemake.params.train_languages
 figure = heatmaps.map_heatmaps(metrics, wildcards.encoder, wildcards.benchmark, languages)
 base.save(figure, output.heatmap, output.heatmap_pdf)

@@ -1,9 +1,12 @@
-"""How the report writes things: numbers, intervals, metric and setting names, run labels and colours.
+"""How the report writes things: numbers, means over seeds with their spread and interval, the
+paper's values, metric names, evaluation settings, labels and colours of strategies and runs.
 
-Runs are `hybridir.plan.Run`s; this module only gives them a short label and a colour.
+Strategies and runs are `hybridir.plan.Run`s; this module only gives them a label and a colour.
 """
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -37,21 +40,51 @@ def signed(value: float, digits: int = 3) -> str:
     return number(value, digits) if not round(value, digits) else f"{value:+.{digits}f}"
 
 
-def with_interval(value: float, low: float, high: float, digits: int = 3) -> str:
-    """'0.798 [0.785, 0.811]'."""
-    return f"{number(value, digits)} [{number(low, digits)}, {number(high, digits)}]"
-
-
 def markers(row: pd.Series) -> str:
     """† / ‡ for significant improvements over x_x / x_y."""
     return "".join(mark for column, mark in MARKERS.items() if row.get(column) == "better")
 
 
 def cell(row: pd.Series, digits: int = 3) -> str:
-    """Value, interval and markers of one row of a report table."""
-    text = with_interval(row["value"], row["ci_low"], row["ci_high"], digits)
+    """Mean over seeds ± their standard deviation, the interval and markers of one report row:
+    '0.712 ± 0.004 [0.690, 0.731] †' (no ± with one seed)."""
+    spread = row.get("seed_sd")
+    mean = number(row["value"], digits)
+    if spread is not None and not pd.isna(spread):
+        mean = f"{mean} ± {number(spread, digits)}"
+    text = f"{mean} [{number(row['ci_low'], digits)}, {number(row['ci_high'], digits)}]"
     mark = markers(row)
     return f"{text} {mark}" if mark else text
+
+
+def paper_cell(row: pd.Series, digits: int = 3) -> str:
+    """The paper's value and our difference from it: '0.798 (Δ -0.086)', or '—'."""
+    if row.get("paper_value") is None or pd.isna(row["paper_value"]):
+        return MISSING
+    return f"{number(row['paper_value'], digits)} (Δ {signed(row['paper_difference'], digits)})"
+
+
+def seeds_text(seeds: list[list[int]] | pd.Series) -> str:
+    """'seeds 7, 8, 9' for the distinct seeds of trained rows (zero_shot has none)."""
+    found = sorted({int(s) for row in seeds for s in row})
+    return ("seed " if len(found) == 1 else "seeds ") + ", ".join(map(str, found)) if found else "no trained run"
+
+
+def evaluation_note(settings: Mapping[str, Any]) -> str:
+    """The evaluation settings a table was computed with, in words."""
+    context = (
+        "each candidate sentence encoded with its paragraph, a MIRACL passage after its title"
+        if settings["candidate_context"]
+        else "candidates encoded as bare text"
+    )
+    length = f"{settings['max_length']} tokens" if settings["max_length"] else "the model's own maximum length"
+    flag = str(settings["candidate_context"]).lower()
+    return (
+        f"Evaluation settings: {context} (`evaluation.candidate_context: {flag}`); "
+        f"texts cut at {length} (`evaluation.max_length`); every trained strategy run with seeds "
+        f"{', '.join(map(str, settings['seeds']))} (`training.seeds`); {settings['resamples']} bootstrap resamples "
+        "(`evaluation.resamples`)."
+    )
 
 
 def metric_name(metric: str) -> str:
@@ -79,11 +112,11 @@ def run_labels(runs: list[Run]) -> dict[str, str]:
     return {r.name: f"{label(r)} s{r.seed}" if counts[label(r)] > 1 else label(r) for r in runs}
 
 
-def run_colours(runs: list[Run]) -> dict[str, str]:
-    """A colour per run: one per strategy; several hybrid alphas get distinct colours."""
+def colours(runs: list[Run]) -> dict[str, str]:
+    """A colour per label (strategy): one per strategy; several hybrid alphas get distinct colours."""
     alphas = sorted({r.alpha for r in runs if r.strategy == "hybrid"}, key=lambda a: abs(a - PAPER_ALPHA))
     return {
-        run.name: (
+        label(run): (
             _HYBRID_SHADES[alphas.index(run.alpha) % len(_HYBRID_SHADES)]
             if run.strategy == "hybrid"
             else _BASE_COLOURS[run.strategy]

@@ -1,24 +1,27 @@
-"""The retrieval tables of the report (Tables 1-4): long frames from the evaluate stage's tables.
+"""The retrieval tables of the report: long frames from the evaluate stage's strategy_metrics
+(every strategy over its seeds) and significance tables.
 
-Each builder returns a frame with exactly the columns of its schema
-(workflow/schemas/tables/report_<name>.schema.json), sorted for reading. Every value, interval
-and p-value is the evaluate stage's (hybridir.evaluate); nothing here resamples.
+A row is a strategy of an encoder over all its seeds: the mean over seeds, their standard
+deviation and the multi-bootstrap interval (hybridir.evaluate.seeds); where the paper publishes
+the same number, its value and our difference from it; and verdicts against x_x and x_y,
+Holm-corrected over the table (hybridir.report.data.comparisons). Each builder returns exactly the
+columns of its schema (workflow/schemas/tables/report_<name>.schema.json), sorted for reading.
+Nothing here resamples: every statistic is the evaluate stage's.
 """
 
 import pandas as pd
 
-from hybridir.evaluate.metrics import pooled_mean_ci
-from hybridir.plan import Run
+from hybridir.evaluate.cells import MACRO
+from hybridir.report.data import comparisons
 from hybridir.report.data.paper import attach_paper
-from hybridir.report.data.runs import REFERENCES, reference_run, run_order, sorted_runs
+from hybridir.report.data.runs import order
 
-MACRO = "macro"
 MEAN = "mean"
-RUN_COLUMNS = ["encoder", "run", "strategy", "alpha", "seed"]
-INTERVAL = ["value", "ci_low", "ci_high", "queries"]
-COMPARISON = ["vs_x_x", "p_x_x", "vs_x_y", "p_x_y"]
-PAPER = ["paper_value", "paper_source"]
-
+STRATEGY = ["encoder", "strategy", "alpha", "seeds"]
+VALUE = ["value", "seed_sd", "ci_low", "ci_high", "queries"]
+PAPER = ["paper_value", "paper_difference", "paper_source"]
+SETTINGS = ("mono", "cross", "multi")
+RECALL = {"mono": "recall_1", "cross": "recall_1", "multi": "recall_10"}  # the paper's Recall@k per setting
 # (setting, metric) of the per-language table, in reading order
 PER_LANGUAGE_MEASURES = [
     ("mono", "map"),
@@ -28,92 +31,72 @@ PER_LANGUAGE_MEASURES = [
     ("cross", "recall_1"),
     ("multi", "recall_10"),
 ]
-LOWER_IS_BETTER = {"rank_distance"}
 
 
-def _order(frame: pd.DataFrame, *then: str) -> pd.DataFrame:
-    """Rows in reading order: encoders as first seen, runs in report order, then `then`."""
-    encoders = {e: i for i, e in enumerate(pd.unique(frame["encoder"]))}
-    keyed = frame.assign(_e=frame["encoder"].map(encoders), _r=run_order(frame))
-    return keyed.sort_values(["_e", "_r", *then], kind="stable").drop(columns=["_e", "_r"]).reset_index(drop=True)
+def _sorted(frame: pd.DataFrame, keys: dict[str, pd.Series]) -> pd.DataFrame:
+    """Rows by encoder and strategy (report order), then by `keys` in their order."""
+    keyed = frame.assign(_order=order(frame), **{f"_{i}": key for i, key in enumerate(keys.values())})
+    helpers = ["_order", *(f"_{i}" for i in range(len(keys)))]
+    return keyed.sort_values(helpers, kind="stable").drop(columns=helpers).reset_index(drop=True)
 
 
-def _macro(metrics: pd.DataFrame, benchmarks: list[str], setting: str | None, metric: str) -> pd.DataFrame:
-    rows = metrics[
-        metrics["benchmark"].isin(benchmarks)
-        & (metrics["metric"] == metric)
-        & (metrics["query_lang"] == MACRO)
-        & ((metrics["setting"] == setting) if setting else True)
-    ]
-    return rows.copy()
+def _overall(metrics: pd.DataFrame, benchmarks: list[str], measures: set[tuple[str, str]]) -> pd.DataFrame:
+    """The macro rows over every combination of each (setting, metric) in `measures`."""
+    measure = pd.Series(list(zip(metrics["setting"], metrics["metric"], strict=True)), index=metrics.index)
+    chosen = metrics["benchmark"].isin(benchmarks) & (metrics["query_lang"] == MACRO) & measure.isin(measures)
+    return metrics[chosen].copy()
 
 
-def compare_with_references(rows: pd.DataFrame, significance: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Add vs_x_x / p_x_x / vs_x_y / p_x_y to macro rows (encoder, run, benchmark, setting).
+def _with_paper(rows: pd.DataFrame, paper: pd.DataFrame) -> pd.DataFrame:
+    """paper_value, paper_source and paper_difference (ours minus the paper's) of each row."""
+    rows = attach_paper(rows, paper)
+    return rows.assign(paper_difference=rows["value"] - rows["paper_value"])
 
-    vs_<s> is 'better' or 'worse' when the paired test against the run of strategy s (same
-    encoder; same seed where there is one) is significant, 'not significant' when it is not, and
-    null when the row is that run itself or no comparison exists. Better means lower for rank
-    distance and higher for every other metric.
-    """
-    tests = significance[significance["metric"] == metric]
-    lookup = {
-        (t.encoder, t.benchmark, t.setting, t.run_a, t.run_b): (t.difference, t.p_value, t.significant)
-        for t in tests.itertuples(index=False)
+
+def _macro_table(
+    metrics: pd.DataFrame,
+    significance: pd.DataFrame,
+    paper: pd.DataFrame,
+    benchmarks: list[str],
+    measures: list[tuple[str, str]],
+    columns: list[str],
+) -> pd.DataFrame:
+    """Overall macros of `measures` with the paper's values and Holm-corrected verdicts."""
+    rows = _with_paper(comparisons.verdicts(_overall(metrics, benchmarks, set(measures)), significance), paper)
+    rank = {measure: i for i, measure in enumerate(measures)}
+    keys = {
+        "benchmark": rows["benchmark"].map(benchmarks.index),
+        "measure": pd.Series([rank[m] for m in zip(rows["setting"], rows["metric"], strict=True)], index=rows.index),
     }
-    runs = {enc: sorted_runs(enc, group["run"]) for enc, group in rows.groupby("encoder", sort=False)}
-    lower = metric in LOWER_IS_BETTER
-    results: dict[str, list] = {c: [] for c in COMPARISON}
-    for row in rows.itertuples(index=False):
-        run = Run.parse(row.encoder, row.run)
-        for strategy in REFERENCES:
-            reference = reference_run(run, runs[row.encoder], strategy)
-            verdict, p_value = None, None
-            if reference is not None and reference.name != run.name:
-                key = (row.encoder, row.benchmark, row.setting)
-                if (*key, reference.name, run.name) in lookup:
-                    difference, p_value, significant = lookup[(*key, reference.name, run.name)]
-                elif (*key, run.name, reference.name) in lookup:
-                    difference, p_value, significant = lookup[(*key, run.name, reference.name)]
-                    difference = -difference
-                else:
-                    difference, significant = None, None
-                if difference is not None:
-                    improved = difference < 0 if lower else difference > 0
-                    verdict = ("better" if improved else "worse") if significant else "not significant"
-                    p_value = float(p_value)
-            results[f"vs_{strategy}"].append(verdict)
-            results[f"p_{strategy}"].append(p_value)
-    out = rows.copy()
-    for column, values in results.items():
-        out[column] = pd.Series(values, index=out.index, dtype="object" if column.startswith("vs") else "float64")
-    return out
+    return _sorted(rows, keys)[columns]
 
 
 def map_table(
     metrics: pd.DataFrame, significance: pd.DataFrame, paper: pd.DataFrame, benchmarks: list[str]
 ) -> pd.DataFrame:
-    """Table 1 of the paper: macro mAP per encoder x run x benchmark x setting (mono, cross, multi)."""
-    rows = _macro(metrics, benchmarks, None, "map")
-    rows = rows[rows["setting"].isin(["mono", "cross", "multi"])]
-    rows = compare_with_references(rows, significance, "map")
-    rows = attach_paper(rows, paper, metric="map")
-    columns = [*RUN_COLUMNS, "benchmark", "setting", *INTERVAL, *PAPER, *COMPARISON]
-    settings = {"mono": 0, "cross": 1, "multi": 2}
-    rows = rows.assign(_b=rows["benchmark"].map(benchmarks.index), _s=rows["setting"].map(settings))
-    return _order(rows, "_b", "_s")[columns]
+    """Table 1 of the paper: macro mAP per encoder x strategy x benchmark x setting (mono, cross, multi)."""
+    columns = [*STRATEGY, "benchmark", "setting", *VALUE, *PAPER, *comparisons.COLUMNS]
+    return _macro_table(metrics, significance, paper, benchmarks, [(s, "map") for s in SETTINGS], columns)
+
+
+def recall_table(
+    metrics: pd.DataFrame, significance: pd.DataFrame, paper: pd.DataFrame, benchmarks: list[str]
+) -> pd.DataFrame:
+    """The paper's Recall: macro Recall@1 (mono, cross) and Recall@10 (multi) per encoder x strategy x benchmark."""
+    columns = [*STRATEGY, "benchmark", "setting", "metric", *VALUE, *PAPER, *comparisons.COLUMNS]
+    return _macro_table(metrics, significance, paper, benchmarks, list(RECALL.items()), columns)
 
 
 def rank_distance_table(
     metrics: pd.DataFrame, significance: pd.DataFrame, paper: pd.DataFrame, benchmarks: list[str]
 ) -> pd.DataFrame:
-    """Table 2 of the paper: macro rank distance (multi setting) per encoder x run x benchmark."""
-    rows = _macro(metrics, benchmarks, "multi", "rank_distance")
-    rows = compare_with_references(rows, significance, "rank_distance")
-    rows = attach_paper(rows, paper, metric="rank_distance")
-    columns = [*RUN_COLUMNS, "benchmark", *INTERVAL, *PAPER, *COMPARISON]
-    rows = rows.assign(_b=rows["benchmark"].map(benchmarks.index))
-    return _order(rows, "_b")[columns]
+    """Table 2 of the paper: macro rank distance (multi setting) per encoder x strategy x benchmark."""
+    columns = [*STRATEGY, "benchmark", *VALUE, *PAPER, *comparisons.COLUMNS]
+    return _macro_table(metrics, significance, paper, benchmarks, [("multi", "rank_distance")], columns)
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
 
 def miracl_table(
@@ -123,91 +106,49 @@ def miracl_table(
     benchmarks: list[str],
     train_languages: list[str],
 ) -> pd.DataFrame:
-    """nDCG@10 and Recall@100 (mono) per language and their mean, for MIRACL-format benchmarks."""
-    columns = [*RUN_COLUMNS, "benchmark", "lang", "zero_shot_lang", "metric", *INTERVAL, *PAPER, *COMPARISON]
-    parts = []
-    for metric in ("ndcg_10", "recall_100"):
-        rows = metrics[
-            metrics["benchmark"].isin(benchmarks) & (metrics["setting"] == "mono") & (metrics["metric"] == metric)
-        ]
-        macro = compare_with_references(rows[rows["query_lang"] == MACRO], significance, metric)
-        macro = attach_paper(macro, paper)
-        languages = rows[(rows["query_lang"] != MACRO) & (rows["query_lang"] == rows["pool_lang"])].copy()
-        for column in COMPARISON + PAPER:
-            languages[column] = None
-        parts += [macro, languages]
-    rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
-    if rows is None:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    """nDCG@10 and Recall@100 (mono) per language and their mean, for MIRACL-format benchmarks;
+    the paper's values and the verdicts are for the means."""
+    columns = [*STRATEGY, "benchmark", "lang", "zero_shot_lang", "metric", *VALUE, *PAPER, *comparisons.COLUMNS]
+    measures = [("mono", "ndcg_10"), ("mono", "recall_100")]
+    means = _with_paper(comparisons.verdicts(_overall(metrics, benchmarks, set(measures)), significance), paper)
+    chosen = (
+        metrics["benchmark"].isin(benchmarks)
+        & (metrics["setting"] == "mono")
+        & metrics["metric"].isin([m for _, m in measures])
+        & (metrics["query_lang"] != MACRO)
+    )
+    unchecked = {c: None for c in [*PAPER, *comparisons.COLUMNS] if c != "comparisons"}
+    languages = metrics[chosen].assign(**unchecked, comparisons=means["comparisons"].max())
+    parts = [part for part in (means, languages) if len(part)]
+    if not parts:
+        return _empty(columns)
+    rows = pd.concat(parts, ignore_index=True)
     rows["lang"] = rows["query_lang"].where(rows["query_lang"] != MACRO, MEAN)
     rows["zero_shot_lang"] = [None if lang == MEAN else lang not in train_languages for lang in rows["lang"]]
-    rows = rows.assign(
-        _b=rows["benchmark"].map(benchmarks.index),
-        _m=rows["metric"].map({"ndcg_10": 0, "recall_100": 1}),
-        _l=rows["lang"] == MEAN,
-    )
-    return _order(rows, "_b", "_m", "_l", "lang")[columns]
+    keys = {
+        "benchmark": rows["benchmark"].map(benchmarks.index),
+        "metric": rows["metric"].map({"ndcg_10": 0, "recall_100": 1}),
+        "mean last": rows["lang"] == MEAN,
+        "lang": rows["lang"],
+    }
+    return _sorted(rows, keys)[columns]
 
 
-def per_language_table(
-    metrics: pd.DataFrame,
-    per_query: dict[tuple[str, str, str], pd.DataFrame],
-    benchmarks: list[str],
-    train_languages: list[str],
-    seed: int,
-    resamples: int,
-) -> pd.DataFrame:
-    """mAP, Recall@1 and Recall@10 per query language (mono, cross averaged over pools, multi).
-
-    Mono and multi values and intervals are the evaluate stage's (one combination each); a cross
-    value is the mean over the pool languages of one query language, its interval from
-    hybridir.evaluate.metrics.pooled_mean_ci on per_query (keyed by encoder, run, benchmark).
-    """
-    columns = [*RUN_COLUMNS, "benchmark", "lang", "zero_shot_lang", "setting", "metric", *INTERVAL]
-    single = metrics[
-        metrics["benchmark"].isin(benchmarks)
-        & (metrics["query_lang"] != MACRO)
-        & (
-            ((metrics["setting"] == "mono") & metrics["metric"].isin(["map", "recall_1"]))
-            | ((metrics["setting"] == "multi") & metrics["metric"].isin(["map", "recall_10"]))
-        )
-    ]
-    parts = [single.rename(columns={"query_lang": "lang"})]
-    runs = metrics.drop_duplicates(["encoder", "run"]).set_index(["encoder", "run"])
-    cross_rows = []
-    for (encoder, run, benchmark), table in sorted(per_query.items()):
-        if benchmark not in benchmarks or (encoder, run) not in runs.index:
-            continue
-        info = runs.loc[(encoder, run)]
-        cross = table[table["setting"] == "cross"]
-        for lang, group in cross.groupby("query_lang"):
-            for metric, column in (("map", "ap"), ("recall_1", "recall_1")):
-                key = (encoder, run, benchmark, lang, metric)
-                value, low, high = pooled_mean_ci(group, column, key, seed, resamples)
-                cross_rows.append(
-                    {
-                        "encoder": encoder,
-                        "run": run,
-                        "strategy": info["strategy"],
-                        "alpha": info["alpha"],
-                        "seed": info["seed"],
-                        "benchmark": benchmark,
-                        "lang": lang,
-                        "setting": "cross",
-                        "metric": metric,
-                        "value": value,
-                        "ci_low": low,
-                        "ci_high": high,
-                        "queries": len(group),
-                    }
-                )
-    if cross_rows:
-        parts.append(pd.DataFrame(cross_rows))
-    rows = pd.concat(parts, ignore_index=True)
-    rows["zero_shot_lang"] = ~rows["lang"].isin(train_languages)
-    order = {m: i for i, m in enumerate(PER_LANGUAGE_MEASURES)}
-    rows = rows.assign(
-        _b=rows["benchmark"].map(benchmarks.index),
-        _m=[order[(s, m)] for s, m in zip(rows["setting"], rows["metric"], strict=True)],
-    )
-    return _order(rows, "_b", "_m", "lang")[columns]
+def per_language_table(metrics: pd.DataFrame, benchmarks: list[str], train_languages: list[str]) -> pd.DataFrame:
+    """mAP, Recall@1 and Recall@10 per query language: mono (its own pool), cross (the mean over
+    the pools of the other languages) and multi (the pool of all languages)."""
+    columns = [*STRATEGY, "benchmark", "lang", "zero_shot_lang", "setting", "metric", *VALUE]
+    measure = pd.Series(list(zip(metrics["setting"], metrics["metric"], strict=True)), index=metrics.index)
+    language = metrics["query_lang"] != MACRO
+    single_pool = metrics["setting"].isin(["mono", "multi"]) & (metrics["pool_lang"] != MACRO)
+    pooled = (metrics["setting"] == "cross") & (metrics["pool_lang"] == MACRO)
+    chosen = metrics["benchmark"].isin(benchmarks) & measure.isin(PER_LANGUAGE_MEASURES) & language
+    rows = metrics[chosen & (single_pool | pooled)].rename(columns={"query_lang": "lang"})
+    rows = rows.assign(zero_shot_lang=~rows["lang"].isin(train_languages))
+    rank = {m: i for i, m in enumerate(PER_LANGUAGE_MEASURES)}
+    keys = {
+        "benchmark": rows["benchmark"].map(benchmarks.index),
+        "measure": pd.Series([rank[m] for m in zip(rows["setting"], rows["metric"], strict=True)], index=rows.index),
+        "lang": rows["lang"],
+    }
+    return _sorted(rows, keys)[columns]

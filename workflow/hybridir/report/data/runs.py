@@ -1,4 +1,11 @@
-"""Which runs a table or figure shows, in which order, and which run each is compared with."""
+"""Which strategies a table or figure shows and in which order.
+
+A row of the report is a strategy of an encoder over all its seeds: `hybridir.plan.Run` with seed
+None (x_x, x_y, hybrid at one alpha, or the untrained encoder zero_shot); training runs (with a
+seed) appear only where a figure shows runs one by one.
+"""
+
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -8,37 +15,47 @@ from hybridir.report.format import PAPER_ALPHA
 REFERENCES = ("x_x", "x_y")
 
 
-def sorted_runs(encoder: str, names: list[str] | pd.Series) -> list[Run]:
-    """The runs of `encoder` called `names`, in report order (Run.sort_key), each once."""
-    return sorted({Run.parse(encoder, n) for n in names}, key=lambda r: r.sort_key)
+def strategy(encoder: str, strategy_name: str, alpha: float | None) -> Run:
+    """The strategy (a Run without seed); a missing alpha (NaN) is None."""
+    return Run(encoder, strategy_name, None if alpha is None or pd.isna(alpha) else float(alpha))
 
 
-def run_order(frame: pd.DataFrame) -> pd.Series:
-    """Each row's place in report order by its run (Run.sort_key), from columns encoder and run."""
-    runs = {(e, r): Run.parse(e, r).sort_key for e, r in zip(frame["encoder"], frame["run"], strict=True)}
-    rank = {key: i for i, key in enumerate(sorted(set(runs.values())))}
-    return pd.Series([rank[runs[key]] for key in zip(frame["encoder"], frame["run"], strict=True)], index=frame.index)
+def strategies(frame: pd.DataFrame) -> list[Run]:
+    """The strategies of a frame's rows (columns encoder, strategy, alpha), each once, in report order."""
+    found = {strategy(*key) for key in zip(frame["encoder"], frame["strategy"], frame["alpha"], strict=True)}
+    return sorted(found, key=lambda s: (s.sort_key, s.encoder))
 
 
-def primary_runs(encoder: str, names: list[str] | pd.Series) -> dict[str, str]:
-    """Strategy -> the run that represents it: lowest seed; hybrid: alpha nearest 0.5."""
+def order(frame: pd.DataFrame) -> pd.Series:
+    """Each row's place by encoder (as first seen) and strategy (report order)."""
+    encoders = {e: i for i, e in enumerate(pd.unique(frame["encoder"]))}
+    keys = [
+        (encoders[e], strategy(e, s, a).sort_key)
+        for e, s, a in zip(frame["encoder"], frame["strategy"], frame["alpha"], strict=True)
+    ]
+    rank = {key: i for i, key in enumerate(sorted(set(keys)))}
+    return pd.Series([rank[key] for key in keys], index=frame.index)
+
+
+def primary(found: Iterable[Run]) -> dict[str, Run]:
+    """Strategy name -> the strategy that represents it (hybrid: the alpha nearest 0.5)."""
 
     def preference(run: Run) -> tuple:
         alpha = run.alpha if run.alpha is not None else PAPER_ALPHA
-        return (abs(alpha - PAPER_ALPHA), alpha, run.seed or 0)
+        return (abs(alpha - PAPER_ALPHA), alpha)
 
-    runs = sorted_runs(encoder, names)
+    found = list(found)
     return {
-        s: min((r for r in runs if r.strategy == s), key=preference).name
-        for s in STRATEGY_ORDER
-        if any(r.strategy == s for r in runs)
+        name: min((s for s in found if s.strategy == name), key=preference)
+        for name in STRATEGY_ORDER
+        if any(s.strategy == name for s in found)
     }
 
 
-def reference_run(run: Run, candidates: list[Run], strategy: str) -> Run | None:
-    """The run of `strategy` that `run` is compared with: same seed if any, else the lowest seed."""
-    pool = [c for c in candidates if c.strategy == strategy]
-    if not pool:
-        return None
-    same_seed = [c for c in pool if c.seed == run.seed]
-    return min(same_seed or pool, key=lambda c: c.sort_key)
+def runs_by_strategy(encoder: str, names: Iterable[str]) -> dict[Run, list[str]]:
+    """Run names grouped by their strategy, strategies and seeds in report order."""
+    runs = sorted((Run.parse(encoder, name) for name in names), key=lambda r: r.sort_key)
+    groups: dict[Run, list[str]] = {}
+    for run in runs:
+        groups.setdefault(Run(encoder, run.strategy, run.alpha), []).append(run.name)
+    return groups

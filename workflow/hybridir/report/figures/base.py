@@ -8,7 +8,6 @@ from matplotlib.figure import Figure
 
 from hybridir.atomic import atomic_write
 
-MACRO = "macro"
 ZERO_SHOT_HATCH = "///"
 RC = {
     "font.size": 10,

@@ -1,4 +1,4 @@
-"""Distributions and curves per run: rank distances per query, training and validation loss."""
+"""Distributions and curves: rank distances per query of each strategy, training and validation loss of each run."""
 
 from collections.abc import Mapping
 
@@ -8,24 +8,24 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from hybridir.plan import Run
-from hybridir.report.data.runs import sorted_runs
+from hybridir.report.data.runs import runs_by_strategy
 from hybridir.report.figures.base import message_figure, new_figure, rc
-from hybridir.report.format import run_colours, run_labels
+from hybridir.report.format import colours, label
 
 
 def rank_distance_figure(per_query: Mapping[str, pd.DataFrame], encoder: str, benchmark: str) -> Figure:
-    """Distribution of per-query rank distances (multi setting) per run: box plot and ECDF."""
-    runs = sorted_runs(encoder, list(per_query))
+    """Distribution of per-query rank distances (multi setting) per strategy, the queries of all its
+    seeds pooled: box plot and ECDF. `per_query` holds each run's table by run name."""
     values = {}
-    for run in runs:
-        table = per_query[run.name]
-        column = table.loc[(table["setting"] == "multi"), "rank_distance"].dropna()
+    for strategy, names in runs_by_strategy(encoder, per_query).items():
+        tables = [per_query[name] for name in names]
+        column = pd.concat([t.loc[t["setting"] == "multi", "rank_distance"] for t in tables]).dropna()
         if len(column):
-            values[run.name] = column.to_numpy(dtype="float64")
+            values[strategy] = column.to_numpy(dtype="float64")
     if not values:
         return message_figure(f"{encoder} on {benchmark}", "no rank distances (multi setting)")
-    runs = [r for r in runs if r.name in values]
-    labels, colours = run_labels(runs), run_colours(runs)
+    runs = list(values)
+    labels, palette = {r: label(r) for r in runs}, colours(runs)
     everything = np.concatenate(list(values.values()))
     logarithmic = everything.min() >= 1 and everything.max() / everything.min() >= 50
     figure = new_figure(10, max(3.2, 0.45 * len(runs) + 1.8))
@@ -33,9 +33,9 @@ def rank_distance_figure(per_query: Mapping[str, pd.DataFrame], encoder: str, be
         box, ecdf = figure.subplots(1, 2, width_ratios=[1.1, 1])
         order = list(reversed(runs))  # first run on top
         parts = box.boxplot(
-            [values[r.name] for r in order],
+            [values[r] for r in order],
             orientation="horizontal",
-            tick_labels=[labels[r.name] for r in order],
+            tick_labels=[labels[r] for r in order],
             whis=(5, 95),
             showfliers=False,
             showmeans=True,
@@ -44,15 +44,15 @@ def rank_distance_figure(per_query: Mapping[str, pd.DataFrame], encoder: str, be
             medianprops={"color": "black"},
         )
         for patch, run in zip(parts["boxes"], order, strict=True):
-            patch.set_facecolor(colours[run.name])
+            patch.set_facecolor(palette[labels[run]])
             patch.set_alpha(0.75)
         box.set_title("per query: box 25-75%, whiskers 5-95%, ◇ mean", fontsize=10)
         for run in runs:
-            ecdf.ecdf(values[run.name], label=labels[run.name], color=colours[run.name], linewidth=1.6)
+            ecdf.ecdf(values[run], label=labels[run], color=palette[labels[run]], linewidth=1.6)
         ecdf.set_ylabel("share of queries at or below")
         ecdf.set_title("cumulative distribution", fontsize=10)
         figure.legend(
-            handles=[Line2D([], [], color=colours[r.name], linewidth=1.6, label=labels[r.name]) for r in runs],
+            handles=[Line2D([], [], color=palette[labels[r]], linewidth=1.6, label=labels[r]) for r in runs],
             loc="outside lower center",
             ncols=min(len(runs), 6),
             frameon=False,
@@ -63,30 +63,32 @@ def rank_distance_figure(per_query: Mapping[str, pd.DataFrame], encoder: str, be
             ax.set_xlabel("rank distance (ranks" + (", log scale)" if logarithmic else ")"))
             ax.grid(alpha=0.3, axis="x")
         figure.suptitle(
-            f"{encoder} on {benchmark}: rank distance in the multilingual pool (lower = less language bias)"
+            f"{encoder} on {benchmark}: rank distance in the multilingual pool, seeds pooled "
+            "(lower = less language bias)"
         )
     return figure
 
 
 def training_curves(logs: Mapping[tuple[str, str], pd.DataFrame]) -> Figure:
-    """Training loss (per step and moving average) and validation loss per run, a panel per encoder."""
+    """Training loss (per step and moving average) and validation loss per run, a panel per encoder;
+    the runs (seeds) of one strategy share its colour."""
     if not logs:
         return message_figure("Training", "no training runs")
     encoders = list(dict.fromkeys(encoder for encoder, _ in logs))
     all_runs = sorted({Run.parse(e, run) for e, run in logs}, key=lambda r: r.sort_key)
-    labels, colours = run_labels(all_runs), run_colours(all_runs)
+    palette = colours(all_runs)
     window = max(1, min(200, max(len(log) for log in logs.values()) // 20))
     figure = new_figure(5.2 * len(encoders) + 0.4, 4.2)
     with rc():
         axes = figure.subplots(1, len(encoders), squeeze=False)[0]
         for ax, encoder in zip(axes, encoders, strict=True):
-            runs = sorted_runs(encoder, [run for e, run in logs if e == encoder])
+            runs = [run for run in all_runs if run.encoder == encoder]
             for run in runs:
                 log = logs[(encoder, run.name)].sort_values("step")
-                colour = colours[run.name]
+                colour = palette[label(run)]
                 ax.plot(log["step"], log["loss"], color=colour, alpha=0.2, linewidth=0.7, rasterized=True)
                 smooth = log["loss"].rolling(window, min_periods=1).mean()
-                ax.plot(log["step"], smooth, color=colour, linewidth=1.8, label=labels[run.name])
+                ax.plot(log["step"], smooth, color=colour, linewidth=1.8)
                 validation = log.dropna(subset=["val_loss"])
                 if len(validation):
                     ax.plot(
@@ -105,7 +107,7 @@ def training_curves(logs: Mapping[tuple[str, str], pd.DataFrame]) -> Figure:
             ax.set_xlabel("training step (batches)")
             ax.grid(alpha=0.3)
         axes[0].set_ylabel("InfoNCE loss (nats)")
-        handles = [Line2D([], [], color=c, linewidth=1.8, label=labels[n]) for n, c in colours.items()]
+        handles = [Line2D([], [], color=c, linewidth=1.8, label=f"{n} (a line per seed)") for n, c in palette.items()]
         handles += [
             Line2D([], [], color="grey", alpha=0.3, linewidth=0.7, label="training loss per step"),
             Line2D([], [], color="grey", linewidth=1.8, label=f"moving average ({window} steps)"),

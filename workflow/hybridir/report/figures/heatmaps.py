@@ -1,4 +1,5 @@
-"""Heatmaps of mAP per query -> pool language: one panel per strategy, and hybrid's differences."""
+"""Heatmaps of mAP per query -> pool language: one panel per strategy (mean over its seeds, from
+the strategy_metrics table), and hybrid's differences."""
 
 import numpy as np
 import pandas as pd
@@ -6,21 +7,26 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from hybridir.plan import ZERO_SHOT
-from hybridir.report.data.runs import primary_runs, sorted_runs
-from hybridir.report.figures.base import MACRO, lang_tick, message_figure, new_figure, rc, zero_shot_note
-from hybridir.report.format import run_labels
+from hybridir.evaluate.cells import MACRO
+from hybridir.plan import ZERO_SHOT, Run
+from hybridir.report.data.runs import primary, strategies
+from hybridir.report.figures.base import lang_tick, message_figure, new_figure, rc, zero_shot_note
+from hybridir.report.format import label
 
 
-def map_matrix(metrics: pd.DataFrame, encoder: str, run: str, benchmark: str, languages: list[str]) -> np.ndarray:
-    """mAP of every (query language, pool language) of one run: the diagonal is mono, the rest cross."""
+def map_matrix(metrics: pd.DataFrame, strategy: Run, benchmark: str, languages: list[str]) -> np.ndarray:
+    """mAP of every (query language, pool language) of one strategy (mean over its seeds): the
+    diagonal is mono, the rest cross."""
+    alpha = metrics["alpha"].isna() if strategy.alpha is None else metrics["alpha"] == strategy.alpha
     rows = metrics[
-        (metrics["encoder"] == encoder)
-        & (metrics["run"] == run)
+        (metrics["encoder"] == strategy.encoder)
+        & (metrics["strategy"] == strategy.strategy)
+        & alpha
         & (metrics["benchmark"] == benchmark)
         & (metrics["metric"] == "map")
         & metrics["setting"].isin(["mono", "cross"])
         & (metrics["query_lang"] != MACRO)
+        & (metrics["pool_lang"] != MACRO)
     ]
     matrix = rows.pivot_table(index="query_lang", columns="pool_lang", values="value", aggfunc="mean")
     return matrix.reindex(index=languages, columns=languages).to_numpy(dtype="float64")
@@ -61,28 +67,33 @@ def _draw_matrix(axes, matrix: np.ndarray, languages: list[str], train_languages
     return image
 
 
+def _primary(metrics: pd.DataFrame, encoder: str) -> dict[str, Run]:
+    return primary(strategies(metrics[metrics["encoder"] == encoder]))
+
+
 def map_heatmaps(metrics: pd.DataFrame, encoder: str, benchmark: str, train_languages: list[str]) -> Figure:
-    """mAP of every query -> pool language pair, one panel per strategy (its primary run)."""
-    primary = primary_runs(encoder, metrics.loc[metrics["encoder"] == encoder, "run"])
-    runs = [r for s, r in primary.items() if s != ZERO_SHOT]
+    """mAP of every query -> pool language pair, one panel per trained strategy (hybrid: α nearest 0.5)."""
+    runs = [r for s, r in _primary(metrics, encoder).items() if s != ZERO_SHOT]
     languages = _matrix_languages(metrics, encoder, benchmark)
     if not runs or not languages:
-        return message_figure(f"{encoder} on {benchmark}", "no trained run with per-language mAP")
-    matrices = [map_matrix(metrics, encoder, run, benchmark, languages) for run in runs]
+        return message_figure(f"{encoder} on {benchmark}", "no trained strategy with per-language mAP")
+    matrices = [map_matrix(metrics, run, benchmark, languages) for run in runs]
     low = float(np.nanmin([np.nanmin(m) for m in matrices]))
     high = float(np.nanmax([np.nanmax(m) for m in matrices]))
     side = max(2.8, 0.32 * len(languages) + 1.0)
     figure = new_figure(side * len(runs) + 1.2, side + 0.9)
     with rc():
         axes = figure.subplots(1, len(runs), squeeze=False)[0]
-        labels = run_labels(sorted_runs(encoder, runs))
         for ax, run, matrix in zip(axes, runs, matrices, strict=True):
             image = _draw_matrix(ax, matrix, languages, train_languages, ".2f", cmap="viridis", vmin=low, vmax=high)
-            ax.set_title(labels[run])
+            ax.set_title(label(run))
         axes[0].set_ylabel("query language")
         figure.colorbar(image, ax=list(axes), label="mAP (0-1, higher is better)", shrink=0.85)
         note = zero_shot_note(languages, train_languages)
-        figure.suptitle(f"{encoder} on {benchmark}: mAP per query → pool language (outlined diagonal = monolingual)")
+        figure.suptitle(
+            f"{encoder} on {benchmark}: mAP per query → pool language, mean over seeds "
+            "(outlined diagonal = monolingual)"
+        )
         if note:
             figure.supxlabel(note, fontsize=9)
     return figure
@@ -90,15 +101,14 @@ def map_heatmaps(metrics: pd.DataFrame, encoder: str, benchmark: str, train_lang
 
 def map_difference(metrics: pd.DataFrame, encoder: str, benchmark: str, train_languages: list[str]) -> Figure:
     """Hybrid minus x_x and hybrid minus x_y mAP per language pair, diverging colours centred on 0."""
-    primary = primary_runs(encoder, metrics.loc[metrics["encoder"] == encoder, "run"])
+    chosen = _primary(metrics, encoder)
     languages = _matrix_languages(metrics, encoder, benchmark)
-    references = [s for s in ("x_x", "x_y") if s in primary]
-    if "hybrid" not in primary or not references or not languages:
-        return message_figure(f"{encoder} on {benchmark}", "needs a hybrid run and an x_x or x_y run")
-    hybrid = map_matrix(metrics, encoder, primary["hybrid"], benchmark, languages)
-    differences = [hybrid - map_matrix(metrics, encoder, primary[s], benchmark, languages) for s in references]
+    references = [s for s in ("x_x", "x_y") if s in chosen]
+    if "hybrid" not in chosen or not references or not languages:
+        return message_figure(f"{encoder} on {benchmark}", "needs a hybrid strategy and an x_x or x_y strategy")
+    hybrid = map_matrix(metrics, chosen["hybrid"], benchmark, languages)
+    differences = [hybrid - map_matrix(metrics, chosen[s], benchmark, languages) for s in references]
     bound = max(0.005, float(np.nanmax([np.nanmax(np.abs(d)) for d in differences])))
-    labels = run_labels(sorted_runs(encoder, list(primary.values())))
     side = max(2.8, 0.32 * len(languages) + 1.0)
     figure = new_figure(side * len(references) + 1.4, side + 0.9)
     with rc():
@@ -106,11 +116,11 @@ def map_difference(metrics: pd.DataFrame, encoder: str, benchmark: str, train_la
         norm = TwoSlopeNorm(vcenter=0.0, vmin=-bound, vmax=bound)
         for ax, strategy, difference in zip(axes, references, differences, strict=True):
             image = _draw_matrix(ax, difference, languages, train_languages, "+.2f", cmap="RdBu", norm=norm)
-            ax.set_title(f"{labels[primary['hybrid']]} − {labels[primary[strategy]]}")
+            ax.set_title(f"{label(chosen['hybrid'])} − {label(chosen[strategy])}")
         axes[0].set_ylabel("query language")
         colourbar = figure.colorbar(image, ax=list(axes), shrink=0.85)
         colourbar.set_label("Δ mAP (blue: hybrid better, red: worse)")
-        figure.suptitle(f"{encoder} on {benchmark}: mAP difference per query → pool language")
+        figure.suptitle(f"{encoder} on {benchmark}: mAP difference per query → pool language, means over seeds")
         note = zero_shot_note(languages, train_languages)
         if note:
             figure.supxlabel(note, fontsize=9)

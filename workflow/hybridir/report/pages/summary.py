@@ -7,24 +7,26 @@ from typing import Any
 
 import pandas as pd
 
-from hybridir.plan import Run
-from hybridir.report.format import MISSING, PAPER_NAME, label, number
-from hybridir.report.pages import summary_results
-from hybridir.report.pages.document import Block, Bullets, Heading, Paragraph, Table
+from hybridir.report.format import PAPER_NAME, evaluation_note
+from hybridir.report.pages import summary_pipeline, summary_results
+from hybridir.report.pages.document import Block, Bullets, Heading, Paragraph
 
 FIGURE_DESCRIPTIONS = {
-    "map_heatmap": "mAP of every query language → pool language pair, one panel per strategy (diagonal = monolingual)",
+    "map_heatmap": "mAP of every query language → pool language pair, one panel per strategy, mean over seeds "
+    "(diagonal = monolingual)",
     "map_difference": "hybrid minus x_x and hybrid minus x_y mAP per language pair (blue = hybrid better)",
     "alpha_sweep": "mono / cross / multi mAP against α, the share of x_x batches (x_y at 0, x_x at 1)",
-    "rank_distance": "distribution of per-query rank distances per run (box plot and cumulative distribution)",
+    "rank_distance": "distribution of per-query rank distances per strategy, seeds pooled (box plot and cumulative "
+    "distribution)",
     "per_language": "results per query language, zero-shot languages hatched",
     "training_loss": "training loss (per step and moving average) and validation loss of every run",
 }
 TABLE_DESCRIPTIONS = {
-    "map": "Table 1: mAP mono / cross / multi per encoder, run and benchmark, with the paper's values",
-    "rank_distance": "Table 2: rank distance (language bias) per encoder, run and benchmark",
-    "miracl": "Table 3: MIRACL-format benchmarks: nDCG@10 and Recall@100 per language and mean",
-    "per_language": "Table 4: mAP, Recall@1 and Recall@10 per query language",
+    "map": "Table 1: mAP mono / cross / multi per encoder, strategy and benchmark, with the paper's values",
+    "recall": "Table 2: Recall@1 mono / cross and Recall@10 multi per encoder, strategy and benchmark",
+    "rank_distance": "Table 3: rank distance (language bias) per encoder, strategy and benchmark",
+    "miracl": "Table 4: MIRACL-format benchmarks: nDCG@10 and Recall@100 per language and mean",
+    "per_language": "Table 5: mAP, Recall@1 and Recall@10 per query language",
     "mt_quality": "MT quality (BLEU, chrF++) per language and kind",
     "translation_flags": "translated texts per language and flag",
     "corpus_ledger": "kept / filtered / failed pairs per dataset and language",
@@ -36,7 +38,7 @@ STRATEGY_TEXT = {
 }
 
 
-def _what_was_run(config: Mapping[str, Any]) -> list[Block]:
+def _what_was_run(config: Mapping[str, Any], settings: Mapping[str, Any]) -> list[Block]:
     train = config["languages"]["train"]
     training = config["training"]
     seeds = training.get("seeds") or [config["seed"]]
@@ -62,6 +64,7 @@ def _what_was_run(config: Mapping[str, Any]) -> list[Block]:
                 f"Seeds: {', '.join(str(s) for s in seeds)}; {training.get('steps', '?')} steps of "
                 f"{training.get('batch_size', '?')} pairs at most (early stopping on the validation loss).",
                 "Benchmarks: " + "; ".join(benchmarks) + ".",
+                evaluation_note(settings),
             ]
         ),
     ]
@@ -82,67 +85,15 @@ def _how_to_read() -> list[Block]:
                 "**Rank distance** (in ranks, lower is better): in the multilingual pool, the highest "
                 "minus the lowest rank among a question's parallel relevant candidates. A large distance "
                 "means the retriever prefers some languages (language bias).",
-                "Brackets are 95% confidence intervals, from resampling questions. A difference is called "
-                "significant when a paired randomization test over questions gives p < 0.05; "
-                "† marks a run significantly better than x_x, ‡ significantly better than x_y.",
+                "Every strategy is trained once per seed; a number is the **mean over seeds ± their standard "
+                "deviation**, and brackets are its 95% interval from resampling both seeds and questions (the "
+                "multi-bootstrap of Sellam et al. 2022), so a difference smaller than the seed-to-seed spread is "
+                "not called significant. Comparisons between strategies use all seeds of both; their p-values are "
+                "Holm-corrected over the comparisons of each table (the table says over how many). "
+                "† marks a strategy significantly better than x_x, ‡ significantly better than x_y.",
             ]
         ),
     ]
-
-
-def _training(logs: Mapping[tuple[str, str], pd.DataFrame]) -> list[Block]:
-    if not logs:
-        return []
-    rows = []
-    for (encoder, run), log in logs.items():
-        validation = log.dropna(subset=["val_loss"])
-        best = validation.loc[validation["val_loss"].idxmin()] if len(validation) else None
-        shares = log["kind"].value_counts(normalize=True)
-        rows.append(
-            [
-                encoder,
-                label(Run.parse(encoder, run)),
-                str(int(log["step"].max())),
-                f"{shares.get('x_x', 0.0):.0%}",
-                number(log["loss"].tail(max(1, len(log) // 10)).mean()),
-                f"{best['val_loss']:.3f} (step {int(best['step'])})" if best is not None else MISSING,
-            ]
-        )
-    return [
-        Heading("Training", 2),
-        Table(
-            ["encoder", "run", "steps", "x_x batches", "final training loss", "best validation loss"],
-            rows,
-            [False, False, True, True, True, True],
-        ),
-        Paragraph(
-            "Final training loss: mean InfoNCE loss of the last 10% of steps. The model kept is the one "
-            "of the best validation loss."
-        ),
-    ]
-
-
-def _data(mt_quality: pd.DataFrame, ledger: pd.DataFrame) -> list[Block]:
-    blocks: list[Block] = [Heading("Translation and corpus", 2)]
-    if mt_quality.empty:
-        blocks.append(Paragraph("MT quality was not measured (`translation.quality.benchmark` is null)."))
-    else:
-        rows = [[r.lang, r.kind, number(r.bleu, 1), number(r.chrf, 1)] for r in mt_quality.itertuples(index=False)]
-        blocks.append(Table(["language", "kind", "BLEU", "chrF++"], rows, [False, False, True, True]))
-    if not ledger.empty:
-        totals = ledger.groupby(["dataset", "status"], sort=False)["pairs"].sum().unstack(fill_value=0)
-        rows = []
-        for dataset, counts in totals.iterrows():
-            total = int(counts.sum())
-            rows.append(
-                [dataset, str(total)]
-                + [f"{int(counts.get(s, 0))} ({counts.get(s, 0) / total:.1%})" for s in ("kept", "filtered", "failed")]
-            )
-        blocks += [
-            Paragraph("Pairs (over all languages) that entered the corpus, by outcome:"),
-            Table(["dataset", "input pairs", "kept", "filtered", "failed"], rows, [False, True, True, True, True]),
-        ]
-    return blocks
 
 
 def _where(figures: list[str], tables: list[str]) -> list[Block]:
@@ -176,13 +127,14 @@ def _paper(map_table: pd.DataFrame) -> list[Block]:
     if matched:
         text = (
             f"{matched} of the mAP numbers above have a published counterpart in {PAPER_NAME}; Table 1 "
-            "(`report/tables/map.md`) shows them side by side. The paper reports no confidence intervals."
+            "(`report/tables/map.md`) shows them side by side with our difference from each, and Tables 3 and 4 do "
+            "so for rank distance and MIRACL nDCG@10. The paper reports one run per strategy, without intervals."
         )
     else:
         text = (
             f"None of these runs has a published counterpart in {PAPER_NAME} (its numbers are for XLM-R "
-            "and LaBSE on XQuAD-R, MLQA-R and MIRACL), so the paper columns of the tables show "
-            f"{MISSING}. This is expected for the demo, which trains a tiny model on synthetic data."
+            "and LaBSE on XQuAD-R, MLQA-R and MIRACL), so the tables show no paper column. This is expected "
+            "for the demo, which trains a tiny model on synthetic data."
         )
     return [Heading("Comparison with the paper", 2), Paragraph(text)]
 
@@ -194,9 +146,11 @@ def summary_document(
     logs: Mapping[tuple[str, str], pd.DataFrame],
     figures: list[str],
     table_files: list[str],
+    settings: Mapping[str, Any],
 ) -> list[Block]:
     """The summary of one pipeline run. `tables` holds the report tables by name (map,
-    rank_distance, miracl, mt_quality, corpus_ledger); `figures` and `table_files` are paths to list."""
+    recall, rank_distance, miracl, mt_quality, corpus_ledger); `settings` the evaluation settings
+    (hybridir.report.format.evaluation_note); `figures` and `table_files` are paths to list."""
     encoders = [e["name"] for e in config["training"]["encoders"]]
     intro = Paragraph(
         "This pipeline reproduces hybrid batch training of multilingual dense retrievers "
@@ -209,14 +163,14 @@ def summary_document(
     return [
         Heading("Results summary", 1),
         intro,
-        *_what_was_run(config),
+        *_what_was_run(config, settings),
         *_how_to_read(),
         *summary_results.headline(tables["map"]),
         *summary_results.comparisons(significance, formats),
         *summary_results.rank_distance(tables["rank_distance"]),
         *summary_results.miracl(tables["miracl"]),
-        *_training(logs),
-        *_data(tables["mt_quality"], tables["corpus_ledger"]),
+        *summary_pipeline.training(logs),
+        *summary_pipeline.data(tables["mt_quality"], tables["corpus_ledger"]),
         *_paper(tables["map"]),
         *_where(figures, table_files),
     ]
