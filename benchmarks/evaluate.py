@@ -17,7 +17,9 @@ stable sorts (not timed).
    counts the hits among the first min(100, length) entries), so their values equal those of
    the full ranking; padding to the top 100 would change nothing. Scores given to ranx descend
    with position, so its ordering is exactly ours.
-2. Time of hybridir's aggregate (means and 95% bootstrap intervals) for each --resamples value.
+2. Time of hybridir's aggregate (means and 95% bootstrap intervals) for each --resamples value, and
+   of the seed statistics of one encoder (4 strategies, 3 seeds each: 10 runs of this size, the
+   multi-bootstrap of every strategy and the comparison of every two) against 10 aggregates.
 Each time is the best of --repeats runs; hybridir is timed before ranx's numba threads start.
 Peak memory is about 3 GB (mostly the ranx Run of about 6 million entries).
 
@@ -34,7 +36,11 @@ import pandas as pd
 import torch
 from ranx import Qrels, Run, evaluate
 
-from hybridir.evaluate.metrics import COLUMNS, METRICS, aggregate, means, per_query
+from hybridir.evaluate.aggregate import aggregate
+from hybridir.evaluate.cells import means
+from hybridir.evaluate.metrics import COLUMNS, METRICS, per_query
+from hybridir.evaluate.seeds import seed_statistics
+from hybridir.evaluate.significance import compare_strategies
 
 LANGUAGES = ("ar", "de", "el", "en", "es", "hi", "ru", "th", "tr", "vi", "zh")
 QUESTIONS, PER_PARAGRAPH, DIM = 1190, 5, 384
@@ -174,9 +180,15 @@ def main() -> None:
     print("macro means of the synthetic run:")
     print(macro[list(METRICS)].round(3).to_string())
     identity = {"encoder": "e", "run": "r", "strategy": "x_x", "alpha": None, "seed": None, "benchmark": "b"}
+    runs = {"zero_shot": table} | {f"{s}-s{seed}": table for s in ("x_x", "x_y", "hybrid-a0.5") for seed in (1, 2, 3)}
     for resamples in args.resamples:
         seconds, _ = best_of(args.repeats, lambda n=resamples: aggregate(table, identity, n, seed=0))
         print(f"hybridir aggregate (means and intervals), {resamples} resamples: {seconds:.3f} s")
+        seeds, _ = best_of(
+            args.repeats, lambda n=resamples: compare_strategies(seed_statistics(runs, "e", n, seed=0), "b")
+        )
+        print(f"hybridir seed statistics of 10 runs, {resamples} resamples: {seeds:.3f} s")
+        print(f"ratio seed statistics / 10 aggregates: {seeds / (10 * seconds):.2f}")
 
     qrels, run = ranx_inputs(rankings, lists)
     warm_up_ranx()

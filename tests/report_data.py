@@ -1,7 +1,9 @@
-"""Synthetic inputs of the report stage, valid under their schemas (metrics, significance,
-per_query, training_log, mt_quality, translation_ledger, corpus_ledger).
+"""Synthetic inputs of the report stage, valid under their schemas (per_query, and the
+strategy_metrics and significance tables the evaluate stage computes from them; training_log,
+mt_quality, translation_ledger, corpus_ledger).
 
-One encoder, runs zero_shot, x_x-s7, x_y-s7, hybrid-a0.3-s7, hybrid-a0.5-s7; a LAReQA-like
+One encoder, runs zero_shot, x_x and x_y with seeds 7 and 8, hybrid α=0.3 with seed 7 and hybrid
+α=0.5 with seeds 7 and 8 (a seed shifts a run's results by 0.01); a LAReQA-like
 benchmark (en, de, es, el; el is zero-shot) with mono / cross / multi settings and a MIRACL-like
 mono-only benchmark (en, de, fi; fi is zero-shot). `write_inputs(results)` writes them where the
 evaluate, train, translate and corpus stages put theirs.
@@ -12,10 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from hybridir.evaluate import seeds as seeds_module
+from hybridir.evaluate.seeds import seed_statistics
+from hybridir.evaluate.significance import compare_strategies
+from hybridir.plan import Run
 from hybridir.tables import write_table
 
 ENCODER = "tiny"
-RUNS = ["zero_shot", "x_x-s7", "x_y-s7", "hybrid-a0.3-s7", "hybrid-a0.5-s7"]
+RUNS = ["zero_shot", "x_x-s7", "x_x-s8", "x_y-s7", "x_y-s8", "hybrid-a0.3-s7", "hybrid-a0.5-s7", "hybrid-a0.5-s8"]
+RESAMPLES = 200
 TRAIN_LANGUAGES = ["en", "de", "es"]
 LAREQA = "bench_lareqa"
 LAREQA_LANGUAGES = ["en", "de", "es", "el"]
@@ -33,20 +40,17 @@ def run_quality(run: str) -> tuple[float, float]:
     return 0.68 + 0.08 * alpha - 0.1 * (alpha - 0.5) ** 2, 0.65 - 0.1 * alpha**2
 
 
-METRIC_COLUMNS = {"map": "ap", "recall_1": "recall_1", "recall_10": "recall_10", "recall_100": "recall_100"}
-
-
 def run_fields(run: str) -> dict:
-    if run == "zero_shot":
-        return {"strategy": "zero_shot", "alpha": None, "seed": None}
-    strategy = run.split("-")[0]
-    alpha = float(run.split("-a")[1].split("-")[0]) if strategy == "hybrid" else None
-    return {"strategy": strategy, "alpha": alpha, "seed": 7}
+    parsed = Run.parse(ENCODER, run)
+    return {"strategy": parsed.strategy, "alpha": parsed.alpha, "seed": parsed.seed}
 
 
 def per_query_rows(run: str, languages: list[str], lareqa: bool, rng: np.random.Generator) -> pd.DataFrame:
-    """A per_query table: mono / cross / multi (lareqa) or mono only (miracl)."""
+    """A per_query table: mono / cross / multi (lareqa) or mono only (miracl); each seed shifts a run."""
     mono, cross = run_quality(run)
+    seed = run_fields(run)["seed"]
+    shift = 0.0 if seed is None else 0.01 * (seed - 7)
+    mono, cross = mono + shift, cross + shift
     rows = []
     for q in range(QUESTIONS):
         difficulty = rng.normal(0, 0.1)
@@ -78,73 +82,6 @@ def per_query_rows(run: str, languages: list[str], lareqa: bool, rng: np.random.
     return pd.DataFrame(rows)
 
 
-def _interval(values: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
-    means = [values[rng.integers(0, len(values), len(values))].mean() for _ in range(200)]
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
-
-
-def metrics_of(
-    per_query: pd.DataFrame, encoder: str, run: str, benchmark: str, rng: np.random.Generator
-) -> pd.DataFrame:
-    """metrics rows (per combination and macro) computed from a per_query table."""
-    metrics = ["map", "recall_1", "recall_10", "recall_100", "ndcg_10"]
-    rows = []
-    fields = {"encoder": encoder, "run": run, **run_fields(run), "benchmark": benchmark}
-    for setting, part in per_query.groupby("setting"):
-        for metric in metrics:
-            column = METRIC_COLUMNS.get(metric, metric)
-            combos = []
-            for (query_lang, pool_lang), combo in part.groupby(["query_lang", "pool_lang"]):
-                values = combo[column].to_numpy()
-                low, high = _interval(values, rng)
-                combos.append(values.mean())
-                rows.append(
-                    {**fields, "setting": setting, "query_lang": query_lang, "pool_lang": pool_lang, "metric": metric,
-                     "value": float(values.mean()), "ci_low": low, "ci_high": high, "queries": len(values)}
-                )  # fmt: skip
-            value = float(np.mean(combos))
-            rows.append(
-                {**fields, "setting": setting, "query_lang": "macro", "pool_lang": "macro", "metric": metric,
-                 "value": value, "ci_low": value - 0.02, "ci_high": value + 0.02, "queries": len(part)}
-            )  # fmt: skip
-        if setting == "multi":
-            by_lang = part.groupby("query_lang")["rank_distance"].mean()
-            for query_lang, value in by_lang.items():
-                rows.append(
-                    {**fields, "setting": setting, "query_lang": query_lang, "pool_lang": "all",
-                     "metric": "rank_distance", "value": float(value), "ci_low": float(value) - 10,
-                     "ci_high": float(value) + 10, "queries": int((part["query_lang"] == query_lang).sum())}
-                )  # fmt: skip
-            value = float(by_lang.mean())
-            rows.append(
-                {**fields, "setting": setting, "query_lang": "macro", "pool_lang": "macro", "metric": "rank_distance",
-                 "value": value, "ci_low": value - 8, "ci_high": value + 8, "queries": len(part)}
-            )  # fmt: skip
-    return pd.DataFrame(rows)
-
-
-def significance_of(metrics: pd.DataFrame) -> pd.DataFrame:
-    """Every pair of runs of an encoder per benchmark, setting and macro metric; p from the difference."""
-    macro = metrics[metrics["query_lang"] == "macro"].set_index(["encoder", "benchmark", "setting", "metric", "run"])
-    macro = macro["value"]
-    rows = []
-    for (encoder, benchmark, setting, metric), part in macro.groupby(level=[0, 1, 2, 3]):
-        runs = list(part.index.get_level_values("run"))
-        for i, run_a in enumerate(runs):
-            for run_b in runs[i + 1 :]:
-                a = macro[(encoder, benchmark, setting, metric, run_a)]
-                b = macro[(encoder, benchmark, setting, metric, run_b)]
-                scale = 20.0 if metric == "rank_distance" else 0.02
-                p_value = float(min(1.0, np.exp(-abs(b - a) / scale)))
-                rows.append(
-                    {"encoder": encoder, "benchmark": benchmark, "setting": setting, "metric": metric,
-                     "run_a": run_a, "run_b": run_b, "value_a": a, "value_b": b, "difference": b - a,
-                     "ci_low": b - a - scale, "ci_high": b - a + scale, "p_value": p_value,
-                     "significant": p_value < 0.05, "questions": QUESTIONS, "resamples": 1000}
-                )  # fmt: skip
-    return pd.DataFrame(rows)
-
-
 def training_log(rng: np.random.Generator, steps: int = 120) -> pd.DataFrame:
     """A training_log table with a validation loss every 20 steps."""
     step = np.arange(1, steps + 1)
@@ -161,6 +98,7 @@ def training_log(rng: np.random.Generator, steps: int = 120) -> pd.DataFrame:
             "dataset": "facts",
             "lang": [rng.choice(TRAIN_LANGUAGES) if k == "x_x" else None for k in kinds],
             "pairs": 16,
+            "dropped_negatives": 0,
             "seconds": 0.05,
         }
     )
@@ -173,19 +111,24 @@ def write_evaluation(
     benchmarks: dict[str, tuple[list[str], bool]],
     rng: np.random.Generator,
 ) -> dict[tuple[str, str, str], Path]:
-    """metrics, significance and per_query tables of the evaluate stage; benchmarks maps a name to
-    (languages, lareqa-like). Returns the per_query paths by (encoder, run, benchmark)."""
-    metrics, per_query = [], {}
-    for run in runs:
-        for benchmark, (languages, lareqa) in benchmarks.items():
-            table = per_query_rows(run, languages, lareqa, rng)
+    """per_query tables of every run and the evaluate stage's strategy_metrics and significance
+    tables computed from them (hybridir.evaluate.seeds); benchmarks maps a name to (languages,
+    lareqa-like). Returns the per_query paths by (encoder, run, benchmark)."""
+    strategy_metrics, significance, per_query = [], [], {}
+    for benchmark, (languages, lareqa) in benchmarks.items():
+        tables = {run: per_query_rows(run, languages, lareqa, rng) for run in runs}
+        for run, table in tables.items():
             path = results / "evaluate" / encoder / run / benchmark / "per_query.parquet"
             write_table(table, path, "per_query")
             per_query[(encoder, run, benchmark)] = path
-            metrics.append(metrics_of(table, encoder, run, benchmark, rng))
-    metrics = pd.concat(metrics, ignore_index=True)
-    write_table(metrics, results / "evaluate" / "metrics.parquet", "metrics")
-    write_table(significance_of(metrics), results / "evaluate" / "significance.parquet", "significance")
+        statistics = seed_statistics(tables, encoder, RESAMPLES, 7)
+        strategy_metrics.append(seeds_module.strategy_metrics(statistics, benchmark))
+        significance.append(compare_strategies(statistics, benchmark))
+    evaluate = results / "evaluate"
+    write_table(
+        pd.concat(strategy_metrics, ignore_index=True), evaluate / "strategy_metrics.parquet", "strategy_metrics"
+    )
+    write_table(pd.concat(significance, ignore_index=True), evaluate / "significance.parquet", "significance")
     return per_query
 
 
@@ -259,7 +202,7 @@ def write_inputs(results: Path, with_mt_quality: bool = True) -> dict:
     rng = np.random.default_rng(7)
     benchmarks = {LAREQA: (LAREQA_LANGUAGES, True), MIRACL: (MIRACL_LANGUAGES, False)}
     return {
-        "metrics": results / "evaluate" / "metrics.parquet",
+        "strategy_metrics": results / "evaluate" / "strategy_metrics.parquet",
         "significance": results / "evaluate" / "significance.parquet",
         "per_query": write_evaluation(results, ENCODER, RUNS, benchmarks, rng),
         "logs": write_training_logs(results, ENCODER, RUNS[1:], rng),

@@ -8,7 +8,9 @@ import pytrec_eval
 from ranx import Qrels, Run, evaluate
 
 from hybridir.errors import ConfigError, DataError
-from hybridir.evaluate.metrics import COLUMNS, METRICS, aggregate, means, per_query
+from hybridir.evaluate.aggregate import aggregate
+from hybridir.evaluate.cells import means
+from hybridir.evaluate.metrics import COLUMNS, METRICS, per_query
 from hybridir.tables import read_table, to_arrow, write_table
 
 REFERENCE_METRICS = {  # ours: (ranx, trec_eval)
@@ -166,6 +168,24 @@ def test_macro_is_the_mean_of_combination_means() -> None:
     assert not summary.index.isin([("mono", "macro", "macro", "rank_distance")]).any()
     cross = summary.xs("cross").index.get_level_values("metric")
     assert set(cross) == set(METRICS) - {"rank_distance"}
+
+
+def test_a_cross_query_language_averages_its_pools() -> None:
+    table = per_query_rows(
+        [
+            ("cross", "en", "de", "q1", 0.2),
+            ("cross", "en", "de", "q2", 0.4),
+            ("cross", "en", "es", "q1", 0.9),
+            ("cross", "de", "en", "q1", 0.5),
+            ("mono", "en", "en", "q1", 1.0),
+        ]
+    )
+    summary = means(table).set_index(["setting", "query_lang", "pool_lang", "metric"])
+    assert summary.loc[("cross", "en", "macro", "map"), "value"] == pytest.approx((0.3 + 0.9) / 2)
+    assert summary.loc[("cross", "en", "macro", "map"), "queries"] == 3
+    assert summary.loc[("cross", "de", "macro", "map"), "value"] == pytest.approx(0.5)
+    assert summary.loc[("cross", "macro", "macro", "map"), "value"] == pytest.approx((0.3 + 0.9 + 0.5) / 3)
+    assert not summary.index.isin([("mono", "en", "macro", "map")]).any()
 
 
 def test_aggregate_is_a_metrics_table_with_intervals_around_the_values() -> None:

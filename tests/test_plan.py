@@ -66,7 +66,9 @@ def test_runs_are_every_strategy_alpha_and_seed(demo: Plan) -> None:
         "hybrid-a0.7-s1",
         "hybrid-a0.7-s2",
     ]
-    assert [run.name for run in demo.evaluation_runs("tiny")] == ["zero_shot", "x_x-s7", "x_y-s7", "hybrid-a0.5-s7"]
+    seeds = [f"-s{seed}" for seed in (7, 8, 9)]
+    expected = ["zero_shot"] + [f"{name}{seed}" for name in ("x_x", "x_y", "hybrid-a0.5") for seed in seeds]
+    assert [run.name for run in demo.evaluation_runs("tiny")] == expected
 
 
 def test_a_runs_training_options_come_from_config_and_the_run(demo: Plan) -> None:

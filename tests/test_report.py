@@ -1,8 +1,10 @@
-"""The report stage: tables valid under their schemas, figures valid images, summary, browser check.
+"""The report stage: tables valid under their schemas, strategies over seeds with Holm-corrected
+verdicts and the paper's values beside ours, figures valid images, summary, browser check.
 
-Inputs are synthetic tables that follow the evaluate, train, translate and corpus schemas
-(tests/report_data.py): one encoder, runs zero_shot, x_x-s7, x_y-s7, hybrid-a0.3-s7 and
-hybrid-a0.5-s7, a LAReQA-like benchmark (en, de, es, el; el zero-shot) and a MIRACL-like one.
+Inputs are synthetic per_query tables (tests/report_data.py) of one encoder: zero_shot, x_x and x_y
+with seeds 7 and 8, hybrid α=0.3 with seed 7 and α=0.5 with seeds 7 and 8, on a LAReQA-like
+benchmark (en, de, es, el; el zero-shot) and a MIRACL-like one, and the strategy_metrics and
+significance tables that the evaluate stage computes from them.
 """
 
 import hashlib
@@ -17,14 +19,22 @@ from browser import console_errors, needs_browser
 from conftest import REPO
 from images import PNG_MAGIC, assert_valid_pdf, assert_valid_png
 
-from hybridir.report import figures, pages, tables
-from hybridir.report.document import Bullets, Heading, Paragraph, Table, to_html, to_markdown
-from hybridir.report.paper import attach_paper, read_paper_numbers
-from hybridir.report.runs import parse_run, primary_runs, reference_run, sorted_runs
-from hybridir.report.summary import summary_document
+from hybridir.plan import Run
+from hybridir.report import format as fmt
+from hybridir.report.data import comparisons, pipeline, retrieval
+from hybridir.report.data.paper import attach_paper, read_paper_numbers
+from hybridir.report.data.runs import primary, runs_by_strategy, strategies
+from hybridir.report.figures import base, curves, heatmaps, results
+from hybridir.report.pages import languages
+from hybridir.report.pages import pipeline as pipeline_pages
+from hybridir.report.pages import retrieval as pages
+from hybridir.report.pages.document import Bullets, Heading, Paragraph, Table, to_html, to_markdown, write_report_table
+from hybridir.report.pages.summary import summary_document
 from hybridir.tables import read_table
 
 PAPER_NUMBERS = REPO / "workflow" / "report" / "paper_numbers.csv"
+SETTINGS = {"candidate_context": True, "max_length": None, "resamples": rd.RESAMPLES, "seeds": [7, 8]}
+TRAINED = {("x_x", None), ("x_y", None), ("hybrid", 0.3), ("hybrid", 0.5)}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +44,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict:
     paths = rd.write_inputs(results)
     return {
         "root": results.parent,
-        "metrics": read_table(paths["metrics"], "metrics"),
+        "metrics": read_table(paths["strategy_metrics"], "strategy_metrics"),
         "significance": read_table(paths["significance"], "significance"),
         "per_query": {key: read_table(path, "per_query") for key, path in paths["per_query"].items()},
         "logs": {key: read_table(path, "training_log") for key, path in paths["logs"].items()},
@@ -50,24 +60,26 @@ def built(inputs: dict) -> dict[str, pd.DataFrame]:
     paper = read_paper_numbers(PAPER_NUMBERS)
     metrics, significance = inputs["metrics"], inputs["significance"]
     return {
-        "map": tables.map_table(metrics, significance, paper, [rd.LAREQA]),
-        "rank_distance": tables.rank_distance_table(metrics, significance, paper, [rd.LAREQA]),
-        "miracl": tables.miracl_table(metrics, significance, paper, [rd.MIRACL], rd.TRAIN_LANGUAGES),
-        "per_language": tables.per_language_table(metrics, inputs["per_query"], [rd.LAREQA], rd.TRAIN_LANGUAGES, 7),
-        "mt_quality": tables.mt_quality_table(inputs["mt_quality"]),
-        "translation_flags": tables.translation_flags_table(inputs["translation_ledgers"]),
-        "corpus_ledger": tables.corpus_ledger_table(inputs["corpus_ledgers"]),
+        "map": retrieval.map_table(metrics, significance, paper, [rd.LAREQA]),
+        "recall": retrieval.recall_table(metrics, significance, paper, [rd.LAREQA]),
+        "rank_distance": retrieval.rank_distance_table(metrics, significance, paper, [rd.LAREQA]),
+        "miracl": retrieval.miracl_table(metrics, significance, paper, [rd.MIRACL], rd.TRAIN_LANGUAGES),
+        "per_language": retrieval.per_language_table(metrics, [rd.LAREQA], rd.TRAIN_LANGUAGES),
+        "mt_quality": pipeline.mt_quality_table(inputs["mt_quality"]),
+        "translation_flags": pipeline.translation_flags_table(inputs["translation_ledgers"]),
+        "corpus_ledger": pipeline.corpus_ledger_table(inputs["corpus_ledgers"]),
     }
 
 
 PAGES = {
-    "map": pages.map_page,
-    "rank_distance": pages.rank_distance_page,
-    "miracl": pages.miracl_page,
-    "per_language": pages.per_language_page,
-    "mt_quality": lambda frame: pages.mt_quality_page(frame, rd.LAREQA),
-    "translation_flags": pages.translation_flags_page,
-    "corpus_ledger": pages.corpus_ledger_page,
+    "map": lambda frame: pages.map_page(frame, SETTINGS),
+    "recall": lambda frame: pages.recall_page(frame, SETTINGS),
+    "rank_distance": lambda frame: pages.rank_distance_page(frame, SETTINGS),
+    "miracl": lambda frame: languages.miracl_page(frame, SETTINGS),
+    "per_language": lambda frame: languages.per_language_page(frame, SETTINGS),
+    "mt_quality": lambda frame: pipeline_pages.mt_quality_page(frame, rd.LAREQA),
+    "translation_flags": pipeline_pages.translation_flags_page,
+    "corpus_ledger": pipeline_pages.corpus_ledger_page,
 }
 
 
@@ -75,7 +87,7 @@ PAGES = {
 def test_every_table_is_written_valid_under_its_schema(built: dict, tmp_path: Path, name: str) -> None:
     frame = built[name]
     paths = [tmp_path / f"{name}.{ext}" for ext in ("parquet", "md", "html")]
-    pages.write_report_table(frame, name, PAGES[name](frame), *paths, seed=7)
+    write_report_table(frame, name, PAGES[name](frame), *paths, seed=7)
     back = read_table(paths[0], f"report_{name}")
     assert len(back) == len(frame) > 0
     markdown = paths[1].read_text()
@@ -84,60 +96,92 @@ def test_every_table_is_written_valid_under_its_schema(built: dict, tmp_path: Pa
     assert html.startswith("<!DOCTYPE html>") and "<table>" in html and "<script" not in html
 
 
-def test_table_1_has_every_run_and_setting_with_intervals_and_markers(built: dict) -> None:
+def strategy_keys(table: pd.DataFrame) -> set[tuple]:
+    return {(s, None if pd.isna(a) else a) for s, a in zip(table["strategy"], table["alpha"], strict=True)}
+
+
+def test_table_1_has_every_strategy_over_its_seeds_with_holm_corrected_verdicts(built: dict) -> None:
     table = built["map"]
-    assert set(table["run"]) == set(rd.RUNS)
-    assert table.groupby("run")["setting"].apply(set).eq({"mono", "cross", "multi"}).all()
+    assert strategy_keys(table) == TRAINED | {("zero_shot", None)}
+    assert table.groupby(["strategy", "alpha"], dropna=False)["setting"].apply(set).eq({"mono", "cross", "multi"}).all()
+    seeds = {
+        (s, a): list(x) for s, a, x in zip(table["strategy"], table["alpha"].fillna(-1), table["seeds"], strict=True)
+    }
+    assert seeds[("x_x", -1)] == [7, 8] and seeds[("hybrid", 0.3)] == [7] and seeds[("zero_shot", -1)] == []
+    single = (table["strategy"] == "zero_shot") | (table["alpha"] == 0.3)
+    assert table.loc[single, "seed_sd"].isna().all() and (table.loc[~single, "seed_sd"] > 0).all()
     assert (table["ci_low"] <= table["value"]).all() and (table["value"] <= table["ci_high"]).all()
-    # a run is never compared with itself; the untrained encoder is compared with both references
-    assert table.loc[table["run"] == "x_x-s7", "vs_x_x"].isna().all()
-    assert table.loc[table["run"] == "zero_shot", "vs_x_x"].eq("worse").all()
-    assert set(table["vs_x_y"].dropna()) <= {"better", "worse", "not significant"}
-    assert table["paper_value"].isna().all()  # synthetic names: nothing matches the paper
-    markdown = to_markdown(pages.map_page(table))
-    assert "†" in markdown or "‡" in markdown
-    assert "— throughout" in markdown  # the empty paper column is explained, not silent
+    assert table.loc[table["strategy"] == "x_x", "vs_x_x"].isna().all()
+    assert table.loc[table["strategy"] == "zero_shot", ["vs_x_x", "vs_x_y"]].isna().all().all()
+    # pairs counted once: {x_x, x_y} and each hybrid with x_x and x_y, in three settings
+    assert (table["comparisons"] == 3 * 5).all()
+    markdown = to_markdown(pages.map_page(table, SETTINGS))
+    assert "Holm's correction is over the 15 comparisons of this table" in markdown
+    assert "mean over seeds 7, 8 ± the standard deviation" in markdown and " ± " in markdown
+    assert "no paper column is shown" in markdown  # synthetic names: nothing matches the paper
+    assert "`evaluation.candidate_context: true`" in markdown and f"{rd.RESAMPLES} bootstrap resamples" in markdown
 
 
-def test_markers_follow_the_significance_table_and_lower_is_better_for_rank_distance() -> None:
+def test_the_recall_table_has_recall_at_1_mono_cross_and_at_10_multi(built: dict) -> None:
+    table = built["recall"]
+    measures = set(zip(table["setting"], table["metric"], strict=True))
+    assert measures == {("mono", "recall_1"), ("cross", "recall_1"), ("multi", "recall_10")}
+    assert "Table 2. Recall" in to_markdown(pages.recall_page(table, SETTINGS))
+
+
+def significance_rows(rows: list[tuple]) -> pd.DataFrame:
+    """A significance table from (strategy_a, alpha_a, strategy_b, alpha_b, metric, difference, p)."""
+    frame = pd.DataFrame(
+        rows, columns=["strategy_a", "alpha_a", "strategy_b", "alpha_b", "metric", "difference", "p_value"]
+    )
+    return frame.assign(encoder="e", benchmark="b", setting="multi")
+
+
+def test_verdicts_are_holm_corrected_over_the_table_and_lower_is_better_for_rank_distance() -> None:
     rows = pd.DataFrame(
-        {
-            "encoder": "e",
-            "run": ["x_x-s1", "x_y-s1", "hybrid-a0.5-s1"],
-            "benchmark": "b",
-            "setting": "multi",
-        }
+        {"encoder": "e", "strategy": ["x_x", "x_y", "hybrid"], "alpha": [None, None, 0.5], "benchmark": "b",
+         "setting": "multi", "metric": "rank_distance"}
+    )  # fmt: skip
+    tests = significance_rows(
+        [
+            ("x_x", None, "hybrid", 0.5, "rank_distance", -50.0, 0.01),  # hybrid 50 ranks below x_x
+            ("x_y", None, "hybrid", 0.5, "rank_distance", 5.0, 0.03),
+            ("x_x", None, "x_y", None, "rank_distance", -20.0, 0.04),
+        ]
     )
-    tests = pd.DataFrame(
-        {
-            "encoder": "e",
-            "benchmark": "b",
-            "setting": "multi",
-            "metric": "rank_distance",
-            "run_a": ["x_x-s1", "hybrid-a0.5-s1"],
-            "run_b": ["hybrid-a0.5-s1", "x_y-s1"],
-            "difference": [-50.0, -5.0],  # hybrid 50 ranks below x_x; x_y 5 ranks below hybrid
-            "p_value": [0.001, 0.4],
-            "significant": [True, False],
-        }
-    )
-    out = tables.compare_with_references(rows, tests, "rank_distance").set_index("run")
-    assert out.loc["hybrid-a0.5-s1", "vs_x_x"] == "better"
-    assert out.loc["hybrid-a0.5-s1", "vs_x_y"] == "not significant"
-    assert out.loc["x_x-s1", "vs_x_y"] is None  # no x_x / x_y test in the table
-    assert out.loc["hybrid-a0.5-s1", "p_x_x"] == pytest.approx(0.001)
+    out = comparisons.verdicts(rows, tests).set_index("strategy")
+    # Holm: 0.01 x 3 = 0.03; 0.03 x 2 = 0.06; 0.04 x 1 -> 0.06 (non-decreasing)
+    assert out.loc["hybrid", "vs_x_x"] == "better" and out.loc["hybrid", "p_x_x"] == pytest.approx(0.03)
+    assert out.loc["hybrid", "vs_x_y"] == "not significant" and out.loc["hybrid", "p_x_y"] == pytest.approx(0.06)
+    assert out.loc["x_y", "vs_x_x"] == "not significant" and out.loc["x_x", "p_x_y"] == pytest.approx(0.06)
+    assert (out["comparisons"] == 3).all() and pd.isna(out.loc["x_x", "vs_x_x"])
 
 
-def test_per_language_marks_zero_shot_languages_and_bootstraps_cross(built: dict, inputs: dict) -> None:
+def test_the_paper_value_and_our_difference_stand_beside_a_matching_row(built: dict) -> None:
+    rows = (
+        built["map"].head(1).assign(encoder="xlmr", strategy="hybrid", alpha=0.5, benchmark="xquad_r", setting="mono")
+    )
+    rows = rows.drop(columns=[*retrieval.PAPER, *comparisons.COLUMNS])
+    metrics = rows.assign(query_lang="macro", pool_lang="macro", metric="map", resamples=rd.RESAMPLES, value=0.8)
+    table = retrieval.map_table(metrics, built["map"].iloc[:0], read_paper_numbers(PAPER_NUMBERS), ["xquad_r"])
+    assert table.loc[0, "paper_value"] == pytest.approx(0.798)
+    assert table.loc[0, "paper_difference"] == pytest.approx(0.002)
+    markdown = to_markdown(pages.map_page(table, SETTINGS))
+    assert "0.798 (Δ +0.002)" in markdown and "arXiv 2408.10536" in markdown
+
+
+def test_per_language_cross_is_the_seed_mean_of_the_mean_over_pools(built: dict, inputs: dict) -> None:
     table = built["per_language"]
     assert table.loc[table["lang"] == "el", "zero_shot_lang"].all()
     assert not table.loc[table["lang"] != "el", "zero_shot_lang"].any()
-    measures = set(zip(table["setting"], table["metric"], strict=True))
-    assert measures == set(tables.PER_LANGUAGE_MEASURES)
-    cross = table[(table["setting"] == "cross") & (table["metric"] == "map") & (table["run"] == "x_x-s7")]
-    per_query = inputs["per_query"][(rd.ENCODER, "x_x-s7", rd.LAREQA)]
-    expected = per_query[per_query["setting"] == "cross"].groupby(["query_lang", "pool_lang"])["ap"].mean()
-    expected = expected.groupby("query_lang").mean()
+    assert set(zip(table["setting"], table["metric"], strict=True)) == set(retrieval.PER_LANGUAGE_MEASURES)
+    cross = table[(table["setting"] == "cross") & (table["metric"] == "map") & (table["strategy"] == "x_x")]
+    per_seed = []
+    for run in ("x_x-s7", "x_x-s8"):
+        per_query = inputs["per_query"][(rd.ENCODER, run, rd.LAREQA)]
+        pools = per_query[per_query["setting"] == "cross"].groupby(["query_lang", "pool_lang"])["ap"].mean()
+        per_seed.append(pools.groupby("query_lang").mean())
+    expected = pd.concat(per_seed, axis=1).mean(axis=1)
     assert cross.set_index("lang")["value"].to_dict() == pytest.approx(expected.to_dict())
     assert (cross["ci_low"] < cross["value"]).all() and (cross["value"] < cross["ci_high"]).all()
 
@@ -149,12 +193,13 @@ def test_miracl_table_has_languages_and_mean_with_zero_shot_marked(built: dict) 
     assert table.loc[table["lang"] == "fi", "zero_shot_lang"].all()
     assert table.loc[table["lang"] == "mean", "zero_shot_lang"].isna().all()
     assert table.loc[table["lang"] != "mean", "vs_x_x"].isna().all()
+    assert (table["comparisons"] == 2 * 5).all()
 
 
 def test_missing_mt_quality_gives_an_empty_valid_table_that_says_why(tmp_path: Path) -> None:
-    frame = tables.mt_quality_table(None)
-    page = pages.mt_quality_page(frame, None)
-    pages.write_report_table(frame, "mt_quality", page, tmp_path / "q.parquet", tmp_path / "q.md", tmp_path / "q.html")
+    frame = pipeline.mt_quality_table(None)
+    page = pipeline_pages.mt_quality_page(frame, None)
+    write_report_table(frame, "mt_quality", page, tmp_path / "q.parquet", tmp_path / "q.md", tmp_path / "q.html")
     assert read_table(tmp_path / "q.parquet", "report_mt_quality").empty
     assert "not measured" in (tmp_path / "q.md").read_text()
 
@@ -186,27 +231,24 @@ def test_paper_numbers_are_the_published_ones_keyed_by_config_names() -> None:
     assert np.isnan(values[2]) and np.isnan(values[3])  # another alpha; the untrained encoder
 
 
-def test_runs_parse_sort_and_pick_their_references() -> None:
-    names = ["hybrid-a0.3-s7", "x_y-s7", "zero_shot", "hybrid-a0.5-s7", "x_x-s7", "x_x-s8"]
-    assert [r.name for r in sorted_runs(names)] == [
-        "zero_shot",
-        "x_x-s7",
-        "x_x-s8",
-        "x_y-s7",
-        "hybrid-a0.3-s7",
-        "hybrid-a0.5-s7",
-    ]
-    assert primary_runs(names) == {
-        "zero_shot": "zero_shot",
-        "x_x": "x_x-s7",
-        "x_y": "x_y-s7",
-        "hybrid": "hybrid-a0.5-s7",
-    }
-    runs = sorted_runs(names)
-    assert reference_run(parse_run("hybrid-a0.5-s8"), runs, "x_x").name == "x_x-s8"
-    assert reference_run(parse_run("zero_shot"), runs, "x_x").name == "x_x-s7"
+def test_strategies_sort_pick_the_paper_alpha_and_group_runs() -> None:
+    frame = pd.DataFrame(
+        {
+            "encoder": "e",
+            "strategy": ["hybrid", "x_y", "zero_shot", "hybrid", "x_x"],
+            "alpha": [0.3, None, None, 0.5, None],
+        }
+    )
+    found = strategies(frame)
+    assert [fmt.label(s) for s in found] == ["untrained", "x_x", "x_y", "hybrid α=0.3", "hybrid α=0.5"]
+    assert {name: fmt.label(s) for name, s in primary(found).items()}["hybrid"] == "hybrid α=0.5"
+    groups = runs_by_strategy("e", ["hybrid-a0.5-s8", "x_x-s7", "hybrid-a0.5-s7", "zero_shot"])
+    assert list(groups.values()) == [["zero_shot"], ["x_x-s7"], ["hybrid-a0.5-s7", "hybrid-a0.5-s8"]]
+    assert list(groups)[2] == Run("e", "hybrid", 0.5)
+    runs = [Run.parse("e", n) for n in ("x_x-s7", "x_x-s8", "x_y-s7")]
+    assert fmt.run_labels(runs) == {"x_x-s7": "x_x s7", "x_x-s8": "x_x s8", "x_y-s7": "x_y"}
     with pytest.raises(ValueError, match="neither"):
-        parse_run("mystery")
+        runs_by_strategy("e", ["mystery"])
 
 
 def _figures(inputs: dict, built: dict) -> dict:
@@ -216,22 +258,22 @@ def _figures(inputs: dict, built: dict) -> dict:
     miracl = [("mono", "ndcg_10"), ("mono", "recall_100")]
     languages = rd.TRAIN_LANGUAGES
     return {
-        "map_heatmap": figures.map_heatmaps(metrics, rd.ENCODER, rd.LAREQA, languages),
-        "map_difference": figures.map_difference(metrics, rd.ENCODER, rd.LAREQA, languages),
-        "alpha_sweep": figures.alpha_sweep(built["map"], rd.ENCODER),
-        "rank_distance": figures.rank_distance_figure(lareqa, rd.ENCODER, rd.LAREQA),
-        "per_language": figures.per_language_bars(
+        "map_heatmap": heatmaps.map_heatmaps(metrics, rd.ENCODER, rd.LAREQA, languages),
+        "map_difference": heatmaps.map_difference(metrics, rd.ENCODER, rd.LAREQA, languages),
+        "alpha_sweep": results.alpha_sweep(built["map"], rd.ENCODER),
+        "rank_distance": curves.rank_distance_figure(lareqa, rd.ENCODER, rd.LAREQA),
+        "per_language": results.per_language_bars(
             built["per_language"], rd.ENCODER, rd.LAREQA, per_language, languages
         ),
-        "per_language_miracl": figures.per_language_bars(built["miracl"], rd.ENCODER, rd.MIRACL, miracl, languages),
-        "training_loss": figures.training_curves(inputs["logs"]),
+        "per_language_miracl": results.per_language_bars(built["miracl"], rd.ENCODER, rd.MIRACL, miracl, languages),
+        "training_loss": curves.training_curves(inputs["logs"]),
     }
 
 
 def test_every_figure_is_a_valid_non_empty_png_and_pdf(inputs: dict, built: dict, tmp_path: Path) -> None:
     for name, figure in _figures(inputs, built).items():
         png, pdf = tmp_path / f"{name}.png", tmp_path / f"{name}.pdf"
-        figures.save(figure, png, pdf)
+        base.save(figure, png, pdf)
         assert_valid_png(png)
         assert_valid_pdf(pdf)
 
@@ -240,7 +282,7 @@ def test_figures_are_deterministic(inputs: dict, built: dict, tmp_path: Path) ->
     def digests(folder: Path) -> dict[str, str]:
         folder.mkdir()
         for name, figure in _figures(inputs, built).items():
-            figures.save(figure, folder / f"{name}.png", folder / f"{name}.pdf")
+            base.save(figure, folder / f"{name}.png", folder / f"{name}.pdf")
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
@@ -248,8 +290,8 @@ def test_figures_are_deterministic(inputs: dict, built: dict, tmp_path: Path) ->
 
 def test_figures_without_data_say_why(inputs: dict, tmp_path: Path) -> None:
     only_x_x = inputs["metrics"][inputs["metrics"]["strategy"] == "x_x"]
-    figure = figures.map_difference(only_x_x, rd.ENCODER, rd.LAREQA, rd.TRAIN_LANGUAGES)
-    figures.save(figure, tmp_path / "d.png", tmp_path / "d.pdf")
+    figure = heatmaps.map_difference(only_x_x, rd.ENCODER, rd.LAREQA, rd.TRAIN_LANGUAGES)
+    base.save(figure, tmp_path / "d.png", tmp_path / "d.pdf")
     assert (tmp_path / "d.png").read_bytes().startswith(PNG_MAGIC)
     assert "hybrid" in figure.axes[0].texts[0].get_text()
 
@@ -262,7 +304,7 @@ def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
             "encoders": [{"name": rd.ENCODER, "model": "models/tiny"}],
             "strategies": ["x_x", "x_y", "hybrid"],
             "alpha": [0.3, 0.5],
-            "seeds": [7],
+            "seeds": [7, 8],
             "steps": 120,
             "batch_size": 16,
         },
@@ -279,13 +321,15 @@ def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
         inputs["logs"],
         ["results/report/figures/alpha_sweep/tiny.png"],
         ["results/report/tables/map.md"],
+        SETTINGS,
     )
     markdown = to_markdown(blocks)
     for text in ("## What was run", "## How to read the numbers", "## Headline: mAP", "Is hybrid better?"):
         assert text in markdown
     assert "zero-shot languages (never seen in training): el" in markdown
     assert "α = 0.3, 0.5" in markdown
-    assert re.search(r"\d+ comparisons of a hybrid run", markdown)
+    assert re.search(r"\d+ comparisons of a hybrid strategy .* over these \d+ comparisons", markdown)
+    assert "mean over seeds ± their standard deviation" in markdown and "Evaluation settings:" in markdown
     assert "results/report/figures/alpha_sweep/tiny.png" in markdown
     assert "None of these runs has a published counterpart" in markdown
     assert "<table>" in to_html(blocks, "summary")
@@ -300,8 +344,8 @@ def test_document_renders_markdown_and_escaped_html() -> None:
     ]
     markdown = to_markdown(blocks)
     assert "a\\|b" in markdown and "|---|---:|" in markdown
-    assert pages.number(-0.0001) == "0.000" and pages.signed(-0.0001) == "0.000"  # never "-0.000"
-    assert pages.signed(0.0123) == "+0.012" and pages.number(float("nan")) == "—"
+    assert fmt.number(-0.0001) == "0.000" and fmt.signed(-0.0001) == "0.000"  # never "-0.000"
+    assert fmt.signed(0.0123) == "+0.012" and fmt.number(float("nan")) == "—"
     html = to_html(blocks, "T")
     assert "<code>code</code>" in html and "<strong>bold</strong>" in html and "&lt;b&gt;" in html
 
@@ -331,5 +375,6 @@ def test_console_errors_finds_a_deliberate_error_and_nothing_on_a_clean_page(tmp
 def test_table_pages_open_without_console_errors(built: dict, tmp_path: Path) -> None:
     frame = built["map"]
     html = tmp_path / "map.html"
-    pages.write_report_table(frame, "map", pages.map_page(frame), tmp_path / "map.parquet", tmp_path / "map.md", html)
+    page = pages.map_page(frame, SETTINGS)
+    write_report_table(frame, "map", page, tmp_path / "map.parquet", tmp_path / "map.md", html)
     assert console_errors(html, settle_s=0.2) == []

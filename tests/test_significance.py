@@ -1,5 +1,6 @@
-"""Paired comparisons of runs: macro values as in `metrics`, bootstrap interval of the difference,
-randomization test over questions (against exact enumeration and scipy), query-set checks."""
+"""Strategies over seeds: means and spreads as the runs' `metrics`, the multi-bootstrap interval and
+p-value (against exact enumeration of seed draws and scipy's bootstrap), a difference smaller than
+the seed spread not called significant, Holm's correction, query-set checks."""
 
 import itertools
 
@@ -10,8 +11,10 @@ from scipy import stats
 from test_metrics import per_query_rows
 
 from hybridir.errors import ConfigError, DataError
-from hybridir.evaluate.metrics import COLUMNS, means
-from hybridir.evaluate.significance import compare_runs
+from hybridir.evaluate.cells import means
+from hybridir.evaluate.metrics import COLUMNS
+from hybridir.evaluate.seeds import seed_statistics, strategy_metrics
+from hybridir.evaluate.significance import compare_strategies, holm
 from hybridir.tables import read_table, to_arrow, write_table
 
 VALUE_COLUMNS = list(COLUMNS.values())
@@ -27,149 +30,190 @@ def run_table(rng: np.random.Generator, questions: int, languages: tuple[str, ..
     return per_query_rows(rows)
 
 
-def shifted(table: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
-    """`table` with `values` (one per row) added to every metric."""
+def mono_table(values: np.ndarray) -> pd.DataFrame:
+    """One mono query (en) per question, question q with values[q]."""
+    return per_query_rows([("mono", "en", "en", f"q{q:03d}", float(v)) for q, v in enumerate(values)])
+
+
+def shifted(table: pd.DataFrame, values: np.ndarray | float) -> pd.DataFrame:
+    """`table` with `values` (one per row, or one for all) added to every metric."""
     return table.assign(**{column: table[column] + values for column in VALUE_COLUMNS})
 
 
-def compared(a: pd.DataFrame, b: pd.DataFrame, resamples: int = 2000, seed: int = 0) -> pd.DataFrame:
-    return compare_runs({"a": a, "b": b}, "enc", "bench", resamples, seed).set_index(["setting", "metric"])
+def compared(runs: dict[str, pd.DataFrame], resamples: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """The significance table of `runs` (of encoder 'enc'), indexed by setting and metric."""
+    table = compare_strategies(seed_statistics(runs, "enc", resamples, seed), "bench")
+    return table.set_index(["setting", "metric"])
 
 
-def test_identical_runs_differ_by_zero_with_p_one() -> None:
+def test_identical_strategies_differ_by_zero_with_p_one() -> None:
     table = run_table(np.random.default_rng(0), 30)
-    result = compared(table, table.copy())
+    result = compared({"x_x-s1": table, "x_y-s1": table.copy()})
     assert (result["difference"] == 0).all() and (result["p_value"] == 1).all()
-    assert (result["ci_low"] == 0).all() and (result["ci_high"] == 0).all() and not result["significant"].any()
+    assert (result["ci_low"] == 0).all() and (result["ci_high"] == 0).all()
 
 
-def test_values_are_the_macros_of_the_metrics_table() -> None:
+def test_values_and_spreads_are_those_of_the_runs_over_seeds() -> None:
     rng = np.random.default_rng(1)
-    a, b = run_table(rng, 20), run_table(rng, 20)
-    result = compared(a, b)
-    for run, column in [(a, "value_a"), (b, "value_b")]:
-        macro = means(run).query("query_lang == 'macro'").set_index(["setting", "metric"])["value"]
-        pd.testing.assert_series_equal(result[column], macro.loc[result.index], check_names=False)
-    np.testing.assert_allclose(result["difference"], result["value_b"] - result["value_a"])
-    assert result.loc[("multi", "rank_distance"), "questions"] == 20
-    assert ("mono", "rank_distance") not in result.index
+    runs = {name: run_table(rng, 20, ("de", "en", "es")) for name in ("x_x-s1", "x_x-s2", "x_x-s3", "hybrid-a0.5-s1")}
+    statistics = seed_statistics(runs, "enc", 200, 0)
+    table = strategy_metrics(statistics, "bench")
+    to_arrow(table, "strategy_metrics")
+    key = ["setting", "query_lang", "pool_lang", "metric"]
+    per_run = pd.concat({name: means(runs[name]).set_index(key)["value"] for name in runs}, axis=1)
+    x_x = table[table["strategy"] == "x_x"].set_index(key)
+    assert x_x["seeds"].map(list).eq([[1, 2, 3]] * len(x_x)).all()
+    seeds = per_run[["x_x-s1", "x_x-s2", "x_x-s3"]].loc[x_x.index]
+    np.testing.assert_allclose(x_x["value"], seeds.mean(axis=1))
+    np.testing.assert_allclose(x_x["seed_sd"], seeds.std(axis=1, ddof=1))
+    assert ("cross", "de", "macro", "map") in x_x.index  # the mean over de's pools en and es
+    hybrid = table[table["strategy"] == "hybrid"].set_index(key)
+    np.testing.assert_allclose(hybrid["value"], per_run["hybrid-a0.5-s1"].loc[hybrid.index])
+    assert hybrid["seed_sd"].isna().all() and (hybrid["alpha"] == 0.5).all()
+    assert ((table["ci_low"] <= table["value"] + 1e-12) & (table["value"] <= table["ci_high"] + 1e-12)).all()
+    result = compare_strategies(statistics, "bench").set_index(["setting", "metric"])
+    overall = x_x.xs(("macro", "macro"), level=["query_lang", "pool_lang"])["value"]
+    pd.testing.assert_series_equal(result["value_a"], overall.loc[result.index], check_names=False)
 
 
-def test_a_run_better_on_every_question_is_significant() -> None:
+def seed_runs(strategy: str, offsets: list[float], base: np.ndarray, noise: float, rng: np.random.Generator) -> dict:
+    """Runs of one strategy: per seed, `base` per question plus the seed's offset plus query noise."""
+    return {
+        f"{strategy}-s{seed}": mono_table(base + offset + rng.normal(0, noise, len(base)))
+        for seed, offset in enumerate(offsets, start=1)
+    }
+
+
+def test_a_difference_smaller_than_the_seed_spread_is_not_significant() -> None:
+    """hybrid is 0.02 above x_x on average, its seeds spread by 0.04: not significant over all
+    seeds, though one pair of seeds that differs by the same 0.02 is, on questions alone."""
     rng = np.random.default_rng(2)
-    a = run_table(rng, 40)
-    result = compared(a, shifted(a, 0.02 + 0.01 * rng.random(len(a))), resamples=999)
-    assert (result["p_value"] == 1 / 1000).all() and result["significant"].all()
-    assert (result["ci_low"] > 0).all() and (result["ci_low"] <= result["difference"]).all()
-    assert (result["difference"] <= result["ci_high"]).all()
+    base = rng.uniform(0.3, 0.7, 300)
+    x_x = seed_runs("x_x", [-0.04, 0.0, 0.04], base, 0.02, rng)
+    hybrid = seed_runs("hybrid-a0.5", [-0.02, 0.02, 0.06], base, 0.02, rng)
+    result = compared(x_x | hybrid).loc[("mono", "map")]
+    assert result["difference"] == pytest.approx(0.02, abs=0.005)
+    assert result["p_value"] > 0.05 and result["ci_low"] < 0 < result["ci_high"]
+    one_pair = compared({"x_x-s2": x_x["x_x-s2"], "hybrid-a0.5-s1": hybrid["hybrid-a0.5-s2"]}).loc[("mono", "map")]
+    assert one_pair["difference"] == pytest.approx(0.02, abs=0.005)
+    assert one_pair["p_value"] < 0.01 and one_pair["ci_low"] > 0
 
 
-def test_null_comparisons_reject_at_the_nominal_rate_with_question_level_correlation() -> None:
-    """Differences share a random question effect across languages; swapping labels per query
-    instead of per question would reject about three times too often."""
+def test_a_difference_beyond_the_seed_spread_is_significant() -> None:
     rng = np.random.default_rng(3)
-    a = per_query_rows([("mono", lang, lang, f"q{q:02d}", 0.5) for lang in ("de", "en") for q in range(15)])
-    question = a["question_id"].str[1:].astype(int).to_numpy()
-    rejected, covered = [], []
-    for trial in range(200):
-        effect = rng.normal(0, 0.1, 15)[question] + rng.normal(0, 0.01, len(a))
-        result = compared(a, shifted(a, effect), resamples=199, seed=trial).loc[("mono", "map")]
-        rejected.append(result["significant"])
-        covered.append(result["ci_low"] <= 0 <= result["ci_high"])
-    assert 0.02 <= np.mean(rejected) <= 0.09
-    assert np.mean(covered) >= 0.88
+    base = rng.uniform(0.3, 0.7, 300)
+    x_x = seed_runs("x_x", [-0.01, 0.0, 0.01], base, 0.02, rng)
+    hybrid = seed_runs("hybrid-a0.5", [0.09, 0.1, 0.11], base, 0.02, rng)
+    result = compared(x_x | hybrid, resamples=999).loc[("mono", "map")]
+    assert result["p_value"] == pytest.approx(2 / 1000) and result["ci_low"] > 0.05
 
 
-def exact_p(a: pd.DataFrame, b: pd.DataFrame) -> pd.Series:
-    """p of each macro difference over all 2^n swaps of the runs' labels per question, recomputed
-    from the swapped per_query tables."""
+def test_p_value_matches_exact_enumeration_of_the_seed_draws() -> None:
+    """Without question variance a resample differs only by its seed draws: all 27 x 27 draws of
+    three seeds per strategy enumerated, seed deviations scaled by sqrt(3 / 2)."""
+    seeds = {"x_x": np.array([0.50, 0.53, 0.55]), "hybrid-a0.5": np.array([0.51, 0.56, 0.60])}
+    runs = {f"{s}-s{i + 1}": mono_table(np.full(20, v)) for s, values in seeds.items() for i, v in enumerate(values)}
 
-    def differences(first: pd.DataFrame, second: pd.DataFrame) -> pd.Series:
-        values = [
-            means(run).query("query_lang == 'macro'").set_index(["setting", "metric"])["value"]
-            for run in (first, second)
-        ]
-        return values[1] - values[0]
+    def resampled(values: np.ndarray) -> np.ndarray:
+        draws = np.array(list(itertools.product(range(3), repeat=3)))
+        return values.mean() + np.sqrt(3 / 2) * (values[draws].mean(axis=1) - values.mean())
 
-    observed = differences(a, b).abs()
-    questions = sorted(set(a["question_id"]))
-    extreme = observed * 0
-    for swap in itertools.product([False, True], repeat=len(questions)):
-        swapped = a["question_id"].isin([q for q, s in zip(questions, swap, strict=True) if s]).to_numpy()
-        first, second = a.copy(), b.copy()
-        first.loc[swapped, VALUE_COLUMNS] = b.loc[swapped, VALUE_COLUMNS]
-        second.loc[swapped, VALUE_COLUMNS] = a.loc[swapped, VALUE_COLUMNS]
-        extreme += differences(first, second).abs() >= observed * (1 - 1e-9)
-    return extreme / 2 ** len(questions)
+    differences = resampled(seeds["hybrid-a0.5"])[None, :] - resampled(seeds["x_x"])[:, None]
+    exact = 2 * min((differences <= 1e-12).mean(), (differences >= -1e-12).mean())
+    assert 0.02 < exact < 0.9
+    result = compared(runs, resamples=20000, seed=1).loc[("mono", "map")]
+    assert result["p_value"] == pytest.approx(exact, abs=0.012)
+    low, high = np.percentile(differences, [2.5, 97.5])
+    assert (result["ci_low"], result["ci_high"]) == pytest.approx((low, high), abs=0.003)
 
 
-def test_randomization_p_matches_exact_enumeration_over_question_swaps() -> None:
+def test_one_seed_each_is_a_paired_bootstrap_of_the_questions_as_scipy_computes_it() -> None:
     rng = np.random.default_rng(4)
-    rows = [("mono", "en", "en", f"q{q}", 0.0) for q in range(7)]
-    rows += [("mono", "de", "de", f"q{q}", 0.0) for q in range(0, 7, 2)]
-    rows += [("cross", "en", "de", f"q{q}", 0.0) for q in range(7)]
-    a = per_query_rows(rows)
-    a = shifted(a, rng.random(len(a)))
-    b = shifted(a, rng.normal(0.08, 0.15, len(a)))
-    result = compared(a, b, resamples=20000, seed=1)
-    expected = exact_p(a, b).loc[result.index]
-    assert expected.between(0.02, 0.9).all() and expected.nunique() >= 2
-    np.testing.assert_allclose(result["p_value"], expected, atol=0.012)
+    a = rng.random(60)
+    b = a + rng.normal(0.05, 0.2, 60)
+    result = compared({"x_x-s1": mono_table(a), "x_y-s1": mono_table(b)}, resamples=20000).loc[("mono", "map")]
+    reference = stats.bootstrap((b - a,), np.mean, n_resamples=20000, method="percentile", random_state=0)
+    width = reference.confidence_interval.high - reference.confidence_interval.low
+    assert result["ci_low"] == pytest.approx(reference.confidence_interval.low, abs=0.05 * width)
+    assert result["ci_high"] == pytest.approx(reference.confidence_interval.high, abs=0.05 * width)
+    assert result["difference"] == pytest.approx((b - a).mean())
 
 
-def test_randomization_p_matches_scipy_with_one_query_per_question() -> None:
-    rng = np.random.default_rng(9)
-    a = shifted(per_query_rows([("mono", "en", "en", f"q{q}", 0.0) for q in range(10)]), rng.random(10))
-    b = shifted(a, rng.normal(0.1, 0.25, 10))
-    differences = (b["ap"] - a["ap"]).to_numpy()
-    reference = stats.permutation_test(
-        (differences,), np.mean, permutation_type="samples", n_resamples=np.inf, alternative="two-sided"
-    )
-    assert 0.02 < reference.pvalue < 0.9
-    result = compared(a, b, resamples=20000, seed=2)
-    assert result.loc[("mono", "map"), "p_value"] == pytest.approx(reference.pvalue, abs=0.012)
+def test_strategies_alike_but_for_their_seeds_are_rarely_called_different() -> None:
+    """Two strategies of one distribution, seeds spread by 0.03: over 60 experiments the multi-
+    bootstrap rejects at 0.05 rarely, comparing one seed of each on questions alone often."""
+    rng = np.random.default_rng(5)
+    rejected, one_pair_rejected = [], []
+    for trial in range(60):
+        base = rng.uniform(0.3, 0.7, 60)
+        x_x = seed_runs("x_x", list(rng.normal(0, 0.03, 3)), base, 0.02, rng)
+        x_y = seed_runs("x_y", list(rng.normal(0, 0.03, 3)), base, 0.02, rng)
+        rejected.append(compared(x_x | x_y, resamples=299, seed=trial).loc[("mono", "map"), "p_value"] < 0.05)
+        pair = {"x_x-s1": x_x["x_x-s1"], "x_y-s1": x_y["x_y-s1"]}
+        one_pair_rejected.append(compared(pair, resamples=299, seed=trial).loc[("mono", "map"), "p_value"] < 0.05)
+    assert np.mean(rejected) <= 0.15
+    assert np.mean(one_pair_rejected) >= 0.5
 
 
-def test_every_pair_once_and_a_significance_table() -> None:
+def test_holm_adjusts_a_family_by_hand() -> None:
+    # sorted: 0.005 x 4 = 0.02, 0.01 x 3 = 0.03, 0.03 x 2 = 0.06, 0.04 x 1 = 0.04 -> 0.06 (monotone)
+    np.testing.assert_allclose(holm([0.01, 0.04, 0.03, 0.005]), [0.03, 0.06, 0.06, 0.02])
+    np.testing.assert_allclose(holm([0.2]), [0.2])
+    np.testing.assert_allclose(holm([0.5, 0.6]), [1.0, 1.0])
+
+
+def test_every_pair_of_strategies_once_with_its_seeds() -> None:
     rng = np.random.default_rng(6)
-    runs = {name: run_table(rng, 10) for name in ("x_y-s1", "hybrid-a0.5-s1", "x_x-s1")}
-    result = compare_runs(runs, "enc", "bench", 100, 0)
+    names = ["zero_shot", "x_x-s1", "x_x-s2", "x_y-s1", "x_y-s2", "hybrid-a0.5-s1", "hybrid-a0.5-s2"]
+    result = compare_strategies(seed_statistics({n: run_table(rng, 10) for n in names}, "enc", 100, 0), "bench")
     to_arrow(result, "significance")
-    assert sorted(set(zip(result["run_a"], result["run_b"], strict=True))) == [
-        ("hybrid-a0.5-s1", "x_x-s1"),
-        ("hybrid-a0.5-s1", "x_y-s1"),
-        ("x_x-s1", "x_y-s1"),
-    ]
-    assert len(result) == 3 * (5 + 5 + 6) and (result["resamples"] == 100).all()
-    assert (result["questions"] == 10).all()
+    pairs = list(dict.fromkeys(zip(result["strategy_a"], result["strategy_b"], strict=True)))
+    assert pairs == [("zero_shot", "x_x"), ("zero_shot", "x_y"), ("zero_shot", "hybrid"), ("x_x", "x_y"),
+                     ("x_x", "hybrid"), ("x_y", "hybrid")]  # fmt: skip
+    assert len(result) == 6 * (5 + 5 + 6) and (result["resamples"] == 100).all() and (result["questions"] == 10).all()
+    first = result.iloc[0]
+    assert list(first["seeds_a"]) == [] and list(first["seeds_b"]) == [1, 2] and pd.isna(first["alpha_a"])
+    assert set(result.loc[result["strategy_b"] == "hybrid", "alpha_b"]) == {0.5}
 
 
-def test_one_run_gives_an_empty_significance_table() -> None:
-    result = compare_runs({"a": run_table(np.random.default_rng(7), 3)}, "enc", "bench", 10, 0)
+def test_adding_a_strategy_changes_no_other_interval() -> None:
+    rng = np.random.default_rng(7)
+    runs = {n: run_table(rng, 15) for n in ("x_x-s1", "x_x-s2", "x_y-s1", "x_y-s2")}
+    alone = strategy_metrics(seed_statistics(runs, "enc", 300, 3), "bench")
+    more = strategy_metrics(seed_statistics(runs | {"hybrid-a0.3-s1": run_table(rng, 15)}, "enc", 300, 3), "bench")
+    pd.testing.assert_frame_equal(alone, more[more["strategy"] != "hybrid"].reset_index(drop=True))
+
+
+def test_one_strategy_gives_an_empty_significance_table() -> None:
+    runs = {"x_x-s1": run_table(np.random.default_rng(8), 3), "x_x-s2": run_table(np.random.default_rng(9), 3)}
+    result = compare_strategies(seed_statistics(runs, "enc", 10, 0), "bench")
     assert result.empty and to_arrow(result, "significance").num_rows == 0
 
 
 def test_runs_with_different_queries_are_rejected_with_a_missing_key() -> None:
-    a = run_table(np.random.default_rng(8), 5)
+    a = run_table(np.random.default_rng(10), 5)
     b = a.drop(index=3)
     missing = a.loc[3, ["setting", "query_id", "pool_lang"]].to_dict()
-    with pytest.raises(DataError, match=r"runs 'a' and 'b' have different queries: .* is in 'a' only") as error:
-        compared(a, b)
+    with pytest.raises(
+        DataError, match=r"runs 'x_x-s1' and 'x_y-s1' have different queries: .* 'x_x-s1' only"
+    ) as error:
+        compared({"x_x-s1": a, "x_y-s1": b})
     assert str(missing) in str(error.value)
-    with pytest.raises(DataError, match="is in 'b' only"):
-        compared(b, a)
+    with pytest.raises(DataError, match="is in 'x_y-s1' only"):
+        compared({"x_x-s1": b, "x_y-s1": a})
 
 
 def test_a_run_read_back_from_parquet_compares_with_one_in_memory(tmp_path) -> None:
-    table = run_table(np.random.default_rng(9), 8)
+    table = run_table(np.random.default_rng(11), 8)
     write_table(table, tmp_path / "per_query.parquet", "per_query")
-    result = compared(read_table(tmp_path / "per_query.parquet", "per_query"), table)
+    result = compared({"x_x-s1": read_table(tmp_path / "per_query.parquet", "per_query"), "x_y-s1": table})
     assert (result["difference"] == 0).all() and (result["p_value"] == 1).all()
 
 
 def test_runs_with_the_same_queries_but_other_questions_or_no_resamples_are_rejected() -> None:
-    a = run_table(np.random.default_rng(10), 4)
+    a = run_table(np.random.default_rng(12), 4)
+    other = a.assign(question_id=a["question_id"].replace("q000", "q001"))
     with pytest.raises(DataError, match="different question ids or defined metrics"):
-        compared(a, a.assign(question_id=a["question_id"].replace("q000", "q001")))
-    with pytest.raises(ConfigError, match="resamples must be >= 1"):
-        compared(a, a, resamples=0)
+        compared({"x_x-s1": a, "x_y-s1": other})
+    with pytest.raises(ConfigError, match=r"evaluation\.resamples: bootstrap resamples must be >= 1"):
+        compared({"x_x-s1": a, "x_y-s1": a}, resamples=0)

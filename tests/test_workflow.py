@@ -22,7 +22,16 @@ from hybridir.tables import read_table
 
 pytestmark = pytest.mark.workflow
 DEMO = ("--profile", "profiles/demo")
-EVALUATE_JOBS = {"score": 9, "significance": 3, "gather_metrics": 1, "gather_significance": 1}
+SEEDS = (7, 8, 9)
+TRAINED = [f"{strategy}-s{seed}" for strategy in ("x_x", "x_y", "hybrid-a0.5") for seed in SEEDS]
+BENCHMARKS = 3
+EVALUATE_JOBS = {
+    "score": len(TRAINED) * BENCHMARKS,
+    "significance": BENCHMARKS,
+    "gather_metrics": 1,
+    "gather_significance": 1,
+    "gather_strategy_metrics": 1,
+}
 REPORT_JOBS = {
     "report_retrieval_tables": 1,
     "report_per_language": 1,
@@ -33,7 +42,12 @@ REPORT_JOBS = {
     "report_summary": 1,
 }
 UPSTREAM_REPORT_JOBS = {"report_translation": 1, "report_corpus": 1, "report_training_loss": 1}
-TRAINED_RUN_JOBS = {"train": 3, "encode": 9, "rank": 9} | EVALUATE_JOBS | REPORT_JOBS | UPSTREAM_REPORT_JOBS
+TRAINED_RUN_JOBS = (
+    {"train": len(TRAINED), "encode": len(TRAINED) * BENCHMARKS, "rank": len(TRAINED) * BENCHMARKS}
+    | EVALUATE_JOBS
+    | REPORT_JOBS
+    | UPSTREAM_REPORT_JOBS
+)
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +185,8 @@ def test_demo_training_loss_falls_and_the_model_loads(demo_run: Path, run: str) 
     assert not (folder / "checkpoint.pt").exists()
 
 
-RUNS = {"zero_shot", "x_x-s7", "x_y-s7", "hybrid-a0.5-s7"}
+RUNS = {"zero_shot", *TRAINED}
+STRATEGIES = {("zero_shot", None), ("x_x", None), ("x_y", None), ("hybrid", 0.5)}
 SETTINGS = {"demo_lareqa": {"mono", "cross", "multi"}, "demo_mlqa": {"mono", "cross", "multi"}, "demo_miracl": {"mono"}}
 
 
@@ -185,16 +200,31 @@ def test_demo_evaluates_every_run_on_every_benchmark_with_intervals(demo_run: Pa
         assert ((part["ci_low"] <= part["value"] + 1e-12) & (part["value"] <= part["ci_high"] + 1e-12)).all()
     macro = metrics[(metrics["query_lang"] == "macro") & (metrics["metric"] == "map")]
     mono = macro[(macro["benchmark"] == "demo_lareqa") & (macro["setting"] == "mono")].set_index("run")["value"]
-    assert mono[["x_x-s7", "x_y-s7", "hybrid-a0.5-s7"]].min() > mono["zero_shot"], mono
+    assert mono[TRAINED].min() > mono["zero_shot"], mono
+    strategies = read_table(evaluate / "strategy_metrics.parquet", "strategy_metrics")
+    found = {(s, None if pd.isna(a) else a) for s, a in zip(strategies["strategy"], strategies["alpha"], strict=True)}
+    assert found == STRATEGIES
+    trained = strategies[strategies["strategy"] != "zero_shot"]
+    assert trained["seeds"].map(list).eq([list(SEEDS)] * len(trained)).all() and trained["seed_sd"].notna().any()
     significance = read_table(evaluate / "significance.parquet", "significance")
     pairs = significance.groupby(["benchmark", "setting", "metric"]).size()
-    assert (pairs == len(RUNS) * (len(RUNS) - 1) // 2).all()
-    assert set(significance["run_a"]) | set(significance["run_b"]) == RUNS
+    assert (pairs == len(STRATEGIES) * (len(STRATEGIES) - 1) // 2).all()
+    assert set(significance["strategy_a"]) | set(significance["strategy_b"]) == {s for s, _ in STRATEGIES}
 
 
 def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
     results = demo_run / "results"
-    for name in ("map", "rank_distance", "miracl", "per_language", "mt_quality", "translation_flags", "corpus_ledger"):
+    tables = (
+        "map",
+        "recall",
+        "rank_distance",
+        "miracl",
+        "per_language",
+        "mt_quality",
+        "translation_flags",
+        "corpus_ledger",
+    )
+    for name in tables:
         assert len(read_table(results / "report" / "tables" / f"{name}.parquet", f"report_{name}")) > 0
         assert (results / "report" / "tables" / f"{name}.md").stat().st_size > 0
     pngs = sorted((results / "report" / "figures").rglob("*.png"))
@@ -227,7 +257,7 @@ def test_an_evaluation_setting_change_reruns_only_evaluation_and_report(demo_run
     changed = demo_run / "resamples.yaml"
     changed.write_text(yaml.safe_dump(config))
     jobs = planned_jobs(demo_run, "--configfile", str(changed))
-    assert jobs == {"all": 1, **EVALUATE_JOBS, "score": 12, **REPORT_JOBS}
+    assert jobs == {"all": 1, **EVALUATE_JOBS, "score": len(RUNS) * BENCHMARKS, **REPORT_JOBS}
 
 
 def test_a_killed_translation_job_reruns_to_the_same_bytes(demo_run: Path) -> None:

@@ -46,8 +46,10 @@ RANKINGS = f"{EVALUATED}/rankings.parquet"
 PER_QUERY = f"{EVALUATED}/per_query.parquet"
 RUN_METRICS = f"{EVALUATED}/metrics.parquet"
 SIGNIFICANCE = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/significance.parquet"
+STRATEGY_METRICS = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/strategy_metrics.parquet"
 METRICS = f"{RESULTS}/evaluate/metrics.parquet"
 ALL_SIGNIFICANCE = f"{RESULTS}/evaluate/significance.parquet"
+ALL_STRATEGY_METRICS = f"{RESULTS}/evaluate/strategy_metrics.parquet"
 
 # report
 REPORT = f"{RESULTS}/report"

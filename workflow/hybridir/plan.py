@@ -85,7 +85,16 @@ class Run:
 
 SETTINGS = ("mono", "cross", "multi")
 MIRACL_SETTINGS = ("mono",)
-REPORT_TABLES = ("map", "rank_distance", "miracl", "per_language", "mt_quality", "translation_flags", "corpus_ledger")
+REPORT_TABLES = (
+    "map",
+    "recall",
+    "rank_distance",
+    "miracl",
+    "per_language",
+    "mt_quality",
+    "translation_flags",
+    "corpus_ledger",
+)
 
 
 def canonical(section: Any) -> Any:
@@ -239,6 +248,12 @@ class Plan:
 
     # --- evaluation -----------------------------------------------------------------------
 
+    @property
+    def evaluation_settings(self) -> dict[str, Any]:
+        """The evaluation settings that the report's pages and captions name."""
+        keys = ("candidate_context", "max_length", "resamples")
+        return {key: self.evaluation[key] for key in keys} | {"seeds": self.seeds}
+
     def benchmark_format(self, benchmark: str) -> str:
         return self.entry("benchmarks", benchmark)["format"]
 
@@ -317,10 +332,11 @@ class Plan:
         ]
 
     def evaluate_outputs(self) -> list[str]:
-        return [layout.METRICS, layout.ALL_SIGNIFICANCE]
+        return [layout.METRICS, layout.ALL_SIGNIFICANCE, layout.ALL_STRATEGY_METRICS]
 
-    def significance_tables(self) -> list[str]:
-        return [layout.SIGNIFICANCE.format(encoder=e, benchmark=b) for e in self.encoders for b in self.benchmarks]
+    def per_benchmark(self, template: str) -> list[str]:
+        """One `template` file per (encoder, benchmark): significance, strategy_metrics."""
+        return [template.format(encoder=e, benchmark=b) for e in self.encoders for b in self.benchmarks]
 
     def report_figures(self) -> list[str]:
         """Every figure (PNG; a PDF beside each) of the report stage."""

@@ -78,7 +78,8 @@ rule significance:
     input:
         lambda w: PLAN.evaluated(layout.PER_QUERY, w.encoder, [w.benchmark]),
     output:
-        layout.SIGNIFICANCE,
+        significance=layout.SIGNIFICANCE,
+        strategy_metrics=layout.STRATEGY_METRICS,
     log:
         layout.log("evaluate/{encoder}/{benchmark}/significance"),
     conda:
@@ -110,11 +111,27 @@ rule gather_metrics:
 
 rule gather_significance:
     input:
-        PLAN.significance_tables(),
+        PLAN.per_benchmark(layout.SIGNIFICANCE),
     output:
         layout.ALL_SIGNIFICANCE,
     log:
         layout.log("evaluate/gather_significance"),
+    conda:
+        "../../envs/eval.yaml"
+    params:
+        seed=config["seed"],
+        code=script_code("concat_tables"),
+    script:
+        "../scripts/concat_tables.py"
+
+
+rule gather_strategy_metrics:
+    input:
+        PLAN.per_benchmark(layout.STRATEGY_METRICS),
+    output:
+        layout.ALL_STRATEGY_METRICS,
+    log:
+        layout.log("evaluate/gather_strategy_metrics"),
     conda:
         "../../envs/eval.yaml"
     params:

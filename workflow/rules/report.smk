@@ -5,7 +5,7 @@ PAPER_NUMBERS = str(
 
 rule report_retrieval_tables:
     input:
-        metrics=layout.METRICS,
+        metrics=layout.ALL_STRATEGY_METRICS,
         significance=layout.ALL_SIGNIFICANCE,
         paper=PAPER_NUMBERS,
     output:
@@ -18,6 +18,15 @@ rule report_retrieval_tables:
             subcategory="Tables",
             labels={"table": "Table 1: mAP mono / cross / multi"},
         ),
+        recall=layout.report_table("recall", "parquet"),
+        recall_md=layout.report_table("recall", "md"),
+        recall_html=report(
+            layout.report_table("recall", "html"),
+            caption="../report/table_recall.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Table 2: Recall@1 mono / cross, Recall@10 multi"},
+        ),
         rank_distance=layout.report_table("rank_distance", "parquet"),
         rank_distance_md=layout.report_table("rank_distance", "md"),
         rank_distance_html=report(
@@ -25,7 +34,7 @@ rule report_retrieval_tables:
             caption="../report/table_rank_distance.rst",
             category="4. Evaluation",
             subcategory="Tables",
-            labels={"table": "Table 2: rank distance"},
+            labels={"table": "Table 3: rank distance"},
         ),
         miracl=layout.report_table("miracl", "parquet"),
         miracl_md=layout.report_table("miracl", "md"),
@@ -34,7 +43,7 @@ rule report_retrieval_tables:
             caption="../report/table_miracl.rst",
             category="4. Evaluation",
             subcategory="Tables",
-            labels={"table": "Table 3: MIRACL nDCG@10 and Recall@100"},
+            labels={"table": "Table 4: MIRACL nDCG@10 and Recall@100"},
         ),
     log:
         layout.log("report/retrieval_tables"),
@@ -44,6 +53,7 @@ rule report_retrieval_tables:
         retrieval=PLAN.retrieval_benchmarks,
         miracl=PLAN.miracl_benchmarks,
         train_languages=PLAN.train_languages,
+        evaluation=PLAN.evaluation_settings,
         seed=config["seed"],
         code=script_code("report_retrieval_tables"),
     script:
@@ -52,8 +62,7 @@ rule report_retrieval_tables:
 
 rule report_per_language:
     input:
-        metrics=layout.METRICS,
-        per_query=[r["path"] for r in per_query_records()],
+        metrics=layout.ALL_STRATEGY_METRICS,
     output:
         table=layout.report_table("per_language", "parquet"),
         markdown=layout.report_table("per_language", "md"),
@@ -62,16 +71,16 @@ rule report_per_language:
             caption="../report/table_per_language.rst",
             category="4. Evaluation",
             subcategory="Tables",
-            labels={"table": "Table 4: results per language"},
+            labels={"table": "Table 5: results per language"},
         ),
     log:
         layout.log("report/per_language"),
     conda:
         "../../envs/report.yaml"
     params:
-        per_query=per_query_records(),
         benchmarks=PLAN.retrieval_benchmarks,
         train_languages=PLAN.train_languages,
+        evaluation=PLAN.evaluation_settings,
         seed=config["seed"],
         code=script_code("report_per_language"),
     script:
@@ -139,7 +148,7 @@ rule report_corpus:
 
 rule report_map_heatmaps:
     input:
-        metrics=layout.METRICS,
+        metrics=layout.ALL_STRATEGY_METRICS,
     output:
         heatmap=report(
             layout.figure("map_heatmap", "{encoder}-{benchmark}", "png"),
@@ -283,6 +292,7 @@ rule report_summary:
         "../../envs/report.yaml"
     params:
         config=PLAN.summary(),
+        evaluation=PLAN.evaluation_settings,
         names=REPORT_TABLES,
         runs=[(r["encoder"], r["run"]) for r in training_log_records()],
         code=script_code("report_summary"),

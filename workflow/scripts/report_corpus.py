@@ -1,11 +1,13 @@
 """Corpus ledger summary: kept / filtered / failed pairs per dataset and language."""
 
 from hybridir.logs import log_to
-from hybridir.report import pages, tables
+from hybridir.report.data import pipeline
+from hybridir.report.pages import document
+from hybridir.report.pages import pipeline as pages
 from hybridir.tables import read_table
 
 log_to(snakemake.log[0])
 output = snakemake.output
-frame = tables.corpus_ledger_table([read_table(p, "corpus_ledger") for p in snakemake.input])
+frame = pipeline.corpus_ledger_table([read_table(p, "corpus_ledger") for p in snakemake.input])
 page = pages.corpus_ledger_page(frame)
-pages.write_report_table(frame, "corpus_ledger", page, output.table, output.markdown, output.html)
+document.write_report_table(frame, "corpus_ledger", page, output.table, output.markdown, output.html)

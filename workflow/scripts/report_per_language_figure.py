@@ -1,7 +1,7 @@
 """Bars per language for one encoder and benchmark (zero-shot languages hatched)."""
 
 from hybridir.logs import log_to
-from hybridir.report import figures
+from hybridir.report.figures import base, results
 from hybridir.tables import read_table
 
 log_to(snakemake.log[0])
@@ -12,5 +12,5 @@ if params.miracl:
 else:
     table = read_table(snakemake.input[0], "report_per_language")
     measures = [("mono", "map"), ("cross", "map"), ("multi", "map")]
-figure = figures.per_language_bars(table, wildcards.encoder, wildcards.benchmark, measures, params.train_languages)
-figures.save(figure, snakemake.output.png, snakemake.output.pdf)
+figure = results.per_language_bars(table, wildcards.encoder, wildcards.benchmark, measures, params.train_languages)
+base.save(figure, snakemake.output.png, snakemake.output.pdf)

@@ -3,8 +3,8 @@
 import os
 
 from hybridir.logs import log_to
-from hybridir.report.document import write_document
-from hybridir.report.summary import summary_document
+from hybridir.report.pages.document import write_document
+from hybridir.report.pages.summary import summary_document
 from hybridir.tables import read_table
 
 log_to(snakemake.log[0])
@@ -16,5 +16,5 @@ significance = read_table(inputs.significance, "significance")
 base = os.path.dirname(os.path.dirname(os.path.abspath(snakemake.output.markdown)))
 figures = [os.path.relpath(os.path.abspath(p), base) for p in inputs.figures]
 markdown = [os.path.relpath(os.path.abspath(p[: -len("parquet")] + "md"), base) for p in inputs.tables]
-blocks = summary_document(params.config, tables, significance, logs, figures, markdown)
+blocks = summary_document(params.config, tables, significance, logs, figures, markdown, params.evaluation)
 write_document(blocks, snakemake.output.markdown, snakemake.output.html, "Results summary")

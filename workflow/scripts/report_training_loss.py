@@ -1,7 +1,7 @@
 """Training and validation loss curves of every training run."""
 
 from hybridir.logs import log_to
-from hybridir.report import figures
+from hybridir.report.figures import base, curves
 from hybridir.tables import read_table
 
 log_to(snakemake.log[0])
@@ -9,4 +9,4 @@ logs = {
     tuple(key): read_table(path, "training_log")
     for key, path in zip(snakemake.params.runs, snakemake.input, strict=True)
 }
-figures.save(figures.training_curves(logs), snakemake.output.png, snakemake.output.pdf)
+base.save(curves.training_curves(logs), snakemake.output.png, snakemake.output.pdf)

@@ -1,6 +1,7 @@
 """Per-query metrics of one run on one benchmark, and their aggregates with bootstrap intervals."""
 
-from hybridir.evaluate.metrics import aggregate, per_query
+from hybridir.evaluate.aggregate import aggregate
+from hybridir.evaluate.metrics import per_query
 from hybridir.logs import log_to
 from hybridir.tables import read_table, write_table
 

@@ -1,11 +1,16 @@
 """The report stage: the paper's tables and figures from the pipeline's Parquet tables.
 
-- `runs`: evaluated runs (hybridir.plan.Run names), their order, labels and colours.
-- `document`: a tiny document model (headings, paragraphs, tables) written as Markdown or HTML.
-- `paper`: the paper's published numbers (workflow/report/paper_numbers.csv).
-- `tables`: the report tables (long Parquet frames) and their Markdown/HTML renderings.
-- `figures`: the matplotlib figures (PNG and PDF, deterministic bytes).
-- `summary`: results/summary.md, a reader's overview of one pipeline run.
+Three layers, each reading only the ones before it:
+- `data`: reading and shaping, the report tables as long frames (`retrieval`: the retrieval tables
+  from the evaluate stage's strategy_metrics and significance; `comparisons`: verdicts against
+  x_x and x_y, Holm-corrected over each table; `pipeline`: MT quality, translation flags, corpus
+  ledger; `paper`: the paper's published numbers; `runs`: which strategies a table shows, in which
+  order). Every statistic is the evaluate stage's (hybridir.evaluate); the report never resamples.
+- `format`: how numbers, means over seeds with spread and interval, the paper's values, metric
+  names, evaluation settings and strategies (hybridir.plan.Run) are written.
+- `pages` (Markdown / HTML documents: `document`, `retrieval`, `languages`, `pipeline`, `summary`
+  with `summary_results` and `summary_pipeline`) and `figures` (matplotlib: `base`, `heatmaps`,
+  `results`, `curves`): rendering.
 
 Every function takes data frames or paths and returns frames or writes files; nothing here
 knows that it runs under Snakemake.

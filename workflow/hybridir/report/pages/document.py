@@ -10,9 +10,10 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from hybridir.atomic import atomic_write
+import pandas as pd
 
-MISSING = "—"
+from hybridir.atomic import atomic_write
+from hybridir.tables import write_table
 
 
 @dataclass(frozen=True)
@@ -141,3 +142,18 @@ def write_document(blocks: list[Block], markdown: str | os.PathLike, html_path: 
     """Write the blocks as Markdown and as HTML."""
     write_text(to_markdown(blocks), markdown)
     write_text(to_html(blocks, title), html_path)
+
+
+def write_report_table(
+    frame: pd.DataFrame,
+    name: str,
+    blocks: list[Block],
+    parquet: str | os.PathLike,
+    markdown: str | os.PathLike,
+    html_path: str | os.PathLike,
+    seed: int | None = None,
+) -> None:
+    """Write a report table as Parquet (schema report_<name>) and its page as Markdown and HTML."""
+    write_table(frame, parquet, f"report_{name}", seed=seed)
+    title = blocks[0].text if blocks and isinstance(blocks[0], Heading) else name
+    write_document(blocks, markdown, html_path, title)

@@ -1,0 +1,128 @@
+"""Verdicts of a report table against the x_x and x_y strategies, Holm-corrected over the table.
+
+For each row (a strategy of an encoder on a benchmark, setting and metric) and each reference
+strategy x_x, x_y other than the row's own: the evaluate stage's paired comparison over all seeds
+(significance table). The untrained encoder is a baseline, not compared. A pair of strategies
+counts once in the family (the x_x row against x_y is the x_y row against x_x); the family is
+every comparison the table shows, and its p-values are adjusted with Holm's method
+(hybridir.evaluate.significance.holm). vs_<reference> is 'better' or 'worse' where the adjusted
+p-value is below 0.05 (better = higher, but lower for rank distance), else 'not significant';
+p_<reference> is the adjusted p-value; `comparisons` is the size of the family.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from hybridir.evaluate.significance import LEVEL, holm
+from hybridir.plan import ZERO_SHOT
+from hybridir.report.data.runs import REFERENCES, strategy
+from hybridir.report.format import label
+
+COLUMNS = ["vs_x_x", "p_x_x", "vs_x_y", "p_x_y", "comparisons"]
+LOWER_IS_BETTER = {"rank_distance"}
+CONTEXT = ["encoder", "benchmark", "setting", "metric"]
+MEASURE_ORDER = [
+    ("mono", "map"),
+    ("cross", "map"),
+    ("multi", "map"),
+    ("multi", "rank_distance"),
+    ("mono", "ndcg_10"),
+    ("mono", "recall_100"),
+]
+HYBRID_PAIRS = ({"hybrid", "x_x"}, {"hybrid", "x_y"})
+
+
+def _tests(significance: pd.DataFrame) -> dict[tuple, tuple[float, float]]:
+    """(encoder, benchmark, setting, metric, strategy x, strategy y) -> (value x - value y, p)."""
+    tests = {}
+    for t in significance.itertuples(index=False):
+        a, b = strategy(t.encoder, t.strategy_a, t.alpha_a), strategy(t.encoder, t.strategy_b, t.alpha_b)
+        context = (t.encoder, t.benchmark, t.setting, t.metric)
+        tests[(*context, b, a)] = (t.difference, t.p_value)  # the table's difference is b - a
+        tests[(*context, a, b)] = (-t.difference, t.p_value)
+    return tests
+
+
+def _found(rows: pd.DataFrame, tests: dict) -> dict[tuple, tuple[float, float, tuple]]:
+    """(row index, reference) -> (difference row - reference, p, the pair's key in the family)."""
+    found = {}
+    for index, row in zip(rows.index, rows[[*CONTEXT, "strategy", "alpha"]].itertuples(index=False), strict=True):
+        own = strategy(row.encoder, row.strategy, row.alpha)
+        context = (row.encoder, row.benchmark, row.setting, row.metric)
+        for name in REFERENCES:
+            reference = strategy(row.encoder, name, None)
+            if own.strategy != ZERO_SHOT and reference != own and (*context, own, reference) in tests:
+                difference, p = tests[(*context, own, reference)]
+                found[(index, name)] = (difference, p, (context, frozenset((own, reference))))
+    return found
+
+
+def _verdict(difference: float, p: float, metric: str) -> str:
+    improved = difference < 0 if metric in LOWER_IS_BETTER else difference > 0
+    return ("better" if improved else "worse") if p < LEVEL else "not significant"
+
+
+def verdicts(rows: pd.DataFrame, significance: pd.DataFrame) -> pd.DataFrame:
+    """`rows` (encoder, strategy, alpha, benchmark, setting, metric) with the COLUMNS added."""
+    found = _found(rows, _tests(significance))
+    family = {key: p for _, p, key in found.values()}
+    adjusted = dict(zip(family, holm(np.array(list(family.values()))), strict=True)) if family else {}
+    out = rows.copy()
+    for name in REFERENCES:
+        tested = [found.get((index, name)) for index in rows.index]
+        p_values = [adjusted[t[2]] if t else np.nan for t in tested]
+        out[f"vs_{name}"] = pd.Series(
+            [
+                _verdict(t[0], p, metric) if t else None
+                for t, p, metric in zip(tested, p_values, rows["metric"], strict=True)
+            ],
+            index=rows.index,
+            dtype="object",
+        )
+        out[f"p_{name}"] = pd.Series(p_values, index=rows.index, dtype="float64")
+    return out.assign(comparisons=len(family))
+
+
+def _compared_measures(benchmark_format: str | None) -> set[tuple[str, str]]:
+    """(setting, metric) pairs the summary tests: the paper's measures of each benchmark format."""
+    if benchmark_format == "miracl":
+        return {("mono", "ndcg_10"), ("mono", "recall_100")}
+    return {("mono", "map"), ("cross", "map"), ("multi", "map"), ("multi", "rank_distance")}
+
+
+def _labels(tests: pd.DataFrame, sides: np.ndarray) -> list[str]:
+    """Label of the strategy on side a or b of each test."""
+    return [
+        label(strategy(t.encoder, getattr(t, f"strategy_{side}"), getattr(t, f"alpha_{side}")))
+        for t, side in zip(tests.itertuples(index=False), sides, strict=True)
+    ]
+
+
+def hybrid_tests(significance: pd.DataFrame, formats: Mapping[str, str]) -> pd.DataFrame:
+    """The tests of a hybrid strategy against x_x or x_y on the paper's measures of each benchmark
+    (`formats`: benchmark -> format, in config order), turned to hybrid minus the other (delta, low,
+    high; labels hybrid, other), with Holm-adjusted p-values (p_holm) over exactly these tests."""
+    chosen = [
+        (setting, metric) in _compared_measures(formats.get(benchmark)) and {a, b} in HYBRID_PAIRS
+        for setting, metric, benchmark, a, b in significance[
+            ["setting", "metric", "benchmark", "strategy_a", "strategy_b"]
+        ].itertuples(index=False)
+    ]
+    tests = significance[np.array(chosen, dtype=bool)]
+    flip = (tests["strategy_a"] == "hybrid").to_numpy()  # the table holds b - a
+    sign = np.where(flip, -1.0, 1.0)
+    low, high = np.sort(np.stack([sign * tests["ci_low"], sign * tests["ci_high"]]), axis=0)
+    order = {m: i for i, m in enumerate(MEASURE_ORDER)}
+    rows = tests.assign(
+        hybrid=_labels(tests, np.where(flip, "a", "b")),
+        other=_labels(tests, np.where(flip, "b", "a")),
+        delta=sign * tests["difference"],
+        low=low,
+        high=high,
+        p_holm=holm(tests["p_value"]),
+        _b=tests["benchmark"].map({b: i for i, b in enumerate(formats)}),
+        _m=[order[m] for m in zip(tests["setting"], tests["metric"], strict=True)],
+    )
+    return rows.sort_values(["_b", "_m"], kind="stable").drop(columns=["_b", "_m"])

@@ -1,0 +1,154 @@
+"""The retrieval tables of the report: long frames from the evaluate stage's strategy_metrics
+(every strategy over its seeds) and significance tables.
+
+A row is a strategy of an encoder over all its seeds: the mean over seeds, their standard
+deviation and the multi-bootstrap interval (hybridir.evaluate.seeds); where the paper publishes
+the same number, its value and our difference from it; and verdicts against x_x and x_y,
+Holm-corrected over the table (hybridir.report.data.comparisons). Each builder returns exactly the
+columns of its schema (workflow/schemas/tables/report_<name>.schema.json), sorted for reading.
+Nothing here resamples: every statistic is the evaluate stage's.
+"""
+
+import pandas as pd
+
+from hybridir.evaluate.cells import MACRO
+from hybridir.report.data import comparisons
+from hybridir.report.data.paper import attach_paper
+from hybridir.report.data.runs import order
+
+MEAN = "mean"
+STRATEGY = ["encoder", "strategy", "alpha", "seeds"]
+VALUE = ["value", "seed_sd", "ci_low", "ci_high", "queries"]
+PAPER = ["paper_value", "paper_difference", "paper_source"]
+SETTINGS = ("mono", "cross", "multi")
+RECALL = {"mono": "recall_1", "cross": "recall_1", "multi": "recall_10"}  # the paper's Recall@k per setting
+# (setting, metric) of the per-language table, in reading order
+PER_LANGUAGE_MEASURES = [
+    ("mono", "map"),
+    ("cross", "map"),
+    ("multi", "map"),
+    ("mono", "recall_1"),
+    ("cross", "recall_1"),
+    ("multi", "recall_10"),
+]
+
+
+def _sorted(frame: pd.DataFrame, keys: dict[str, pd.Series]) -> pd.DataFrame:
+    """Rows by encoder and strategy (report order), then by `keys` in their order."""
+    keyed = frame.assign(_order=order(frame), **{f"_{i}": key for i, key in enumerate(keys.values())})
+    helpers = ["_order", *(f"_{i}" for i in range(len(keys)))]
+    return keyed.sort_values(helpers, kind="stable").drop(columns=helpers).reset_index(drop=True)
+
+
+def _overall(metrics: pd.DataFrame, benchmarks: list[str], measures: set[tuple[str, str]]) -> pd.DataFrame:
+    """The macro rows over every combination of each (setting, metric) in `measures`."""
+    measure = pd.Series(list(zip(metrics["setting"], metrics["metric"], strict=True)), index=metrics.index)
+    chosen = metrics["benchmark"].isin(benchmarks) & (metrics["query_lang"] == MACRO) & measure.isin(measures)
+    return metrics[chosen].copy()
+
+
+def _with_paper(rows: pd.DataFrame, paper: pd.DataFrame) -> pd.DataFrame:
+    """paper_value, paper_source and paper_difference (ours minus the paper's) of each row."""
+    rows = attach_paper(rows, paper)
+    return rows.assign(paper_difference=rows["value"] - rows["paper_value"])
+
+
+def _macro_table(
+    metrics: pd.DataFrame,
+    significance: pd.DataFrame,
+    paper: pd.DataFrame,
+    benchmarks: list[str],
+    measures: list[tuple[str, str]],
+    columns: list[str],
+) -> pd.DataFrame:
+    """Overall macros of `measures` with the paper's values and Holm-corrected verdicts."""
+    rows = _with_paper(comparisons.verdicts(_overall(metrics, benchmarks, set(measures)), significance), paper)
+    rank = {measure: i for i, measure in enumerate(measures)}
+    keys = {
+        "benchmark": rows["benchmark"].map(benchmarks.index),
+        "measure": pd.Series([rank[m] for m in zip(rows["setting"], rows["metric"], strict=True)], index=rows.index),
+    }
+    return _sorted(rows, keys)[columns]
+
+
+def map_table(
+    metrics: pd.DataFrame, significance: pd.DataFrame, paper: pd.DataFrame, benchmarks: list[str]
+) -> pd.DataFrame:
+    """Table 1 of the paper: macro mAP per encoder x strategy x benchmark x setting (mono, cross, multi)."""
+    columns = [*STRATEGY, "benchmark", "setting", *VALUE, *PAPER, *comparisons.COLUMNS]
+    return _macro_table(metrics, significance, paper, benchmarks, [(s, "map") for s in SETTINGS], columns)
+
+
+def recall_table(
+    metrics: pd.DataFrame, significance: pd.DataFrame, paper: pd.DataFrame, benchmarks: list[str]
+) -> pd.DataFrame:
+    """The paper's Recall: macro Recall@1 (mono, cross) and Recall@10 (multi) per encoder x strategy x benchmark."""
+    columns = [*STRATEGY, "benchmark", "setting", "metric", *VALUE, *PAPER, *comparisons.COLUMNS]
+    return _macro_table(metrics, significance, paper, benchmarks, list(RECALL.items()), columns)
+
+
+def rank_distance_table(
+    metrics: pd.DataFrame, significance: pd.DataFrame, paper: pd.DataFrame, benchmarks: list[str]
+) -> pd.DataFrame:
+    """Table 2 of the paper: macro rank distance (multi setting) per encoder x strategy x benchmark."""
+    columns = [*STRATEGY, "benchmark", *VALUE, *PAPER, *comparisons.COLUMNS]
+    return _macro_table(metrics, significance, paper, benchmarks, [("multi", "rank_distance")], columns)
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def miracl_table(
+    metrics: pd.DataFrame,
+    significance: pd.DataFrame,
+    paper: pd.DataFrame,
+    benchmarks: list[str],
+    train_languages: list[str],
+) -> pd.DataFrame:
+    """nDCG@10 and Recall@100 (mono) per language and their mean, for MIRACL-format benchmarks;
+    the paper's values and the verdicts are for the means."""
+    columns = [*STRATEGY, "benchmark", "lang", "zero_shot_lang", "metric", *VALUE, *PAPER, *comparisons.COLUMNS]
+    measures = [("mono", "ndcg_10"), ("mono", "recall_100")]
+    means = _with_paper(comparisons.verdicts(_overall(metrics, benchmarks, set(measures)), significance), paper)
+    chosen = (
+        metrics["benchmark"].isin(benchmarks)
+        & (metrics["setting"] == "mono")
+        & metrics["metric"].isin([m for _, m in measures])
+        & (metrics["query_lang"] != MACRO)
+    )
+    unchecked = {c: None for c in [*PAPER, *comparisons.COLUMNS] if c != "comparisons"}
+    languages = metrics[chosen].assign(**unchecked, comparisons=means["comparisons"].max())
+    parts = [part for part in (means, languages) if len(part)]
+    if not parts:
+        return _empty(columns)
+    rows = pd.concat(parts, ignore_index=True)
+    rows["lang"] = rows["query_lang"].where(rows["query_lang"] != MACRO, MEAN)
+    rows["zero_shot_lang"] = [None if lang == MEAN else lang not in train_languages for lang in rows["lang"]]
+    keys = {
+        "benchmark": rows["benchmark"].map(benchmarks.index),
+        "metric": rows["metric"].map({"ndcg_10": 0, "recall_100": 1}),
+        "mean last": rows["lang"] == MEAN,
+        "lang": rows["lang"],
+    }
+    return _sorted(rows, keys)[columns]
+
+
+def per_language_table(metrics: pd.DataFrame, benchmarks: list[str], train_languages: list[str]) -> pd.DataFrame:
+    """mAP, Recall@1 and Recall@10 per query language: mono (its own pool), cross (the mean over
+    the pools of the other languages) and multi (the pool of all languages)."""
+    columns = [*STRATEGY, "benchmark", "lang", "zero_shot_lang", "setting", "metric", *VALUE]
+    measure = pd.Series(list(zip(metrics["setting"], metrics["metric"], strict=True)), index=metrics.index)
+    language = metrics["query_lang"] != MACRO
+    single_pool = metrics["setting"].isin(["mono", "multi"]) & (metrics["pool_lang"] != MACRO)
+    pooled = (metrics["setting"] == "cross") & (metrics["pool_lang"] == MACRO)
+    chosen = metrics["benchmark"].isin(benchmarks) & measure.isin(PER_LANGUAGE_MEASURES) & language
+    rows = metrics[chosen & (single_pool | pooled)].rename(columns={"query_lang": "lang"})
+    rows = rows.assign(zero_shot_lang=~rows["lang"].isin(train_languages))
+    rank = {m: i for i, m in enumerate(PER_LANGUAGE_MEASURES)}
+    keys = {
+        "benchmark": rows["benchmark"].map(benchmarks.index),
+        "measure": pd.Series([rank[m] for m in zip(rows["setting"], rows["metric"], strict=True)], index=rows.index),
+        "lang": rows["lang"],
+    }
+    return _sorted(rows, keys)[columns]

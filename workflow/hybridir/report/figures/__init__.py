@@ -1,0 +1,1 @@
+"""Rendering: the report's matplotlib figures (PNG and PDF)."""

@@ -1,0 +1,1 @@
+"""Rendering: the report's pages (Markdown and HTML) from the report tables."""
