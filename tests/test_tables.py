@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from hybridir.errors import DataError
-from hybridir.tables import read_provenance, read_table, write_table
+from hybridir.tables import read_batches, read_provenance, read_table, write_table
 
 
 def qrels(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
@@ -114,3 +114,22 @@ def test_atomic_write_of_a_folder_replaces_the_old_one_only_when_complete(tmp_pa
         (tmp / "new.bin").write_text("new")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
     assert sorted(p.name for p in target.iterdir()) == ["new.bin"]
+
+
+def test_read_batches_streams_the_table_in_frames_of_at_most_rows_rows(tmp_path: Path) -> None:
+    path = tmp_path / "p.parquet"
+    frame = pd.concat([parallel_rows().assign(pair_id=f"d/{i}") for i in range(5)], ignore_index=True)
+    write_table(frame, path, "parallel")
+    batches = list(read_batches(path, "parallel", rows=4))
+    assert [len(b) for b in batches] == [4, 4, 2]
+    together = pd.concat(batches, ignore_index=True)
+    columns = ["pair_id", "lang", "question"]
+    assert together[columns].equals(read_table(path, "parallel")[columns])
+    assert [list(x) for x in together["negative_passages"]] == [[], ["Bob."]] * 5
+
+
+def test_read_batches_checks_the_schema_before_the_first_batch(tmp_path: Path) -> None:
+    path = tmp_path / "q.parquet"
+    write_table(qrels([("q", "c", 1)]), path, "qrels")
+    with pytest.raises(DataError, match="columns do not match table 'parallel'"):
+        next(read_batches(path, "parallel", rows=10))

@@ -3,7 +3,7 @@
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -60,17 +60,17 @@ def _check_columns(columns: list[str], table: str, where: str) -> None:
         )
 
 
-def _check_values(data: pa.Table, table: str, where: str) -> None:
-    """Non-nullable columns hold no nulls and the primary key is unique."""
+def _check_values(data: pa.Table, table: str, where: str, key: bool = True) -> None:
+    """Non-nullable columns hold no nulls and (with `key`) the primary key is unique."""
     schema = arrow_schema(table)
     for field in schema:
         column = data.column(field.name)
         if not field.nullable and column.null_count:
             row = column.to_pandas().isna().to_numpy().argmax()
             raise DataError(f"{where}: row {row}: column {field.name!r} is null, which {table!r} forbids")
-    key = table_schema(table).get("x-primary-key")
-    if key and data.num_rows:
-        frame = data.select(key).to_pandas()
+    columns = table_schema(table).get("x-primary-key")
+    if key and columns and data.num_rows:
+        frame = data.select(columns).to_pandas()
         duplicated = frame.duplicated()
         if duplicated.any():
             row = int(duplicated.to_numpy().argmax())
@@ -138,15 +138,44 @@ def read_table(path: str | os.PathLike, table: str) -> pd.DataFrame:
         data = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as error:
         raise DataError(f"{path}: not a readable Parquet file: {error}") from error
-    _check_columns(data.column_names, table, str(path))
-    expected = arrow_schema(table)
-    for field in expected:
-        actual = data.schema.field(field.name).type
+    _check_types(data.schema, table, path)
+    _check_values(data, table, str(path))
+    return _loose(data, table).to_pandas()
+
+
+def read_batches(path: str | os.PathLike, table: str, rows: int) -> Iterator[pd.DataFrame]:
+    """Read a Parquet file of `table` in frames of at most `rows` rows, in bounded memory: columns
+    and types are checked first, nulls in each batch (the primary key, which needs every row, is not)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found (expected a Parquet table {table!r})")
+    try:
+        source = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise DataError(f"{path}: not a readable Parquet file: {error}") from error
+    _check_types(source.schema_arrow, table, path)
+    first = 0
+    for batch in source.iter_batches(batch_size=rows, columns=arrow_schema(table).names):
+        data = pa.Table.from_batches([batch])
+        _check_values(data, table, f"{path} (batch from row {first})", key=False)
+        first += data.num_rows
+        yield _loose(data, table).to_pandas()
+
+
+def _check_types(schema: pa.Schema, table: str, path: Path) -> None:
+    """A file's columns are exactly `table`'s, each of the kind its schema gives."""
+    _check_columns(schema.names, table, str(path))
+    for field in arrow_schema(table):
+        actual = schema.field(field.name).type
         if _kind(actual) != _kind(field.type):
             raise DataError(f"{path}: column {field.name!r} has type {actual}, table {table!r} expects {field.type}")
-    _check_values(data, table, str(path))
+
+
+def _loose(data: pa.Table, table: str) -> pa.Table:
+    """`data`'s columns in schema order, every column nullable (as pandas reads them)."""
+    expected = arrow_schema(table)
     loose = pa.schema([field.with_nullable(True) for field in expected])
-    return data.select(expected.names).cast(loose).to_pandas()
+    return data.select(expected.names).cast(loose)
 
 
 def _kind(arrow_type: pa.DataType) -> str:

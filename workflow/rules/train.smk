@@ -1,6 +1,6 @@
 rule train:
     input:
-        corpus=[layout.CORPUS.format(dataset=d) for d in PLAN.corpus_datasets],
+        corpus=PLAN.training_corpus(),
         validation=[layout.QA.format(dataset=d) for d in PLAN.validation_datasets],
         model=lambda w: local_model(PLAN.encoder_model(w.encoder)),
     output:

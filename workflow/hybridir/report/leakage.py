@@ -1,0 +1,118 @@
+"""The leakage report table: per training dataset and benchmark, the pairs whose text (after
+translation) matches a benchmark text, exactly or nearly (hybridir.leakage), with examples."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from hybridir.report.document import Block, Heading, Paragraph, Table
+
+COLUMNS = ["dataset", "benchmark", "pairs", "leaked_pairs", "share", "exact_hits", "near_hits", "languages", "fields"]
+EXAMPLES = 20
+
+
+def leakage_table(
+    hits: list[pd.DataFrame], ledgers: list[pd.DataFrame], datasets: list[str], benchmarks: list[str]
+) -> pd.DataFrame:
+    """One row per (training dataset, benchmark), in config order, zero where nothing matched;
+    `ledgers` are the corpus ledgers, whose kept pairs are the audited ones."""
+    ledger = pd.concat(ledgers, ignore_index=True)
+    kept = ledger[ledger["status"] == "kept"].groupby("dataset")["pair_id"].nunique()
+    found = pd.concat(hits, ignore_index=True)
+    rows = []
+    for dataset in datasets:
+        for benchmark in benchmarks:
+            part = found[(found["dataset"] == dataset) & (found["benchmark"] == benchmark)]
+            pairs, leaked = int(kept.get(dataset, 0)), part["pair_id"].nunique()
+            rows.append(
+                {
+                    "dataset": dataset,
+                    "benchmark": benchmark,
+                    "pairs": pairs,
+                    "leaked_pairs": leaked,
+                    "share": leaked / pairs if pairs else 0.0,
+                    "exact_hits": int((part["kind"] == "exact").sum()),
+                    "near_hits": int((part["kind"] == "near").sum()),
+                    "languages": sorted(set(part["lang"])),
+                    "fields": sorted(set(part["field"])),
+                }
+            )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _short(text: str, chars: int = 80) -> str:
+    return text if len(text) <= chars else text[: chars - 1] + "…"
+
+
+def leakage_page(
+    table: pd.DataFrame, hits: pd.DataFrame, settings: Mapping[str, Any], exclude_leaked: bool
+) -> list[Block]:
+    """The summary per dataset and benchmark, what was compared, and the closest hits as examples."""
+    rows = [
+        [
+            r.dataset,
+            r.benchmark,
+            str(r.pairs),
+            f"{r.leaked_pairs} ({r.share:.2%})",
+            str(r.exact_hits),
+            str(r.near_hits),
+            ", ".join(r.languages),
+            ", ".join(r.fields),
+        ]
+        for r in table.itertuples(index=False)
+    ]
+    header = ["dataset", "benchmark", "audited pairs", "leaked pairs", "exact hits", "near hits", "languages", "fields"]
+    action = (
+        "`training.exclude_leaked: true`: every leaked pair was dropped from training in all its languages "
+        "(see the leakage ledger, reason `leaked`)."
+        if exclude_leaked
+        else "`training.exclude_leaked: false`: leaked pairs were kept in training; set it to true to drop them."
+    )
+    blocks: list[Block] = [
+        Heading("Leakage audit: training pairs found in the benchmarks", 1),
+        Paragraph(
+            "Every question, passage and hard-negative passage of the training corpus, in every language after "
+            "translation, against every benchmark question, judged candidate and candidate paragraph of the same "
+            "language. **exact**: equal after normalisation (NFC, whitespace collapsed, casefolded, punctuation "
+            f"deleted); **near**: Jaccard similarity of character {settings['ngram']}-grams at least "
+            f"{settings['threshold']} (MinHash LSH with {settings['permutations']} permutations proposes, the exact "
+            "Jaccard confirms). A pair leaks when any of its texts, in any language, hits."
+        ),
+        Table(header, rows, [False, False, True, True, True, True, False, False]),
+        Paragraph(action),
+    ]
+    if hits.empty:
+        return [*blocks, Paragraph("No training text matched a benchmark text.")]
+    order = ["similarity", "pair_id", "lang", "field", "benchmark", "evaluation_id"]
+    closest = hits.sort_values(order, ascending=[False, *[True] * (len(order) - 1)])
+    examples = [
+        [
+            h.pair_id,
+            h.lang,
+            h.field,
+            _short(h.text),
+            h.benchmark,
+            f"{h.evaluation_field} `{h.evaluation_id}`",
+            _short(h.evaluation_text),
+            h.kind,
+            f"{h.similarity:.2f}",
+        ]
+        for h in closest.head(EXAMPLES).itertuples(index=False)
+    ]
+    header = [
+        "training pair",
+        "lang",
+        "field",
+        "training text",
+        "benchmark",
+        "matched",
+        "benchmark text",
+        "kind",
+        "similarity",
+    ]
+    return [
+        *blocks,
+        Heading(f"The {len(examples)} closest of {len(hits)} hits", 2),
+        Table(header, examples, [False] * 8 + [True]),
+    ]
