@@ -300,6 +300,10 @@ def test_report_table_counts_pairs_and_hits_per_dataset_and_benchmark() -> None:
     assert list(rows.loc[("toy", "lareqa"), "fields"]) == ["negative", "passage", "question"]
     assert rows.loc[("toy", "miracl"), ["pairs", "leaked_pairs", "exact_hits", "near_hits"]].tolist() == [3, 0, 0, 0]
     assert rows.loc[("other", "lareqa"), ["pairs", "leaked_pairs"]].tolist() == [1, 0]
-    page = to_markdown(leakage_page(table, hits, {"ngram": 5, "threshold": 0.8, "permutations": 128}, False))
+    settings = {"ngram": 5, "threshold": 0.8, "permutations": 128}
+    page = to_markdown(leakage_page(table, hits, settings, None))
     assert "| toy | lareqa | 3 | 2 (66.67%) | 2 | 1 | de, en | negative, passage, question |" in page
     assert "The 3 closest of 3 hits" in page and "`training.exclude_leaked: false`" in page
+    _, exclusions = exclude_leaked(CORPUS, audit([CORPUS], index()))
+    page = to_markdown(leakage_page(table, hits, settings, [exclusions]))
+    assert "- toy: 4 of 8 pairs (5 of 9 pair-language rows)" in page

@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from hybridir.errors import DataError
-from hybridir.tables import read_batches, read_provenance, read_table, write_table
+from hybridir.tables import ROW_GROUP_ROWS, read_batches, read_provenance, read_table, write_table
 
 
 def qrels(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
@@ -133,3 +134,11 @@ def test_read_batches_checks_the_schema_before_the_first_batch(tmp_path: Path) -
     write_table(qrels([("q", "c", 1)]), path, "qrels")
     with pytest.raises(DataError, match="columns do not match table 'parallel'"):
         next(read_batches(path, "parallel", rows=10))
+
+
+def test_a_large_table_is_written_in_row_groups_that_a_stream_reads_one_at_a_time(tmp_path: Path) -> None:
+    path = tmp_path / "q.parquet"
+    rows = ROW_GROUP_ROWS + 1
+    write_table(qrels([(f"q{i}", "c", 1) for i in range(rows)]), path, "qrels")
+    assert pq.ParquetFile(path).metadata.num_row_groups == 2
+    assert sum(len(b) for b in read_batches(path, "qrels", rows=ROW_GROUP_ROWS)) == rows

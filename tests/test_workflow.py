@@ -335,6 +335,7 @@ def test_planted_copies_of_benchmark_texts_are_found_and_kept_out_of_training(de
         snakemake(demo_run, *DEMO, *targets, "--configfile", str(changed))
         hits = read_table(leakage / "hits" / "planted.parquet", "leakage_hits")
         table = read_table(results / "report" / "tables" / "leakage.parquet", "report_leakage")
+        page = (results / "report" / "tables" / "leakage.md").read_text()
     finally:
         snakemake(demo_run, *DEMO, "results/report/tables/leakage.parquet")  # the demo's own table again
     found = set(zip(hits["pair_id"], hits["field"], hits["kind"], strict=True))
@@ -354,6 +355,7 @@ def test_planted_copies_of_benchmark_texts_are_found_and_kept_out_of_training(de
     assert kept["pair_id"].tolist() == ["planted/clean"]
     row = table.set_index(["dataset", "benchmark"]).loc[("planted", "demo_lareqa")]
     assert (row["pairs"], row["leaked_pairs"]) == (3, 2) and row["exact_hits"] >= 1 and row["near_hits"] >= 1
+    assert "- planted: 2 of 3 pairs (2 of 3 pair-language rows)" in page
 
 
 @pytest.mark.parametrize(

@@ -45,12 +45,10 @@ log = logging.getLogger(__name__)
 
 # corpus column -> training field of a hit
 TRAINING_FIELDS = {"question": "question", "passage": "passage", "negative_passages": "negative"}
-EVALUATION_FIELDS = ("question", "candidate", "paragraph")
-KINDS = ("exact", "near")
-# the LSH weighs a missed pair 9 times a false candidate, since every candidate is confirmed
-# exactly: at 128 permutations and threshold 0.8, a pair at 0.8 is proposed with probability
-# 0.87, at 0.85 with 0.97 (weights (0.5, 0.5): 0.40 and 0.69)
-LSH_WEIGHTS = (0.1, 0.9)
+# the LSH weighs a missed pair 19 times a false candidate, since every candidate is confirmed
+# exactly: at 128 permutations and threshold 0.8 (16 bands of 8), a pair at 0.8 is proposed with
+# probability 0.95, at 0.85 with 0.99, a pair at 0.5 with 0.06 (weights (0.5, 0.5): 0.40, 0.69, 0.03)
+LSH_WEIGHTS = (0.05, 0.95)
 SCHEME = "affine32"
 HIT_COLUMNS = [
     "dataset",

@@ -17,6 +17,8 @@ from hybridir.errors import DataError
 from hybridir.schemas import table_schema
 
 PROVENANCE_KEY = b"hybridir"
+# rows per Parquet row group: a reader that streams a table (read_batches) holds one group at a time
+ROW_GROUP_ROWS = 65_536
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
@@ -126,7 +128,7 @@ def write_table(
     meta[PROVENANCE_KEY] = json.dumps(provenance(table, config, seed, runtime), sort_keys=True).encode()
     data = data.replace_schema_metadata(meta)
     with atomic_write(path) as tmp:
-        pq.write_table(data, tmp, compression="zstd")
+        pq.write_table(data, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
 
 
 def read_table(path: str | os.PathLike, table: str) -> pd.DataFrame:

@@ -70,6 +70,11 @@ rule report_leakage:
     input:
         hits=[layout.LEAKAGE_HITS.format(dataset=d) for d in PLAN.corpus_datasets],
         ledgers=[layout.CORPUS_LEDGER.format(dataset=d) for d in PLAN.corpus_datasets],
+        exclusions=[
+            layout.LEAKAGE_LEDGER.format(dataset=d)
+            for d in PLAN.corpus_datasets
+            if PLAN.exclude_leaked
+        ],
     output:
         table=layout.report_table("leakage", "parquet"),
         markdown=layout.report_table("leakage", "md"),

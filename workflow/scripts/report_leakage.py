@@ -12,5 +12,8 @@ params, output = snakemake.params, snakemake.output
 hits = [read_table(path, "leakage_hits") for path in snakemake.input.hits]
 ledgers = [read_table(path, "corpus_ledger") for path in snakemake.input.ledgers]
 frame = leakage_table(hits, ledgers, params.datasets, params.benchmarks)
-page = leakage_page(frame, pd.concat(hits, ignore_index=True), params.leakage, params.exclude_leaked)
+exclusions = (
+    [read_table(path, "leakage_ledger") for path in snakemake.input.exclusions] if params.exclude_leaked else None
+)
+page = leakage_page(frame, pd.concat(hits, ignore_index=True), params.leakage, exclusions)
 write_report_table(frame, "leakage", page, output.table, output.markdown, output.html, seed=params.seed)

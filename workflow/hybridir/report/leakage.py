@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from hybridir.report.document import Block, Heading, Paragraph, Table
+from hybridir.report.document import Block, Bullets, Heading, Paragraph, Table
 
 COLUMNS = ["dataset", "benchmark", "pairs", "leaked_pairs", "share", "exact_hits", "near_hits", "languages", "fields"]
 EXAMPLES = 20
@@ -45,10 +45,38 @@ def _short(text: str, chars: int = 80) -> str:
     return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
+def _exclusion(ledgers: list[pd.DataFrame] | None) -> list[Block]:
+    """What training.exclude_leaked did, from the leakage ledgers (None: it is off)."""
+    if ledgers is None:
+        return [
+            Paragraph(
+                "`training.exclude_leaked: false`: leaked pairs were kept in training; set it to true to drop them."
+            )
+        ]
+    ledger = pd.concat(ledgers, ignore_index=True)
+    items = []
+    for dataset, part in ledger.groupby("dataset", sort=False):
+        dropped = part[part["status"] == "filtered"]
+        items.append(
+            f"{dataset}: {dropped['pair_id'].nunique()} of {part['pair_id'].nunique()} pairs "
+            f"({len(dropped)} of {len(part)} pair-language rows)"
+        )
+    return [
+        Paragraph(
+            "`training.exclude_leaked: true`: every leaked pair was dropped from training in all its languages; "
+            "the leakage ledger records each (pair, language) as `filtered`, reason `leaked`, with its benchmarks. "
+            "Dropped:"
+        ),
+        Bullets(items),
+    ]
+
+
 def leakage_page(
-    table: pd.DataFrame, hits: pd.DataFrame, settings: Mapping[str, Any], exclude_leaked: bool
+    table: pd.DataFrame, hits: pd.DataFrame, settings: Mapping[str, Any], exclusions: list[pd.DataFrame] | None
 ) -> list[Block]:
-    """The summary per dataset and benchmark, what was compared, and the closest hits as examples."""
+    """The summary per dataset and benchmark, what was compared, what was excluded from training
+    (`exclusions`: the leakage ledgers, None when training.exclude_leaked is off), and the closest
+    hits as examples."""
     rows = [
         [
             r.dataset,
@@ -63,12 +91,6 @@ def leakage_page(
         for r in table.itertuples(index=False)
     ]
     header = ["dataset", "benchmark", "audited pairs", "leaked pairs", "exact hits", "near hits", "languages", "fields"]
-    action = (
-        "`training.exclude_leaked: true`: every leaked pair was dropped from training in all its languages "
-        "(see the leakage ledger, reason `leaked`)."
-        if exclude_leaked
-        else "`training.exclude_leaked: false`: leaked pairs were kept in training; set it to true to drop them."
-    )
     blocks: list[Block] = [
         Heading("Leakage audit: training pairs found in the benchmarks", 1),
         Paragraph(
@@ -80,7 +102,7 @@ def leakage_page(
             "Jaccard confirms). A pair leaks when any of its texts, in any language, hits."
         ),
         Table(header, rows, [False, False, True, True, True, True, False, False]),
-        Paragraph(action),
+        *_exclusion(exclusions),
     ]
     if hits.empty:
         return [*blocks, Paragraph("No training text matched a benchmark text.")]
