@@ -353,6 +353,8 @@ def test_planted_copies_of_benchmark_texts_are_found_and_kept_out_of_training(de
     )
     kept = read_table(leakage / "parallel" / "planted.parquet", "parallel")
     assert kept["pair_id"].tolist() == ["planted/clean"]
+    corpus = read_table(results / "corpus" / "parallel" / "planted.parquet", "parallel")
+    assert len(ledger) == len(corpus)  # every (pair, language) kept or filtered
     row = table.set_index(["dataset", "benchmark"]).loc[("planted", "demo_lareqa")]
     assert (row["pairs"], row["leaked_pairs"]) == (3, 2) and row["exact_hits"] >= 1 and row["near_hits"] >= 1
     assert "- planted: 2 of 3 pairs (2 of 3 pair-language rows)" in page
