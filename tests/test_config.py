@@ -94,6 +94,18 @@ MALFORMED = {
     "no encoders": (lambda c: c["training"].update(encoders=[]), "config key training.encoders"),
     "wrong type": (lambda c: c["training"].update(steps="many"), "config key training.steps: 'many' is not of type"),
     "unknown device": (lambda c: c.update(device="gpu"), "config key device: 'gpu' is not allowed"),
+    "leakage threshold above 1": (
+        lambda c: c.update(leakage={"threshold": 1.5}),
+        "config key leakage.threshold: 1.5 is greater than the maximum of 1",
+    ),
+    "misspelt leakage key": (
+        lambda c: c.update(leakage={"ngrams": 3}),
+        "config key leakage.ngrams: unknown key (did you mean 'ngram'?)",
+    ),
+    "exclude_leaked not a boolean": (
+        lambda c: c["training"].update(exclude_leaked="yes"),
+        "config key training.exclude_leaked: 'yes' is not of type 'boolean'",
+    ),
     "rows parallel source without {lang}": (
         parallel_source_without_lang,
         "config key parallel_datasets[0].source (parallel_facts): 'results/demo/data/parallel/en.jsonl' has no",

@@ -122,11 +122,23 @@ def test_the_demos_outputs_are_unique_and_cover_every_stage(demo: Plan) -> None:
         "results/train/tiny/hybrid-a0.5-s7/model",
         "results/evaluate/significance.parquet",
         "results/report/tables/map.html",
+        "results/leakage/hits/parallel_facts.parquet",
+        "results/report/tables/leakage.md",
         "results/report/figures/map_heatmap/tiny-demo_lareqa.pdf",
         "results/summary.md",
     ):
         assert expected in outputs
     assert not [p for p in outputs if not p.startswith(f"{layout.RESULTS}/")]
+
+
+def test_training_reads_the_corpus_without_leaked_pairs_only_when_asked(demo: Plan) -> None:
+    assert demo.training_corpus() == [f"results/corpus/parallel/{d}.parquet" for d in demo.corpus_datasets]
+    assert not [p for p in demo.final_outputs() if p.startswith("results/leakage/ledger/")]
+    config = dict(demo.config, training=dict(demo.config["training"], exclude_leaked=True))
+    plan = Plan(config)
+    assert plan.training_corpus() == [f"results/leakage/parallel/{d}.parquet" for d in demo.corpus_datasets]
+    assert "results/leakage/ledger/facts.parquet" in plan.final_outputs()
+    assert plan.training_options(plan.training_runs("tiny")[0]) == demo.training_options(demo.training_runs("tiny")[0])
 
 
 def test_the_paper_plan(paper: Plan) -> None:

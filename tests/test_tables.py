@@ -3,10 +3,18 @@
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from hybridir.errors import DataError
-from hybridir.tables import read_provenance, read_table, read_table_chunks, write_table, write_table_chunks
+from hybridir.tables import (
+    ROW_GROUP_ROWS,
+    read_provenance,
+    read_table,
+    read_table_chunks,
+    write_table,
+    write_table_chunks,
+)
 
 
 def qrels(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
@@ -137,3 +145,30 @@ def test_a_chunked_write_checks_each_chunk_and_leaves_nothing_on_error(tmp_path:
     write_table(qrels([("q", "c", 1)]), path, "qrels")
     with pytest.raises(DataError, match="table 'qrels' has no columns \\['text'\\]"):
         next(read_table_chunks(path, "qrels", ["text"], 10))
+
+
+def test_read_table_chunks_streams_the_table_in_frames_of_at_most_rows_rows(tmp_path: Path) -> None:
+    path = tmp_path / "p.parquet"
+    frame = pd.concat([parallel_rows().assign(pair_id=f"d/{i}") for i in range(5)], ignore_index=True)
+    write_table(frame, path, "parallel")
+    batches = list(read_table_chunks(path, "parallel", None, 4))
+    assert [len(b) for b in batches] == [4, 4, 2]
+    together = pd.concat(batches, ignore_index=True)
+    columns = ["pair_id", "lang", "question"]
+    assert together[columns].equals(read_table(path, "parallel")[columns])
+    assert [list(x) for x in together["negative_passages"]] == [[], ["Bob."]] * 5
+
+
+def test_read_table_chunks_checks_the_schema_before_the_first_batch(tmp_path: Path) -> None:
+    path = tmp_path / "q.parquet"
+    write_table(qrels([("q", "c", 1)]), path, "qrels")
+    with pytest.raises(DataError, match="columns do not match table 'parallel'"):
+        next(read_table_chunks(path, "parallel", None, 10))
+
+
+def test_a_large_table_is_written_in_row_groups_that_a_stream_reads_one_at_a_time(tmp_path: Path) -> None:
+    path = tmp_path / "q.parquet"
+    rows = ROW_GROUP_ROWS + 1
+    write_table(qrels([(f"q{i}", "c", 1) for i in range(rows)]), path, "qrels")
+    assert pq.ParquetFile(path).metadata.num_row_groups == 2
+    assert sum(len(b) for b in read_table_chunks(path, "qrels", None, ROW_GROUP_ROWS)) == rows

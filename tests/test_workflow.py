@@ -1,6 +1,7 @@
 """The workflow on the offline demo: runs end to end, reruns only what changed, lints clean."""
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -121,6 +122,8 @@ def test_a_param_change_reruns_only_its_job_and_what_depends_on_it(demo_run: Pat
         "translate_shard": 2 * shards,
         "gather_translations": 2,
         "corpus": 2,
+        "leakage_audit": 2,
+        "report_leakage": 1,
         **TRAINED_RUN_JOBS,
     }
 
@@ -142,6 +145,8 @@ def test_a_library_change_reruns_exactly_its_stage(demo_run: Path) -> None:
         "mt_quality_language",
         "mt_quality",
         "corpus",
+        "leakage_audit",
+        "report_leakage",
         *TRAINED_RUN_JOBS,
     }
 
@@ -223,6 +228,7 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         "mt_quality",
         "translation_flags",
         "corpus_ledger",
+        "leakage",
     )
     for name in tables:
         assert len(read_table(results / "report" / "tables" / f"{name}.parquet", f"report_{name}")) > 0
@@ -242,7 +248,7 @@ def test_snakemake_report_is_self_contained_html(demo_report: Path) -> None:
     html = demo_report.read_text()
     assert html.lstrip().lower().startswith("<!doctype html")
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=\"https?:", html)  # nothing fetched from outside
-    for caption in ("Table 1 of the paper", "Rank-distance distributions", "Training curves"):
+    for caption in ("Table 1 of the paper", "Rank-distance distributions", "Training curves", "Leakage audit"):
         assert caption in html
 
 
@@ -301,6 +307,87 @@ def test_a_failing_job_leaves_no_output(demo_run: Path) -> None:
     assert not list(output.parent.glob(".*tmp*"))
     snakemake(demo_run, *DEMO, "results/fetch/qa/facts.parquet")
     assert len(read_table(output, "qa")) > 0
+
+
+def test_demo_leakage_audit_finds_templated_questions_only(demo_run: Path) -> None:
+    """Training and benchmark towns differ, so no passage is a copy; questions of one template whose
+    made-up town names share syllables (or that the tiny MT model garbled into a benchmark town's
+    name) are the only texts close enough."""
+    results = demo_run / "results"
+    table = read_table(results / "report" / "tables" / "leakage.parquet", "report_leakage")
+    assert len(table) == 4 * 3  # every corpus dataset x benchmark
+    hits = pd.concat([read_table(p, "leakage_hits") for p in sorted((results / "leakage" / "hits").glob("*.parquet"))])
+    assert set(hits["field"]) <= {"question"} and set(hits["evaluation_field"]) <= {"question"}
+    assert table["leaked_pairs"].sum() == hits.groupby("benchmark")["pair_id"].nunique().sum()
+
+
+def planted_pairs(benchmark: Path) -> list[dict[str, str]]:
+    """An exact copy of a benchmark question (other case, spacing, punctuation), a paragraph with
+    three letters changed, and a clean pair."""
+    query = read_table(benchmark / "queries.parquet", "queries").query("lang == 'en'")["text"].iloc[0]
+    paragraph = read_table(benchmark / "candidates.parquet", "candidates").query("lang == 'en'")["context"].iloc[0]
+    changed = list(paragraph)
+    for position in (10, len(changed) // 2, len(changed) - 10):
+        changed[position] = "q" if changed[position] != "q" else "x"
+    return [
+        {"id": "exact", "question": "  " + query.upper().rstrip("?") + " !", "passage": "A passage of its own."},
+        {"id": "near", "question": "Is this question new?", "passage": "".join(changed)},
+        {"id": "clean", "question": "Which colour has the sky?", "passage": "The sky is blue on a clear day."},
+    ]
+
+
+def test_planted_copies_of_benchmark_texts_are_found_and_kept_out_of_training(demo_run: Path) -> None:
+    planted = demo_run / "planted.jsonl"
+    pairs = planted_pairs(demo_run / "results" / "fetch" / "benchmarks" / "demo_lareqa")
+    planted.write_text("".join(json.dumps(p) + "\n" for p in pairs))
+    config = yaml.safe_load((demo_run / "profiles/demo/pipeline.yaml").read_text())
+    config["datasets"].append(
+        {
+            "name": "planted",
+            "source": str(planted),
+            "fields": {"id": "id", "question": "question", "passage": "passage"},
+        }
+    )
+    config["datasets"][-1]["translate"] = False
+    config["training"]["exclude_leaked"] = True
+    changed = demo_run / "planted.yaml"
+    changed.write_text(yaml.safe_dump(config))
+    jobs = planned_jobs(demo_run, "--configfile", str(changed))
+    assert jobs["leakage_exclude"] == 5 and jobs["train"] == 3
+    results = demo_run / "results"
+    leakage = results / "leakage"
+    targets = [
+        "results/leakage/parallel/planted.parquet",
+        "results/leakage/ledger/planted.parquet",
+        "results/report/tables/leakage.parquet",
+    ]
+    try:
+        snakemake(demo_run, *DEMO, *targets, "--configfile", str(changed))
+        hits = read_table(leakage / "hits" / "planted.parquet", "leakage_hits")
+        table = read_table(results / "report" / "tables" / "leakage.parquet", "report_leakage")
+        page = (results / "report" / "tables" / "leakage.md").read_text()
+    finally:
+        snakemake(demo_run, *DEMO, "results/report/tables/leakage.parquet")  # the demo's own table again
+    found = set(zip(hits["pair_id"], hits["field"], hits["kind"], strict=True))
+    assert {("planted/exact", "question", "exact"), ("planted/near", "passage", "near")} <= found
+    assert {(pair, field) for pair, field, _ in found} == {("planted/exact", "question"), ("planted/near", "passage")}
+    assert "demo_lareqa" in set(hits["benchmark"])
+    ledger = read_table(leakage / "ledger" / "planted.parquet", "leakage_ledger").set_index("pair_id")
+    assert ledger["status"].to_dict() == {
+        "planted/exact": "filtered",
+        "planted/near": "filtered",
+        "planted/clean": "kept",
+    }
+    assert (
+        ledger.loc["planted/near", "reason"] == "leaked" and "demo_lareqa" in ledger.loc["planted/near", "benchmarks"]
+    )
+    kept = read_table(leakage / "parallel" / "planted.parquet", "parallel")
+    assert kept["pair_id"].tolist() == ["planted/clean"]
+    corpus = read_table(results / "corpus" / "parallel" / "planted.parquet", "parallel")
+    assert len(ledger) == len(corpus)  # every (pair, language) kept or filtered
+    row = table.set_index(["dataset", "benchmark"]).loc[("planted", "demo_lareqa")]
+    assert (row["pairs"], row["leaked_pairs"]) == (3, 2) and row["exact_hits"] >= 1 and row["near_hits"] >= 1
+    assert "- planted: 2 of 3 pairs (2 of 3 pair-language rows)" in page
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,13 @@ MT_QUALITY = f"{RESULTS}/translate/mt_quality.parquet"
 CORPUS = f"{RESULTS}/corpus/parallel/{{dataset}}.parquet"
 CORPUS_LEDGER = f"{RESULTS}/corpus/ledger/{{dataset}}.parquet"
 
+# leakage audit (hybridir.leakage)
+LEAKAGE = f"{RESULTS}/leakage"
+LEAKAGE_INDEX = f"{LEAKAGE}/index.parquet"
+LEAKAGE_HITS = f"{LEAKAGE}/hits/{{dataset}}.parquet"
+LEAKAGE_CORPUS = f"{LEAKAGE}/parallel/{{dataset}}.parquet"
+LEAKAGE_LEDGER = f"{LEAKAGE}/ledger/{{dataset}}.parquet"
+
 # train
 RUN_FOLDER = f"{RESULTS}/train/{{encoder}}/{{run}}"
 MODEL = f"{RUN_FOLDER}/model"

@@ -316,6 +316,24 @@ class Plan:
             for d in self.corpus_datasets
         ]
 
+    @property
+    def exclude_leaked(self) -> bool:
+        return self.training["exclude_leaked"]
+
+    def leakage_outputs(self) -> list[str]:
+        """The audit's hits per corpus dataset and its report table; with training.exclude_leaked,
+        the filtered corpus and the filter's ledger too."""
+        templates = [layout.LEAKAGE_HITS]
+        if self.exclude_leaked:
+            templates += [layout.LEAKAGE_CORPUS, layout.LEAKAGE_LEDGER]
+        tables = [layout.report_table("leakage", ext) for ext in layout.REPORT_TABLE_FORMATS]
+        return [t.format(dataset=d) for t in templates for d in self.corpus_datasets] + tables
+
+    def training_corpus(self) -> list[str]:
+        """The parallel tables a training run reads: without leaked pairs with training.exclude_leaked."""
+        template = layout.LEAKAGE_CORPUS if self.exclude_leaked else layout.CORPUS
+        return [template.format(dataset=d) for d in self.corpus_datasets]
+
     def train_outputs(self) -> list[str]:
         return [
             template.format(encoder=run.encoder, run=run.name)
@@ -360,6 +378,7 @@ class Plan:
             self.fetch_outputs()
             + self.translate_outputs()
             + self.corpus_outputs()
+            + self.leakage_outputs()
             + self.train_outputs()
             + self.evaluate_outputs()
             + self.report_outputs()

@@ -17,6 +17,8 @@ from hybridir.errors import DataError
 from hybridir.schemas import table_schema
 
 PROVENANCE_KEY = b"hybridir"
+# rows per Parquet row group: a reader that streams a table (read_table_chunks) holds one group at a time
+ROW_GROUP_ROWS = 65_536
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
@@ -60,17 +62,17 @@ def _check_columns(columns: list[str], table: str, where: str) -> None:
         )
 
 
-def _check_values(data: pa.Table, table: str, where: str) -> None:
-    """Non-nullable columns hold no nulls and the primary key is unique."""
+def _check_values(data: pa.Table, table: str, where: str, key: bool = True) -> None:
+    """Non-nullable columns hold no nulls and (with `key`) the primary key is unique."""
     schema = arrow_schema(table)
     for field in schema:
         column = data.column(field.name)
         if not field.nullable and column.null_count:
             row = column.to_pandas().isna().to_numpy().argmax()
             raise DataError(f"{where}: row {row}: column {field.name!r} is null, which {table!r} forbids")
-    key = table_schema(table).get("x-primary-key")
-    if key and data.num_rows:
-        frame = data.select(key).to_pandas()
+    columns = table_schema(table).get("x-primary-key")
+    if key and columns and data.num_rows:
+        frame = data.select(columns).to_pandas()
         duplicated = frame.duplicated()
         if duplicated.any():
             row = int(duplicated.to_numpy().argmax())
@@ -126,7 +128,7 @@ def write_table(
     meta[PROVENANCE_KEY] = json.dumps(provenance(table, config, seed, runtime), sort_keys=True).encode()
     data = data.replace_schema_metadata(meta)
     with atomic_write(path) as tmp:
-        pq.write_table(data, tmp, compression="zstd")
+        pq.write_table(data, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
 
 
 def write_table_chunks(
@@ -187,12 +189,16 @@ def read_table(path: str | os.PathLike, table: str) -> pd.DataFrame:
     return data.select(expected.names).cast(loose).to_pandas()
 
 
-def read_table_chunks(path: str | os.PathLike, table: str, columns: Sequence[str], rows: int) -> Iterator[pd.DataFrame]:
-    """`columns` of a Parquet table of `table`, `rows` rows at a time (the last chunk shorter), in
-    order: the file's columns and types are checked first, the nulls chunk by chunk."""
+def read_table_chunks(
+    path: str | os.PathLike, table: str, columns: Sequence[str] | None, rows: int
+) -> Iterator[pd.DataFrame]:
+    """`columns` (None: all) of a Parquet table of `table`, `rows` rows at a time (the last chunk
+    shorter), in order and in bounded memory: the file's columns and types are checked first, the
+    nulls chunk by chunk (the primary key, which needs every row, is not)."""
     path = Path(path)
     parquet = _open(path, table)
     expected = arrow_schema(table)
+    columns = list(expected.names if columns is None else columns)
     unknown = [column for column in columns if column not in expected.names]
     if unknown:
         raise DataError(f"table {table!r} has no columns {unknown}")

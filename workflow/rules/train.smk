@@ -17,7 +17,7 @@ rule validation_set:
 
 rule train:
     input:
-        corpus=[layout.CORPUS.format(dataset=d) for d in PLAN.corpus_datasets],
+        corpus=PLAN.training_corpus(),
         validation=[layout.VALIDATION] if PLAN.validation_datasets else [],
         model=lambda w: local_model(PLAN.encoder_model(w.encoder)),
     output:
