@@ -17,6 +17,8 @@ rule train:
     conda:
         "../../envs/train.yaml"
     threads: max(2, TRAINING["processes"])
+    resources:
+        gpu=TRAINING["processes"],
     params:
         model=encoder_path,
         options=lambda w: training_options(w.run),
