@@ -3,7 +3,6 @@
 import hashlib
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 from browser import console_errors, needs_browser
-from conftest import BIN, IGNORED, REPO, snakemake
+from conftest import BIN, REPO, snakemake
 from images import assert_valid_pdf, assert_valid_png
 from sentence_transformers import SentenceTransformer
 
@@ -34,15 +33,6 @@ REPORT_JOBS = {
 }
 UPSTREAM_REPORT_JOBS = {"report_translation": 1, "report_corpus": 1, "report_training_loss": 1}
 TRAINED_RUN_JOBS = {"train": 3, "encode": 9, "rank": 9} | EVALUATE_JOBS | REPORT_JOBS | UPSTREAM_REPORT_JOBS
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the workflow on which `make demo`'s command has run once."""
-    target = tmp_path_factory.mktemp("demo") / "hybridir"
-    shutil.copytree(REPO, target, ignore=IGNORED, symlinks=True)
-    snakemake(target, *DEMO)
-    return target
 
 
 @pytest.fixture(scope="module")
