@@ -1,17 +1,17 @@
 """A private one-node Slurm cluster on 127.0.0.1 for tests, from Debian's slurm-wlm and munge.
 
 `install_slurm()` installs the packages where a daemon or client is missing (root, apt-get).
-`slurm_cluster(folder, partitions, cpus)` writes a slurm.conf and a MUNGE key into `folder`,
-starts munged, slurmctld and slurmd in the foreground on free ports with their own socket, state
-and logs, and on leaving cancels every job of this cluster and stops the daemons, also when the
-body raised. Every finished job is a line of the job completion log (jobcomp/filetxt),
-`completed_jobs()`.
+`slurm_cluster(folder, partitions, cpus)` starts munged, slurmctld and slurmd in the foreground
+on free ports, with a MUNGE key, state and logs of their own in `folder` (slurm.conf and the MUNGE
+socket in a marked /tmp folder), and on leaving cancels every job of this cluster and stops the
+daemons, also when the body raised. Every finished job is a line of the job completion log
+(jobcomp/filetxt), `completed_jobs()`.
 
 Clients find the cluster through SLURM_CONF (`cluster.env`) and through Slurm's default path
-/etc/slurm/slurm.conf, linked to the cluster's slurm.conf while the cluster runs: the Slurm executor's
-job step (snakemake-executor-plugin-slurm-jobstep 0.6.1) removes every SLURM_* variable,
-SLURM_CONF included, before it calls srun inside a job. A configuration already there that is
-not such a link is never replaced: `default_config_taken()` says so, and the test skips.
+/etc/slurm/slurm.conf, a link to the cluster's slurm.conf while it runs: the Slurm executor's job
+step (snakemake-executor-plugin-slurm-jobstep 0.6.1) removes every SLURM_* variable, SLURM_CONF
+included, before it calls srun inside a job. A configuration there other than the stale link of
+a killed test run is never replaced: `default_config_taken()` says why, and no cluster starts.
 """
 
 import os
@@ -51,13 +51,17 @@ def install_slurm() -> None:
 
 
 def _ours(link: Path) -> bool:
-    """A link to a test cluster's slurm.conf (left behind by a killed run, or ours)."""
+    """A link to a test cluster's slurm.conf (this one's, or a killed run's)."""
     return link.is_symlink() and MARK in os.readlink(link)
 
 
 def default_config_taken() -> str | None:
-    """Why /etc/slurm/slurm.conf cannot point to a test cluster (a real configuration), else None."""
-    if (DEFAULT_CONF.exists() or DEFAULT_CONF.is_symlink()) and not _ours(DEFAULT_CONF):
+    """Why /etc/slurm/slurm.conf cannot point to a new test cluster, else None."""
+    if _ours(DEFAULT_CONF):
+        if DEFAULT_CONF.exists():
+            return f"{DEFAULT_CONF} points to the test cluster of a run still going ({os.readlink(DEFAULT_CONF)})"
+        return None  # a killed run's link, to a folder that is gone
+    if DEFAULT_CONF.exists() or DEFAULT_CONF.is_symlink():
         return f"{DEFAULT_CONF} exists: this machine has a Slurm configuration the test will not replace"
     return None
 
@@ -191,8 +195,8 @@ def _cancel_all_jobs(cluster: SlurmCluster) -> None:
         _wait_for(lambda: not cluster.queued_jobs(), "end of the cancelled jobs", 60)
 
 
-def _unlink_if_ours(link: Path) -> None:
-    if _ours(link):
+def _unlink_if_to(link: Path, target: Path) -> None:
+    if link.is_symlink() and os.readlink(link) == str(target):
         link.unlink()
 
 
@@ -213,9 +217,9 @@ def slurm_cluster(folder: Path, partitions: tuple[str, ...], cpus: int) -> Itera
         subprocess.run(["mungekey", "--create", f"--keyfile={key}"], check=True)
         cluster.conf.write_text(cluster.slurm_conf())
         DEFAULT_CONF.parent.mkdir(parents=True, exist_ok=True)
-        _unlink_if_ours(DEFAULT_CONF)
+        DEFAULT_CONF.unlink(missing_ok=True)  # absent, or a killed run's link (default_config_taken)
         DEFAULT_CONF.symlink_to(cluster.conf)
-        stack.callback(_unlink_if_ours, DEFAULT_CONF)
+        stack.callback(_unlink_if_to, DEFAULT_CONF, cluster.conf)
         munged = [
             "munged",
             "--foreground",

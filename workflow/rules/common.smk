@@ -212,7 +212,7 @@ def training_options(run):
     keep = {
         k: v
         for k, v in TRAINING.items()
-        if k not in ("encoders", "strategies", "alpha", "seeds", "processes")
+        if k not in ("encoders", "strategies", "alpha", "seeds", "processes", "device")
     }
     return canonical(keep | {"strategy": strategy, "alpha": alpha, "seed": seed})
 
