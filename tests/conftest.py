@@ -40,8 +40,18 @@ def workflow_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the workflow on which `make demo`'s command has run once (test_workflow and
+    test_slurm share it; tests that change it restore what they changed)."""
+    target = tmp_path_factory.mktemp("demo") / "hybridir"
+    shutil.copytree(REPO, target, ignore=IGNORED, symlinks=True)
+    snakemake(target, "--profile", "profiles/demo")
+    return target
+
+
 def snakemake(
-    cwd: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
+    cwd: Path, *args: str, check: bool = True, env: dict[str, str] | None = None, timeout_s: int = 900
 ) -> subprocess.CompletedProcess:
     """Run Snakemake of this environment in `cwd`; output is returned, and shown on failure."""
     result = subprocess.run(
@@ -49,7 +59,7 @@ def snakemake(
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=3600,
+        timeout=timeout_s,
         env={**os.environ, **(env or {})},
     )
     if check and result.returncode != 0:

@@ -4,7 +4,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 from browser import console_errors, needs_browser
-from conftest import BIN, IGNORED, REPO, snakemake
+from conftest import BIN, REPO, snakemake
 from images import assert_valid_pdf, assert_valid_png
 from sentence_transformers import SentenceTransformer
 
@@ -49,15 +48,6 @@ TRAINED_RUN_JOBS = (
     | REPORT_JOBS
     | UPSTREAM_REPORT_JOBS
 )
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the workflow on which `make demo`'s command has run once."""
-    target = tmp_path_factory.mktemp("demo") / "hybridir"
-    shutil.copytree(REPO, target, ignore=IGNORED, symlinks=True)
-    snakemake(target, *DEMO)
-    return target
 
 
 @pytest.fixture(scope="module")

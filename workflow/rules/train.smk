@@ -28,6 +28,8 @@ rule train:
     conda:
         "../../envs/train.yaml"
     threads: max(2, config["training"]["processes"])
+    resources:
+        gpu=config["training"]["processes"],
     params:
         model=encoder_param,
         encoder=lambda w: PLAN.entry("encoders", w.encoder),
