@@ -18,6 +18,7 @@ from conftest import BIN, REPO, snakemake
 from images import assert_valid_pdf, assert_valid_png
 from sentence_transformers import SentenceTransformer
 
+from hybridir import layout
 from hybridir.tables import read_table
 
 pytestmark = pytest.mark.workflow
@@ -225,13 +226,13 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         assert (results / "report" / "tables" / f"{name}.md").stat().st_size > 0
     pngs = sorted((results / "report" / "figures").rglob("*.png"))
     kinds = {p.parent.name for p in pngs}
-    assert kinds == {"map_heatmap", "map_difference", "rank_distance", "per_language", "alpha_sweep", "figures"}
+    assert kinds == {"map_heatmap", "map_difference", "rank_distance", "per_language", "alpha_sweep", "training_loss"}
     assert len(pngs) == 2 * 3 + 3 + 1 + 1  # heatmap, difference, rank distance x 2 benchmarks; bars x 3; sweep; loss
     for png in pngs:
         assert_valid_png(png)
         assert_valid_pdf(png.with_suffix(".pdf"))
     summary = (results / "summary.md").read_text()
-    assert summary.startswith("# Results summary") and "results/report/figures/training_loss.png" in summary
+    assert summary.startswith("# Results summary") and layout.figure("training_loss", "training_loss") in summary
 
 
 def test_snakemake_report_is_self_contained_html(demo_report: Path) -> None:

@@ -2,21 +2,19 @@ import os
 import sys
 from pathlib import Path
 
-# The library lives in workflow/hybridir. The Snakefile imports it from here, and every job (its
-# script, and processes the script starts, such as torchrun workers) finds this checkout's copy
-# first through PYTHONPATH, whatever else is installed in the job's environment.
+# The library lives in workflow/hybridir: the Snakefile imports it from here, and every job finds
+# this checkout's copy first (hybridir.pythonpath).
 LIBRARY = str(Path(workflow.basedir) / "workflow")
 sys.path.insert(0, LIBRARY)
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    [LIBRARY, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-)
 
 from hybridir import layout
+from hybridir.pythonpath import put_first_on_pythonpath
 from hybridir.config import validate_config
 from hybridir.devices import stage_device
 from hybridir.fingerprint import script_fingerprint
 from hybridir.plan import REPORT_TABLES, RUN_PATTERN, Plan, Run, ZERO_SHOT, canonical
 
+put_first_on_pythonpath(LIBRARY)
 validate_config(config)
 PLAN = Plan(config)
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
@@ -42,7 +40,8 @@ def run_of(wildcards):
 
 def local_model(model):
     """A model given as a local directory (existing, or made by a rule) is a job input; a model
-    that is not configured (null: nothing to translate, see check_translation_model) is none."""
+    that is not configured (null: nothing to translate, see check_translation_model) is none.
+    """
     if model is None:
         return []
     is_local = os.path.isdir(model) or model.startswith(f"{layout.RESULTS}/")
