@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sentence_transformers import SentenceTransformer
 
+from hybridir.demo.tiny import build_tiny_encoder
 from hybridir.encoders import EncoderSpec
 from hybridir.evaluate.encode import (
     EncodingOptions,
@@ -19,7 +20,6 @@ from hybridir.evaluate.encode import (
 )
 from hybridir.evaluate.vectors import VectorShards
 from hybridir.tables import write_table
-from hybridir.tiny import build_tiny_encoder
 
 TEXTS = ["Where is Ulm?", "Ulm lies on the Danube.", "Wo liegt Ulm?", "Ulm liegt an der Donau.", "Who?", "A."]
 FLOAT32 = EncodingOptions(vector_dtype="float32")

@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hybridir.demo import LANGUAGES, demo_texts, make_towns
+from hybridir.demo.data import LANGUAGES, demo_texts, make_towns
+from hybridir.demo.tiny import build_tiny_encoder
 from hybridir.imports import PACKAGE
 from hybridir.tables import read_provenance, read_table, write_table
-from hybridir.tiny import build_tiny_encoder
 from hybridir.train.options import TrainingOptions
 
 COPY_VERSION = "0.1.0+launching-checkout"

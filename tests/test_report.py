@@ -8,6 +8,7 @@ significance tables that the evaluate stage computes from them.
 """
 
 import hashlib
+import math
 import re
 from pathlib import Path
 
@@ -19,9 +20,11 @@ from browser import console_errors, needs_browser
 from conftest import REPO
 from images import PNG_MAGIC, assert_valid_pdf, assert_valid_png
 
+from hybridir import layout
+from hybridir.errors import DataError
 from hybridir.plan import Run
 from hybridir.report import format as fmt
-from hybridir.report.data import comparisons, pipeline, retrieval
+from hybridir.report.data import comparisons, pipeline, retrieval, usage
 from hybridir.report.data.paper import attach_paper, read_paper_numbers
 from hybridir.report.data.runs import primary, runs_by_strategy, strategies
 from hybridir.report.figures import base, curves, heatmaps, results
@@ -30,9 +33,9 @@ from hybridir.report.pages import pipeline as pipeline_pages
 from hybridir.report.pages import retrieval as pages
 from hybridir.report.pages.document import Bullets, Heading, Paragraph, Table, to_html, to_markdown, write_report_table
 from hybridir.report.pages.summary import summary_document
-from hybridir.tables import read_table
+from hybridir.tables import read_table, to_arrow
 
-PAPER_NUMBERS = REPO / "workflow" / "report" / "paper_numbers.csv"
+PAPER_NUMBERS = REPO / "workflow" / "hybridir" / "report" / "data" / "paper_numbers.csv"
 SETTINGS = {"candidate_context": True, "max_length": None, "resamples": rd.RESAMPLES, "seeds": [7, 8]}
 TRAINED = {("x_x", None), ("x_y", None), ("hybrid", 0.3), ("hybrid", 0.5)}
 
@@ -378,3 +381,40 @@ def test_table_pages_open_without_console_errors(built: dict, tmp_path: Path) ->
     page = pages.map_page(frame, SETTINGS)
     write_report_table(frame, "map", page, tmp_path / "map.parquet", tmp_path / "map.md", html)
     assert console_errors(html, settle_s=0.2) == []
+
+
+BENCHMARK_HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
+
+
+def write_usage(job: str, seconds: float, rss: str) -> str:
+    path = Path(layout.usage(job))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(BENCHMARK_HEADER + f"{seconds}\t0:00:01\t{rss}\t1\t1\t1\t0\t0\t50.0\t{seconds / 2}\n")
+    return str(path)
+
+
+def test_usage_table_reads_snakemake_benchmark_files_in_stage_order(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    paths = [
+        write_usage("evaluate/tiny/zero_shot/xquad_r/rank", 3.0, "20.5"),
+        write_usage("train/tiny/x_x-s7", 120.0, "900.0"),
+        write_usage("translate/shards/facts/de/0", 30.0, "-"),
+        write_usage("evaluate/tiny/zero_shot/xquad_r/encode", 7.5, "300.0"),
+    ]
+    table = usage.usage_table(paths)
+    assert table["stage"].tolist() == ["translate", "train", "encode", "rank"]
+    assert table["job"].tolist()[1] == "train/tiny/x_x-s7"
+    assert table["seconds"].tolist() == [30.0, 120.0, 7.5, 3.0]
+    assert math.isnan(table["max_rss_mb"][0])  # "-": not measured
+    totals = usage.stage_totals(table)
+    assert totals.set_index("stage").loc["train", "cpu_hours"] == pytest.approx(60 / 3600)
+    to_arrow(table, "report_usage")
+
+
+def test_a_usage_file_without_benchmark_columns_names_the_file(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = Path(layout.usage("train/tiny/x_x-s7"))
+    path.parent.mkdir(parents=True)
+    path.write_text("seconds\n1\n")
+    with pytest.raises(DataError, match=r"train/tiny/x_x-s7.tsv: expected a Snakemake benchmark row"):
+        usage.usage_table([str(path)])

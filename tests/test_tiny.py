@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hybridir.tiny import build_tiny_encoder, wordpiece_vocabulary
+from hybridir.demo.tiny import build_tiny_encoder, wordpiece_vocabulary
 
 BUILD = (
-    "import sys; from hybridir.demo import demo_texts; from hybridir.tiny import build_tiny_encoder; "
+    "import sys; from hybridir.demo.data import demo_texts; from hybridir.demo.tiny import build_tiny_encoder; "
     "build_tiny_encoder(demo_texts(7), sys.argv[1], seed=7)"
 )
 

@@ -22,11 +22,11 @@ from sentence_transformers import SentenceTransformer
 from sentence_transformers.sentence_transformer.modules import Dense, Normalize, Pooling, Transformer
 from transformers import AutoModel, AutoTokenizer
 
-from hybridir.demo import LANGUAGES, make_towns
+from hybridir.demo.data import LANGUAGES, make_towns
+from hybridir.demo.tiny import build_tiny_encoder
 from hybridir.encoders import EncoderSpec, load_encoder
 from hybridir.errors import ConfigError
 from hybridir.tables import read_table, write_table
-from hybridir.tiny import build_tiny_encoder
 from hybridir.train.batches import BatchTexts
 from hybridir.train.loss import InfoNCE
 from hybridir.train.options import TrainingOptions

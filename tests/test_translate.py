@@ -16,13 +16,13 @@ import pytest
 from conftest import shared_benchmark
 from transformers import AutoTokenizer
 
+from hybridir.demo.tiny import build_tiny_nllb
 from hybridir.devices import DeviceError, resolve_device
 from hybridir.errors import ConfigError
 from hybridir.fetch.benchmarks import fetch_benchmark
 from hybridir.languages import nllb_code
 from hybridir.tables import to_arrow
 from hybridir.text import text_id
-from hybridir.tiny import build_tiny_nllb
 from hybridir.translate.convert import convert_model
 from hybridir.translate.cublas import cublas_candidates, load_first, wheel_cublas
 from hybridir.translate.engine import (

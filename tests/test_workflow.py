@@ -220,6 +220,7 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         "translation_flags",
         "corpus_ledger",
         "leakage",
+        "usage",
     )
     for name in tables:
         assert len(read_table(results / "report" / "tables" / f"{name}.parquet", f"report_{name}")) > 0

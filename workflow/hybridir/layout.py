@@ -6,6 +6,7 @@ them as they are, the plan fills them in with `str.format`. Nothing else writes 
 
 RESULTS = "results"
 LOGS = f"{RESULTS}/logs"
+USAGE = f"{RESULTS}/usage"
 
 # wildcard values: names from config (lower-case identifiers), ISO 639-1 codes, shard numbers
 NAME = r"[a-z][a-z0-9_]*"
@@ -71,9 +72,21 @@ DEMO_DATA = f"{DEMO}/data"
 DEMO_MODELS = f"{DEMO}/models"
 
 
+# the heavy jobs, whose time and memory Snakemake measures (`benchmark:`) and the report shows
+TRANSLATE_JOB = "translate/shards/{dataset}/{lang}/{shard}"
+TRAIN_JOB = "train/{encoder}/{run}"
+ENCODE_JOB = "evaluate/{encoder}/{run}/{benchmark}/encode"
+RANK_JOB = "evaluate/{encoder}/{run}/{benchmark}/rank"
+
+
 def log(job: str) -> str:
     """The log file of a job, e.g. log("fetch/qa/{dataset}")."""
     return f"{LOGS}/{job}.log"
+
+
+def usage(job: str) -> str:
+    """The time and memory Snakemake measured for a job (its `benchmark:` file, TSV)."""
+    return f"{USAGE}/{job}.tsv"
 
 
 def benchmark_table(table: str) -> str:

@@ -94,6 +94,7 @@ REPORT_TABLES = (
     "mt_quality",
     "translation_flags",
     "corpus_ledger",
+    "usage",
 )
 
 
@@ -366,6 +367,26 @@ class Plan:
             kinds.append(("alpha_sweep", self.encoders))
         kinds.append(("training_loss", ["training_loss"]))
         return [layout.figure(kind, name) for kind, names in kinds for name in names]
+
+    def usage_files(self) -> list[str]:
+        """The time and memory files of every heavy job: translation shards, training, encode, rank."""
+        translate = [
+            layout.usage(layout.TRANSLATE_JOB.format(dataset=dataset, lang=lang, shard=shard))
+            for dataset in self.translated_datasets
+            for lang in self.translation_languages(dataset)
+            for shard in range(self.shards(dataset))
+        ]
+        train = [
+            layout.usage(layout.TRAIN_JOB.format(encoder=encoder, run=run.name))
+            for encoder in self.encoders
+            for run in self.training_runs(encoder)
+        ]
+        evaluate = [
+            layout.usage(job.format(encoder=run.encoder, run=run.name, benchmark=benchmark))
+            for run, benchmark in self.evaluations()
+            for job in (layout.ENCODE_JOB, layout.RANK_JOB)
+        ]
+        return translate + train + evaluate
 
     def report_outputs(self) -> list[str]:
         tables = [layout.report_table(name, ext) for name in REPORT_TABLES for ext in layout.REPORT_TABLE_FORMATS]

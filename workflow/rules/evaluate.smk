@@ -10,7 +10,9 @@ rule encode:
         queries=directory(layout.QUERY_VECTORS),
         candidates=directory(layout.CANDIDATE_VECTORS),
     log:
-        layout.log("evaluate/{encoder}/{run}/{benchmark}/encode"),
+        layout.log(layout.ENCODE_JOB),
+    benchmark:
+        layout.usage(layout.ENCODE_JOB)
     conda:
         "../../envs/train.yaml"
     threads: 4
@@ -42,7 +44,9 @@ rule rank:
     output:
         layout.RANKINGS,
     log:
-        layout.log("evaluate/{encoder}/{run}/{benchmark}/rank"),
+        layout.log(layout.RANK_JOB),
+    benchmark:
+        layout.usage(layout.RANK_JOB)
     conda:
         "../../envs/train.yaml"
     threads: 4

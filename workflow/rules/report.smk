@@ -1,5 +1,5 @@
 PAPER_NUMBERS = str(
-    Path(workflow.basedir) / "workflow" / "report" / "paper_numbers.csv"
+    Path(LIBRARY) / "hybridir" / "report" / "data" / "paper_numbers.csv"
 )
 
 
@@ -144,6 +144,28 @@ rule report_corpus:
         code=script_code("report_corpus"),
     script:
         "../scripts/report_corpus.py"
+
+
+rule report_usage:
+    input:
+        PLAN.usage_files(),
+    output:
+        table=layout.report_table("usage", "parquet"),
+        markdown=layout.report_table("usage", "md"),
+        html=report(
+            layout.report_table("usage", "html"),
+            caption="../report/table_usage.rst",
+            category="5. Resources",
+            labels={"table": "Time and memory of the heavy jobs"},
+        ),
+    log:
+        layout.log("report/usage"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        code=script_code("report_usage"),
+    script:
+        "../scripts/report_usage.py"
 
 
 rule report_map_heatmaps:

@@ -24,7 +24,9 @@ rule train:
         model=directory(layout.MODEL),
         log=layout.TRAINING_LOG,
     log:
-        layout.log("train/{encoder}/{run}"),
+        layout.log(layout.TRAIN_JOB),
+    benchmark:
+        layout.usage(layout.TRAIN_JOB)
     conda:
         "../../envs/train.yaml"
     threads: max(2, config["training"]["processes"])

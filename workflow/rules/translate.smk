@@ -46,7 +46,9 @@ rule translate_shard:
     output:
         layout.TRANSLATION_SHARD,
     log:
-        layout.log("translate/shards/{dataset}/{lang}/{shard}"),
+        layout.log(layout.TRANSLATE_JOB),
+    benchmark:
+        layout.usage(layout.TRANSLATE_JOB)
     conda:
         "../../envs/mt.yaml"
     threads: TRANSLATION["threads"]

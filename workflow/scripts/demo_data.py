@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from hybridir.demo import write_demo_data
+from hybridir.demo.data import write_demo_data
 from hybridir.logs import log_to
 
 log_to(snakemake.log[0])

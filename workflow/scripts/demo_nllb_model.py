@@ -2,9 +2,9 @@
 
 import logging
 
-from hybridir.demo import demo_texts, demo_translation_pairs
+from hybridir.demo.data import demo_texts, demo_translation_pairs
+from hybridir.demo.tiny import build_tiny_nllb, train_tiny_translator
 from hybridir.logs import log_to
-from hybridir.tiny import build_tiny_nllb, train_tiny_translator
 
 log_to(snakemake.log[0])
 seed = snakemake.params.seed

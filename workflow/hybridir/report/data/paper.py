@@ -1,4 +1,4 @@
-"""The paper's published numbers, to show beside this pipeline's (workflow/report/paper_numbers.csv)."""
+"""The paper's published numbers, to show beside this pipeline's (workflow/hybridir/report/data/paper_numbers.csv)."""
 
 import os
 

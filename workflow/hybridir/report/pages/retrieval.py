@@ -69,8 +69,8 @@ def paper_paragraph(frame: pd.DataFrame) -> Paragraph:
         )
     return Paragraph(
         f"Paper: no row of this table has a published counterpart in {PAPER_NAME} "
-        "(workflow/report/paper_numbers.csv: XLM-R and LaBSE as `xlmr` and `labse` on `xquad_r`, `mlqa_r` and "
-        "`miracl` with α = 0.5; mAP, rank distance and MIRACL mean nDCG@10), so no paper column is shown."
+        "(workflow/hybridir/report/data/paper_numbers.csv: XLM-R and LaBSE as `xlmr` and `labse` on `xquad_r`, "
+        "`mlqa_r` and `miracl` with α = 0.5; mAP, rank distance and MIRACL mean nDCG@10), so no paper column is shown."
     )
 
 

@@ -30,11 +30,14 @@ TABLE_DESCRIPTIONS = {
     "mt_quality": "MT quality (BLEU, chrF++) per language and kind",
     "translation_flags": "translated texts per language and flag",
     "corpus_ledger": "kept / filtered / failed pairs per dataset and language",
+    "usage": "time and memory of every translation shard, training run, encode and rank job",
 }
 STRATEGY_TEXT = {
     "x_x": "`x_x`: every query and passage of a batch in one language, drawn per batch",
     "x_y": "`x_y`: every pair's query and passage in two different languages",
     "hybrid": "`hybrid`: an x_x batch with probability α, else an x_y batch",
+    "en_en": "`en_en`: English pairs only (LAReQA's baseline)",
+    "x_x_mixed": "`x_x_mixed`: monolingual pairs of several languages in one batch (LAReQA's baseline)",
 }
 
 

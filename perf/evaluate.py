@@ -23,7 +23,7 @@ stable sorts (not timed).
 Each time is the best of --repeats runs; hybridir is timed before ranx's numba threads start.
 Peak memory is about 3 GB (mostly the ranx Run of about 6 million entries).
 
-Run: .venv/bin/python benchmarks/evaluate.py [--resamples 1000 10000] [--repeats 3] [--threads 2]
+Run: .venv/bin/python perf/evaluate.py [--resamples 1000 10000] [--repeats 3] [--threads 2]
 """
 
 import argparse

@@ -5,7 +5,7 @@ The config is config.yaml with 3 seeds and an alpha sweep of 5 values (the size 
 seed spreads and the paper's alpha grid has). The dry run goes through `--profile profiles/slurm`
 (no job is submitted), so every job's resources are the profile's, at attempt 1.
 
-    .venv/bin/python benchmarks/dag.py [--seeds 3] [--alphas 5]
+    .venv/bin/python perf/dag.py [--seeds 3] [--alphas 5]
 """
 
 import argparse

@@ -18,7 +18,7 @@ of an evaluation text with two characters changed.
 3. --pairwise training rows (3 texts each) compared pairwise with every evaluation text (exact
    n-gram Jaccard, what the LSH avoids): its rate, and the audit's rate at the largest size over it.
 
-Run: .venv/bin/python benchmarks/leakage.py [--evaluation 20000] [--training 10000 20000 40000]
+Run: .venv/bin/python perf/leakage.py [--evaluation 20000] [--training 10000 20000 40000]
      [--chunk 5000] [--pairwise 10]
 """
 

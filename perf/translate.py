@@ -1,7 +1,7 @@
 """Translation overhead and scaling, measured side by side in one run on this machine's CPU.
 
-Model: the tiny NLLB-architecture model the tests build (hybridir.tiny: random weights), converted
-to CTranslate2 int8. Texts: synthetic town paragraphs (hybridir.demo), 4-6 sentences each.
+Model: the tiny NLLB-architecture model the tests build (hybridir.demo.tiny: random weights), converted
+to CTranslate2 int8. Texts: synthetic town paragraphs (hybridir.demo.data), 4-6 sentences each.
 
 1. Overhead: the stage's `translate_texts` (split, dedup, tokenise, translate, detokenise,
    reassemble) against raw `ctranslate2.Translator.translate_batch` on the same unique sentences,
@@ -15,7 +15,7 @@ Times are wall-clock; CPU time (all threads of the process) is printed beside th
 steadier where other processes share the cores. The last line is
 `overhead translate <stage time / raw time>` in wall-clock time (goal <= 1.20).
 
-Run: .venv/bin/python benchmarks/translate.py [--passages 400] [--repeats 3] [--threads 1] [--beam 4]
+Run: .venv/bin/python perf/translate.py [--passages 400] [--repeats 3] [--threads 1] [--beam 4]
 """
 
 import argparse
@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hybridir.demo import LANGUAGES, make_towns
+from hybridir.demo.data import LANGUAGES, make_towns
+from hybridir.demo.tiny import build_tiny_nllb
 from hybridir.languages import nllb_code
 from hybridir.text import text_id
-from hybridir.tiny import build_tiny_nllb
 from hybridir.translate.convert import convert_model
 from hybridir.translate.engine import DecodingOptions, NllbTranslator, token_batches
 from hybridir.translate.translation import split_texts, translate_texts

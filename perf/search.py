@@ -16,7 +16,7 @@ Prints the relevant ranks' median and maximum, the share of block scores the sta
 for exact placement, the times, and, as the last line, `overhead search <ratio>` (the larger of
 the stage / raw ratios with 1 and 10 relevant candidates).
 
-Run: .venv/bin/python benchmarks/search.py [--repeats 5] [--threads 2]
+Run: .venv/bin/python perf/search.py [--repeats 5] [--threads 2]
 """
 
 import argparse

@@ -4,7 +4,7 @@ benchmark of 100,000 and of 1,000,000 passages, and search results against an in
 Data (per size, one language): a gzipped JSONL corpus of passages of 4 to 16 words from a
 2,000-word vocabulary (one token each), --queries queries, each with 3 relevant passages anywhere in the corpus and
 made of words of the first one (so relevant passages rank high, as with a real encoder), and one
-judged non-relevant passage. The encoder is the tests' tiny random BERT (hybridir.tiny, 32
+judged non-relevant passage. The encoder is the tests' tiny random BERT (hybridir.demo.tiny, 32
 dimensions), so that 1M passages encode in minutes on 2 cores; memory is what is measured.
 
 Each stage runs in a fresh process, as a Snakemake job does, through the same library calls as
@@ -15,7 +15,7 @@ resident set (VmHWM). Printed per stage: peak RSS at 100k and at 1M passages and
 all candidate vectors loaded, each query's full score row in one matrix product, candidates
 sorted by score cell (floor(score / 1e-6)), then row: the rule of hybridir.evaluate.search.
 
-Run: .venv/bin/python benchmarks/memory.py [--sizes 100000 1000000] [--queries 200] [--threads 2]
+Run: .venv/bin/python perf/memory.py [--sizes 100000 1000000] [--queries 200] [--threads 2]
 """
 
 import argparse
@@ -31,12 +31,12 @@ import numpy as np
 import pandas as pd
 import torch
 
+from hybridir.demo.tiny import build_tiny_encoder
 from hybridir.evaluate.encode import EncodingOptions, encode_benchmark
 from hybridir.evaluate.search import SCORE_RESOLUTION, candidate_chunks, rank_benchmark
 from hybridir.evaluate.vectors import VectorShards
 from hybridir.fetch.benchmarks import stream_benchmark
 from hybridir.tables import read_table, write_table, write_table_chunks
-from hybridir.tiny import build_tiny_encoder
 
 LANG, SPLIT, STAGES = "sw", "dev", ("fetch", "encode", "rank")
 TABLES = ("queries", "qrels", "candidates")

@@ -16,7 +16,7 @@ Batches hold at most 4,096 padded tokens (the CPU gains nothing from larger ones
 default, 16,384, is for GPUs).
 The last line is `overhead encode <stage time / raw time>`.
 
-Run: .venv/bin/python benchmarks/encode.py [--texts 300] [--repeats 3] [--threads 2]
+Run: .venv/bin/python perf/encode.py [--texts 300] [--repeats 3] [--threads 2]
 """
 
 import argparse

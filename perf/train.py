@@ -9,7 +9,7 @@
    each in a fresh process; prints the peaks above the loaded-model baseline and the ratio
    (on the CPU: RSS sampled by a thread; on a GPU: torch.cuda.max_memory_allocated).
 
-Run: .venv/bin/python benchmarks/train.py [--steps 20] [--batch 32] [--length 64] [--model DIR] [--bf16]
+Run: .venv/bin/python perf/train.py [--steps 20] [--batch 32] [--length 64] [--model DIR] [--bf16]
 """
 
 import argparse
@@ -27,7 +27,7 @@ from datasets import Dataset
 from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer, SentenceTransformerTrainingArguments
 from sentence_transformers.losses import MultipleNegativesRankingLoss
 
-from hybridir.demo import make_towns
+from hybridir.demo.data import make_towns
 from hybridir.encoders import EncoderSpec
 from hybridir.train.options import TrainingOptions
 from hybridir.train.trainer import Trainer
