@@ -388,12 +388,18 @@ def test_planted_copies_of_benchmark_texts_are_found_and_kept_out_of_training(de
         ["ruff", "check", "."],
         ["ruff", "format", "--check", "."],
         ["snakefmt", "--check", "Snakefile", "workflow/rules"],
+        # no block of 6 or more equal lines (comments and docstrings aside) in the library, the
+        # scripts or the rules (pylint's duplicate-code check)
+        ["symilar", "-d", "6", "-i", "--ignore-docstrings", *sorted(map(str, (REPO / "workflow").rglob("*.py")))],
+        ["symilar", "-d", "6", "-i", "Snakefile", *sorted(map(str, (REPO / "workflow" / "rules").glob("*.smk")))],
     ],
     ids=lambda c: " ".join(c[:2]),
 )
 def test_static_checks_are_clean(command: list[str]) -> None:
     result = subprocess.run([str(BIN / command[0]), *command[1:]], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+    if command[0] == "symilar":
+        assert "duplicates=0 " in result.stdout, result.stdout
 
 
 @pytest.mark.parametrize("config", ["config.yaml", "profiles/demo/pipeline.yaml"])
