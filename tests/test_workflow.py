@@ -42,7 +42,7 @@ REPORT_JOBS = {
     "report_per_language_figure": 3,
     "report_summary": 1,
 }
-UPSTREAM_REPORT_JOBS = {"report_translation": 1, "report_corpus": 1, "report_training_loss": 1}
+UPSTREAM_REPORT_JOBS = {"report_translation": 1, "report_corpus": 1, "report_training_loss": 1, "report_usage": 1}
 TRAINED_RUN_JOBS = (
     {"train": len(TRAINED), "encode": len(TRAINED) * BENCHMARKS, "rank": len(TRAINED) * BENCHMARKS}
     | EVALUATE_JOBS
@@ -256,6 +256,21 @@ def test_an_evaluation_setting_change_reruns_only_evaluation_and_report(demo_run
     changed.write_text(yaml.safe_dump(config))
     jobs = planned_jobs(demo_run, "--configfile", str(changed))
     assert jobs == {"all": 1, **EVALUATE_JOBS, "score": len(RUNS) * BENCHMARKS, **REPORT_JOBS}
+
+
+def test_adding_a_language_translates_only_into_it_and_reruns_what_reads_translations(demo_run: Path) -> None:
+    config = yaml.safe_load((demo_run / "profiles/demo/pipeline.yaml").read_text())
+    config["languages"]["train"].append("fr")
+    changed = demo_run / "french.yaml"
+    changed.write_text(yaml.safe_dump(config))
+    jobs = planned_jobs(demo_run, "--configfile", str(changed))
+    translated = [d for d in config["datasets"] if d.get("translate", True)]
+    assert not {rule for rule in jobs if rule.startswith("fetch")}
+    assert "translation_texts" not in jobs and "mt_quality_language" not in jobs
+    assert jobs["translate_shard"] == len(translated) * config["translation"]["shards"]
+    assert jobs["gather_translations"] == 1
+    assert jobs["corpus"] == len(config["datasets"]) + len(config["parallel_datasets"])
+    assert {"train": len(TRAINED), **REPORT_JOBS}.items() <= jobs.items()
 
 
 def test_a_killed_translation_job_reruns_to_the_same_bytes(demo_run: Path) -> None:
