@@ -8,12 +8,19 @@
 2. Peak memory of training steps at batch 512 with the cached loss against batch 32 without it,
    each in a fresh process; prints the peaks above the loaded-model baseline and the ratio
    (on the CPU: RSS sampled by a thread; on a GPU: torch.cuda.max_memory_allocated).
+3. Overhead: a step of the trainer (the batch's texts from the schedule, tokenising, loss,
+   backward, optimizer and schedule step) against a raw step on the same batch pre-tokenised
+   (forward of queries and passages, InfoNCE over cosine similarities, backward, AdamW step),
+   steps interleaved so both meet the same machine load. Last line: `overhead train <ratio>`.
+4. Scaling: the trainer's step time with a corpus of 100k and of 1M pairs; prints the exponent
+   of step time in corpus size (0 = flat).
 
 Run: .venv/bin/python perf/train.py [--steps 20] [--batch 32] [--length 64] [--model DIR] [--bf16]
 """
 
 import argparse
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -23,9 +30,11 @@ import time
 import pandas as pd
 import psutil
 import torch
+import torch.nn.functional as F
 from datasets import Dataset
 from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer, SentenceTransformerTrainingArguments
 from sentence_transformers.losses import MultipleNegativesRankingLoss
+from sentence_transformers.util import batch_to_device
 
 from hybridir.demo.data import make_towns
 from hybridir.encoders import EncoderSpec
@@ -95,6 +104,68 @@ def sentence_transformers_rate(
     trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=dataset, loss=loss)
     result = trainer.train()
     return result.metrics["train_steps_per_second"]
+
+
+def raw_step(model: SentenceTransformer, optimizer: torch.optim.Optimizer, features: tuple[dict, dict]) -> None:
+    """Forward, InfoNCE over cosine similarities (temperature 0.05), backward, optimizer step."""
+    queries, passages = (model(dict(f))["sentence_embedding"] for f in features)
+    scores = F.normalize(queries, dim=-1) @ F.normalize(passages, dim=-1).T / 0.05
+    F.cross_entropy(scores, torch.arange(len(scores), device=scores.device)).backward()
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+
+
+def overhead(model: str, corpus: pd.DataFrame, steps: int, batch: int, length: int, bf16: bool) -> tuple[float, float]:
+    """Seconds per step of the trainer and of the raw loop, interleaved step by step."""
+    trainer = Trainer(EncoderSpec(model), corpus, ["en"], options(steps + 1, batch, length, bf16))
+    raw = SentenceTransformer(model, device=trainer.device)
+    raw.train()
+    optimizer = torch.optim.AdamW(raw.parameters(), lr=3e-5, weight_decay=0.01)
+    first = trainer.texts(trainer.batches[0])
+    features = tuple(
+        batch_to_device(raw.preprocess(texts, max_length=length), trainer.device)
+        for texts in (first.queries, first.passages)
+    )
+    raw_step(raw, optimizer, features)  # warm-up, as the trainer's first step below
+    trainer.train_step(first)
+    ours = theirs = 0.0
+    for step_batch in trainer.batches[1:]:
+        synchronize()
+        started = time.perf_counter()
+        trainer.train_step(trainer.texts(step_batch))
+        synchronize()
+        middle = time.perf_counter()
+        raw_step(raw, optimizer, features)
+        synchronize()
+        ours, theirs = ours + middle - started, theirs + time.perf_counter() - middle
+    return ours / steps, theirs / steps
+
+
+def synthetic_corpus(pairs: int) -> pd.DataFrame:
+    """`pairs` distinct English pairs of a few words each (cheap to build at a million)."""
+    ids = [str(i) for i in range(pairs)]
+    return pd.DataFrame(
+        {
+            "pair_id": [f"synthetic/{i}" for i in ids],
+            "dataset": "synthetic",
+            "lang": "en",
+            "question": [f"what is item {i}?" for i in ids],
+            "passage": [f"item {i} is a thing with number {i}." for i in ids],
+            "negative_passages": [[] for _ in ids],
+        }
+    )
+
+
+def step_seconds(model: str, corpus: pd.DataFrame, steps: int, batch: int, length: int, bf16: bool) -> float:
+    """The trainer's seconds per step on `corpus` (the first step, a warm-up, left out)."""
+    trainer = Trainer(EncoderSpec(model), corpus, ["en"], options(steps + 1, batch, length, bf16))
+    trainer.train_step(trainer.texts(trainer.batches[0]))
+    synchronize()
+    started = time.perf_counter()
+    for step_batch in trainer.batches[1:]:
+        trainer.train_step(trainer.texts(step_batch))
+    synchronize()
+    return (time.perf_counter() - started) / steps
 
 
 def memory_probe(model: str, batch: int, cached: bool, steps: int, length: int, bf16: bool) -> None:
@@ -168,6 +239,16 @@ def main() -> None:
     print(f"peak {memory} batch 512 cached: {large['peak']:.0f} MiB ({grow_large:.0f} above the loaded model)")
     ratio, growth = large["peak"] / small["peak"], grow_large / grow_small
     print(f"peak ratio cached-512 / plain-32: {ratio:.2f} (above the loaded model: {growth:.2f})")
+    small_corpus, large_corpus = (
+        step_seconds(args.model, synthetic_corpus(pairs), args.steps, args.batch, args.length, args.bf16)
+        for pairs in (100_000, 1_000_000)
+    )
+    exponent = math.log(large_corpus / small_corpus) / math.log(10)
+    print(f"step time, corpus of 100k pairs: {small_corpus:.3f} s, of 1M pairs: {large_corpus:.3f} s")
+    print(f"exponent of step time in corpus size: {exponent:.2f} (0 = flat)")
+    stage, raw = overhead(args.model, corpus, args.steps, args.batch, args.length, args.bf16)
+    print(f"trainer step: {stage:.3f} s, raw forward + backward + step: {raw:.3f} s")
+    print(f"overhead train {stage / raw:.2f}")
 
 
 if __name__ == "__main__":
