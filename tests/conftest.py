@@ -46,8 +46,12 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     test_slurm share it; tests that change it restore what they changed)."""
     target = tmp_path_factory.mktemp("demo") / "hybridir"
     shutil.copytree(REPO, target, ignore=IGNORED, symlinks=True)
-    snakemake(target, "--profile", "profiles/demo")
+    snakemake(target, "--profile", "profiles/demo", timeout_s=WHOLE_RUN_TIMEOUT_S)
     return target
+
+
+# a whole pipeline run (the demo, locally or through Slurm) on a loaded 2-core machine
+WHOLE_RUN_TIMEOUT_S = 3600
 
 
 def snakemake(

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from conftest import IGNORED, REPO, snakemake
+from conftest import IGNORED, REPO, WHOLE_RUN_TIMEOUT_S, snakemake
 from slurm_cluster import install_slurm, slurm_cluster
 from snakemake.cli import parse_set_resources
 from snakemake.profiles import ProfileConfigFileParser
@@ -223,7 +223,7 @@ def slurm_run(tmp_path_factory: pytest.TempPathFactory) -> SlurmRun:
     dry_run = snakemake(workflow, "-n", *command)
     planned = job_counts(dry_run.stdout + dry_run.stderr)
     with slurm_cluster(folder / "cluster", PARTITIONS, cpus=NODE_CPUS) as cluster:
-        result = snakemake(workflow, *command, env={"SLURM_CONF": str(cluster.conf)}, timeout_s=1800)
+        result = snakemake(workflow, *command, env={"SLURM_CONF": str(cluster.conf)}, timeout_s=WHOLE_RUN_TIMEOUT_S)
         records = cluster.completed_jobs()
     return SlurmRun(workflow, planned, result.stdout + result.stderr, records)
 
