@@ -1,10 +1,13 @@
 """Mutation testing of the core modules with mutmut: how many planted faults each module's own tests catch.
 
 Each module is tested in a staging folder `mutants/<module>/` (git-ignored) laid out the way mutmut
-expects: `src/hybridir` (a copy of workflow/hybridir with workflow/schemas beside it), `tests/`
-(the module's test files and the test support modules) and a pyproject.toml whose [tool.mutmut]
-names the module and its tests. mutmut mutates the module's functions, runs the tests that reach
-each mutant (`pytest -x -q`) and records it killed (a test failed or timed out) or survived. The
+expects: `src/hybridir` (a copy of workflow/hybridir, with the schemas beside it and in
+workflow/schemas where tests read them), `tests/` (the module's test files and the test support
+modules) and a pyproject.toml whose [tool.mutmut] names the module and its tests. Each mutant runs
+in a process forked from a server that has collected the tests but run none (mutmut's
+`forkserver`: CTranslate2 and torch threads started by one test do not survive a fork). mutmut mutates the module's functions, runs the tests that reach
+each mutant (`pytest -x -q`) and records it killed (a test failed or timed out) or survived; a
+mutant whose test process crashed counts as survived. The
 score is killed / all mutants; a mutant that no test reaches counts as survived. The diffs of the
 survivors go to `mutants/<module>/survivors.diff`. Slow (minutes per module): not run in CI.
 
@@ -40,7 +43,8 @@ def stage(module: str, tests: list[str]) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(REPO / "workflow" / "hybridir", folder / "src" / "hybridir", ignore=ignore)
-    shutil.copytree(REPO / "workflow" / "schemas", folder / "src" / "schemas", ignore=ignore)
+    for schemas in ("src/schemas", "workflow/schemas"):  # beside the library, and where tests look
+        shutil.copytree(REPO / "workflow" / "schemas", folder / schemas, ignore=ignore)
     (folder / "tests").mkdir()
     support = [p for p in (REPO / "tests").glob("*.py") if not p.name.startswith("test_")]
     for path in support + [REPO / "tests" / name for name in tests]:
@@ -49,7 +53,8 @@ def stage(module: str, tests: list[str]) -> Path:
     (folder / "pyproject.toml").write_text(
         "[tool.mutmut]\n"
         f'source_paths = ["src/hybridir/{module}.py"]\n'
-        'also_copy = ["src/"]\n'
+        'also_copy = ["src/", "workflow/"]\n'
+        'process_isolation = "forkserver"\n'
         f"pytest_add_cli_args_test_selection = [{selection}]\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider"]\n'
     )
