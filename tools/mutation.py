@@ -3,13 +3,13 @@
 Each module is tested in a staging folder `mutants/<module>/` (git-ignored) laid out the way mutmut
 expects: `src/hybridir` (a copy of workflow/hybridir, with the schemas beside it and in
 workflow/schemas where tests read them), `tests/` (the module's test files and the test support
-modules) and a pyproject.toml whose [tool.mutmut] names the module and its tests. Each mutant runs
-in a process forked from a server that has collected the tests but run none (mutmut's
-`forkserver`: CTranslate2 and torch threads started by one test do not survive a fork). mutmut mutates the module's functions, runs the tests that reach
-each mutant (`pytest -x -q`) and records it killed (a test failed or timed out) or survived; a
-mutant whose test process crashed counts as survived. The
-score is killed / all mutants; a mutant that no test reaches counts as survived. The diffs of the
-survivors go to `mutants/<module>/survivors.diff`. Slow (minutes per module): not run in CI.
+modules) and a pyproject.toml whose [tool.mutmut] names the module and its tests. mutmut mutates
+the module's functions, runs the tests that reach each mutant (`pytest -x -q`) and records it
+killed (a test failed or timed out) or survived. Each mutant runs in a process forked from a server
+that has collected the tests but run none (mutmut's `forkserver`: CTranslate2 and torch threads
+that one test started do not survive a fork). The score is killed / all mutants; a mutant that no
+test reaches, or whose test process crashed, counts as survived. The diffs of the survivors go to
+`mutants/<module>/survivors.diff`. Slow (minutes per module): not run in CI.
 
     nice -n 10 .venv/bin/python tools/mutation.py [corpus evaluate/metrics ...] [--children 2]
 """
