@@ -2,12 +2,9 @@
 
 import hashlib
 import json
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -256,26 +253,6 @@ def test_an_evaluation_setting_change_reruns_only_evaluation_and_report(demo_run
     changed.write_text(yaml.safe_dump(config))
     jobs = planned_jobs(demo_run, "--configfile", str(changed))
     assert jobs == {"all": 1, **EVALUATE_JOBS, "score": len(RUNS) * BENCHMARKS, **REPORT_JOBS}
-
-
-def test_a_killed_translation_job_reruns_to_the_same_bytes(demo_run: Path) -> None:
-    target = "results/translate/shards/facts/de/0.parquet"
-    output, log = demo_run / target, demo_run / "results/logs/translate/shards/facts/de/0.log"
-    expected = output.read_bytes()
-    output.unlink()
-    log.unlink()
-    job = subprocess.Popen(
-        [str(BIN / "snakemake"), *DEMO, target], cwd=demo_run, start_new_session=True, stdout=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 120
-    while not log.exists() and job.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    os.killpg(job.pid, signal.SIGKILL)
-    job.wait()
-    assert not output.exists()
-    snakemake(demo_run, *DEMO, "--unlock")
-    snakemake(demo_run, *DEMO, target)
-    assert output.read_bytes() == expected
 
 
 def test_a_rerun_gives_the_same_bytes(demo_run: Path) -> None:
