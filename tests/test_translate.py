@@ -281,6 +281,7 @@ def test_shards_deal_texts_by_their_hexadecimal_id() -> None:
     assert select_shard(texts, 0, 3)["text"].tolist() == ["a", "d"]
     assert select_shard(texts, 1, 3)["text"].tolist() == ["b", "c"]
     assert select_shard(texts, 1, 3).index.tolist() == [0, 1]
+    assert list(select_shard(texts, 1, 3).columns) == ["text_id", "lang", "text"]
     assert select_shard(texts, 2, 3).empty
 
 
@@ -294,6 +295,12 @@ def test_owned_texts_are_new_unique_sorted_by_id_and_in_the_source_language() ->
     assert sorted(owned["text"]) == ["N", "P2", "Q2"]
     assert owned["text_id"].tolist() == sorted(text_id(t) for t in ["N", "P2", "Q2"])
     assert owned["lang"].tolist() == ["de"] * 3 and owned.index.tolist() == [0, 1, 2]
+
+
+def test_a_hard_negative_that_an_earlier_dataset_does_not_translate_stays_with_the_later_one() -> None:
+    earlier = qa_table("a", [("Q1", "P1")], [["N1", "N2"]])  # with one negative read: N1 only
+    later = qa_table("b", [("Q2", "N2")])
+    assert sorted(owned_texts(later, [earlier], "en", 1)["text"]) == ["N2", "Q2"]
 
 
 def test_flag_ledger_columns_and_source_characters_per_language_and_flag() -> None:
