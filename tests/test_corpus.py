@@ -1,8 +1,9 @@
 """The corpus stage: translations joined back by id, filtered with reasons, every pair accounted for."""
 
 import pandas as pd
+import pytest
 
-from hybridir.corpus import CorpusFilters, parallel_corpus, translated_corpus
+from hybridir.corpus import CorpusFilters, parallel_corpus, source_reasons, translated_corpus, translation_reason
 from hybridir.tables import to_arrow
 from hybridir.text import text_id
 
@@ -100,3 +101,74 @@ def test_parallel_sources_drop_duplicates_within_a_language() -> None:
     assert sorted(zip(table["pair_id"], table["lang"], strict=True)) == [("p/0", "de"), ("p/0", "en"), ("p/1", "de")]
     assert ledger["reason"].fillna("").tolist() == ["", "duplicate_pair", "", ""]
     to_arrow(ledger, "corpus_ledger")
+
+
+def test_every_ledger_row_has_its_status() -> None:
+    _, ledger = translated_corpus(qa(), {"de": translations()}, "en", CorpusFilters(length_ratio=(0.5, 2.0)))
+    status = ledger.set_index(["pair_id", "lang"])["status"].to_dict()
+    assert status == {
+        ("toy/0", "en"): "kept",
+        ("toy/0", "de"): "kept",
+        ("toy/1", "en"): "filtered",
+        ("toy/1", "de"): "filtered",
+        ("toy/2", "en"): "filtered",
+        ("toy/2", "de"): "filtered",
+        ("toy/3", "en"): "kept",
+        ("toy/3", "de"): "filtered",
+        ("toy/4", "en"): "kept",
+        ("toy/4", "de"): "filtered",
+        ("toy/5", "en"): "kept",
+        ("toy/5", "de"): "failed",
+    }
+
+
+def test_an_empty_or_blank_passage_makes_the_pair_unusable() -> None:
+    questions = pd.Series(["Who?", "Why?", "Who?", "Who?"])
+    passages = pd.Series(["  ", "Because.", "Ann.", "Ann."])
+    assert source_reasons(questions, passages) == ["empty_source", None, None, "duplicate_pair"]
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "reason"),
+    [
+        ("abcd", "ab", None),  # ratio 0.5: the lower bound is allowed
+        ("abcd", "a", "length_ratio"),  # 0.25
+        ("abcd", "abcdefgh", None),  # 2.0: the upper bound is allowed
+        ("abcd", "abcdefghi", "length_ratio"),  # 2.25
+        ("x", "yyy", "length_ratio"),  # one source character: 3.0
+        ("", "yy", None),  # no source character counts as one: 2.0
+    ],
+)
+def test_the_length_ratio_bounds_are_inclusive(source: str, text: str, reason: str | None) -> None:
+    translation = pd.Series({"text": text, "flags": []})
+    assert translation_reason(source, translation, CorpusFilters(length_ratio=(0.5, 2.0))) == reason
+
+
+def test_filters_come_from_the_corpus_config() -> None:
+    filters = CorpusFilters.from_config({"filter_flags": ["empty"], "length_ratio": [0.1, 3.0]})
+    assert filters == CorpusFilters(("empty",), (0.1, 3.0))
+
+
+def test_hard_negative_ids_and_texts_must_pair_up() -> None:
+    broken = qa()
+    broken.at[0, "negative_passage_ids"] = broken.at[0, "negative_passage_ids"][:1]
+    with pytest.raises(ValueError, match="zip"):
+        translated_corpus(broken, {"de": translations()}, "en")
+
+
+def test_parallel_sources_keep_their_columns_and_give_every_row_a_status() -> None:
+    parallel = pd.DataFrame(
+        {
+            "pair_id": ["p/0", "p/1", "p/2"],
+            "dataset": "p",
+            "lang": ["de", "en", "de"],
+            "question": ["Wer?", "", "Wer?"],
+            "passage": ["Anna.", "Ann.", "Anna."],
+            "negative_passages": [["Rom."], [], []],
+        }
+    )
+    table, ledger = parallel_corpus(parallel)
+    assert list(table.columns) == ["pair_id", "dataset", "lang", "question", "passage", "negative_passages"]
+    assert table["pair_id"].tolist() == ["p/0"] and table.index.tolist() == [0]
+    assert ledger["status"].tolist() == ["kept", "filtered", "filtered"]
+    assert ledger["reason"].tolist() == [None, "empty_source", "duplicate_pair"]

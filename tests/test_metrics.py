@@ -1,6 +1,8 @@
 """Per-query metrics against ranx and trec_eval (pytrec_eval); rank distance; macro means and
 bootstrap intervals over questions."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -129,6 +131,43 @@ def test_malformed_rankings_are_named(row: tuple, message: str) -> None:
     rankings = ranking_rows([("mono", "en/1", "1", "en", "en", 2, 1), row])
     with pytest.raises(DataError, match=message):
         per_query(rankings)
+
+
+def test_two_relevant_candidates_at_one_rank_name_the_second_row_and_its_query() -> None:
+    rankings = ranking_rows([("mono", "en/1", "1", "en", "en", rank, 1) for rank in (1, 2, 2)])
+    key = "{'setting': 'mono', 'query_id': 'en/1', 'pool_lang': 'en'}"
+    with pytest.raises(DataError, match=f"rankings: row 2: {re.escape(key)} has two relevant candidates at rank 2"):
+        per_query(rankings)
+
+
+def test_the_last_rank_of_a_pool_is_valid_and_one_past_it_is_not() -> None:
+    last = per_query(ranking_rows([("mono", "en/1", "1", "en", "en", 1000, 1)]))  # pool_size 1000
+    assert last["ap"].tolist() == [0.001]
+    with pytest.raises(DataError, match=r"row 0: rank 1001, .*pool_size \(1000\)"):
+        per_query(ranking_rows([("mono", "en/1", "1", "en", "en", 1001, 1)]))
+
+
+def test_empty_rankings_are_refused() -> None:
+    with pytest.raises(DataError, match=r"^rankings: no rows \(no query has a relevant candidate in any pool\)$"):
+        per_query(ranking_rows([]))
+
+
+def test_rows_come_sorted_by_setting_query_and_pool_with_their_own_values() -> None:
+    rankings = ranking_rows(
+        [
+            ("mono", "en/2", "2", "en", "en", 4, 1),
+            ("mono", "en/1", "1", "en", "en", 1, 1),
+            ("cross", "en/1", "1", "en", "de", 2, 1),
+        ]
+    )
+    table = per_query(rankings)
+    assert list(zip(table["setting"], table["query_id"], strict=True)) == [
+        ("cross", "en/1"),
+        ("mono", "en/1"),
+        ("mono", "en/2"),
+    ]
+    assert table["ap"].tolist() == [0.5, 1.0, 0.25]
+    assert table.index.tolist() == [0, 1, 2]
 
 
 def per_query_rows(rows: list[tuple]) -> pd.DataFrame:

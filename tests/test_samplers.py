@@ -17,7 +17,7 @@ from hybridir.plan import STRATEGIES
 from hybridir.text import comparable
 from hybridir.train.index import CorpusIndex
 from hybridir.train.options import TrainingOptions
-from hybridir.train.samplers import SAMPLERS, make_sampler, schedule
+from hybridir.train.samplers import SAMPLERS, dataset_weights, make_sampler, schedule
 
 LANGUAGES = ["en", "de", "es"]
 BATCHES = 10_000
@@ -244,9 +244,40 @@ def test_unknown_strategy_is_named(table: pd.DataFrame) -> None:
 
 def test_strategies_that_cannot_be_drawn_say_why() -> None:
     english = corpus({"english": 20}, english_only=("english",))
-    with pytest.raises(DataError, match="x_y batches need pairs in two languages"):
+    with pytest.raises(DataError, match=r"^x_y batches need pairs in two languages; no dataset of the corpus has any$"):
         batches(english, "x_y", 1)
     assert {batch.kind for batch in batches(english, "hybrid", 50, alpha=1.0)} == {"x_x"}
     german = corpus({"d": 20}).query("lang != 'en'")
-    with pytest.raises(DataError, match="en_en: the training corpus has no English pairs"):
+    with pytest.raises(DataError, match=r"^strategy en_en: the training corpus has no English pairs$"):
         batches(german, "en_en", 1)
+
+
+def test_batches_are_full_where_the_dataset_has_enough_pairs(table: pd.DataFrame) -> None:
+    for strategy in STRATEGIES:
+        assert {len(batch.pairs) for batch in batches(table, strategy, 200)} == {BATCH_SIZE}, strategy
+
+
+@pytest.mark.parametrize(
+    ("sampling", "expected"),
+    [
+        ("proportional", [0.25, 0.75]),
+        ("uniform", [0.5, 0.5]),
+        ("temperature", [0.3660254, 0.6339746]),  # temperature 2: 1 : sqrt(3)
+    ],
+)
+def test_dataset_weights_of_sizes_one_and_three(sampling: str, expected: list[float]) -> None:
+    options = TrainingOptions(dataset_sampling=sampling, dataset_temperature=2.0)
+    assert dataset_weights([1, 3], options) == pytest.approx(expected)
+
+
+def test_pairs_are_visited_in_an_order_that_holds_each_position_once() -> None:
+    # up to 4 batches (8 here) a permutation, beyond it lazy draws
+    options = TrainingOptions(strategy="x_x", batch_size=2)
+    sampler = make_sampler(CorpusIndex(corpus({"d": 4}), LANGUAGES), LANGUAGES, options)
+    rng = np.random.default_rng(0)
+    for size in (1, 8, 9, 40):
+        assert sorted(sampler._order(size, rng)) == list(range(size))
+
+
+def test_hybrid_with_alpha_zero_draws_x_y_batches_only(table: pd.DataFrame) -> None:
+    assert {batch.kind for batch in batches(table, "hybrid", 200, alpha=0.0)} == {"x_y"}

@@ -34,7 +34,7 @@ from hybridir.translate.engine import (
     token_batches,
 )
 from hybridir.translate.quality import reference_pairs, score
-from hybridir.translate.texts import flag_ledger, owned_texts, select_shard
+from hybridir.translate.texts import flag_ledger, owned_texts, select_shard, shard_of
 from hybridir.translate.translation import translate_texts
 
 SENTENCES = [
@@ -272,6 +272,51 @@ def test_only_the_hard_negatives_that_training_reads_are_translated() -> None:
     assert set(owned_texts(qa, [], "en", 0)["text"]) == pair_texts
     assert set(owned_texts(qa, [], "en", 1)["text"]) == pair_texts | {SENTENCES[0], SENTENCES[4]}
     assert set(owned_texts(qa, [], "en", 2)["text"]) == pair_texts | {SENTENCES[0], SENTENCES[3], SENTENCES[4]}
+
+
+def test_shards_deal_texts_by_their_hexadecimal_id() -> None:
+    # ids 0x00, 0x01, 0x0a, 0xff = 0, 1, 10, 255: modulo 3 that is 0, 1, 1, 0
+    texts = pd.DataFrame({"text_id": ["00", "01", "0a", "ff"], "lang": "en", "text": ["a", "b", "c", "d"]})
+    assert [shard_of(i, 4) for i in texts["text_id"]] == [0, 1, 2, 3]
+    assert select_shard(texts, 0, 3)["text"].tolist() == ["a", "d"]
+    assert select_shard(texts, 1, 3)["text"].tolist() == ["b", "c"]
+    assert select_shard(texts, 1, 3).index.tolist() == [0, 1]
+    assert list(select_shard(texts, 1, 3).columns) == ["text_id", "lang", "text"]
+    assert select_shard(texts, 2, 3).empty
+
+
+def test_owned_texts_are_new_unique_sorted_by_id_and_in_the_source_language() -> None:
+    first = qa_table("a", [("Q1", "P1")])
+    second = qa_table("b", [("Q2", "P1"), ("Q1", "P2")], [["P1", "N"], []])
+    alone = owned_texts(second, [], "en", 2)
+    assert sorted(alone["text"]) == ["N", "P1", "P2", "Q1", "Q2"]
+    owned = owned_texts(second, [first], "de", 2)
+    assert list(owned.columns) == ["text_id", "lang", "text"]
+    assert sorted(owned["text"]) == ["N", "P2", "Q2"]
+    assert owned["text_id"].tolist() == sorted(text_id(t) for t in ["N", "P2", "Q2"])
+    assert owned["lang"].tolist() == ["de"] * 3 and owned.index.tolist() == [0, 1, 2]
+
+
+def test_a_hard_negative_that_an_earlier_dataset_does_not_translate_stays_with_the_later_one() -> None:
+    earlier = qa_table("a", [("Q1", "P1")], [["N1", "N2"]])  # with one negative read: N1 only
+    later = qa_table("b", [("Q2", "N2")])
+    assert sorted(owned_texts(later, [earlier], "en", 1)["text"]) == ["N2", "Q2"]
+
+
+def test_flag_ledger_columns_and_source_characters_per_language_and_flag() -> None:
+    translations = pd.DataFrame(
+        {
+            "text_id": ["a", "b", "a"],
+            "lang": ["de", "de", "es"],
+            "text": ["x", "", "y"],
+            "source_chars": [10, 20, 10],
+            "sentences": [1, 1, 1],
+            "flags": [[], ["empty"], []],
+        }
+    )
+    ledger = flag_ledger(translations)
+    assert list(ledger.columns) == ["lang", "flag", "texts", "source_chars"]
+    assert ledger.values.tolist() == [["de", "empty", 1, 20], ["de", "ok", 1, 10], ["es", "ok", 1, 10]]
 
 
 def test_choosing_and_gathering_texts_never_loads_the_engine() -> None:

@@ -2,12 +2,9 @@
 
 import hashlib
 import json
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -271,26 +268,6 @@ def test_adding_a_language_translates_only_into_it_and_reruns_what_reads_transla
     assert jobs["gather_translations"] == 1
     assert jobs["corpus"] == len(config["datasets"]) + len(config["parallel_datasets"])
     assert {"train": len(TRAINED), **REPORT_JOBS}.items() <= jobs.items()
-
-
-def test_a_killed_translation_job_reruns_to_the_same_bytes(demo_run: Path) -> None:
-    target = "results/translate/shards/facts/de/0.parquet"
-    output, log = demo_run / target, demo_run / "results/logs/translate/shards/facts/de/0.log"
-    expected = output.read_bytes()
-    output.unlink()
-    log.unlink()
-    job = subprocess.Popen(
-        [str(BIN / "snakemake"), *DEMO, target], cwd=demo_run, start_new_session=True, stdout=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 120
-    while not log.exists() and job.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    os.killpg(job.pid, signal.SIGKILL)
-    job.wait()
-    assert not output.exists()
-    snakemake(demo_run, *DEMO, "--unlock")
-    snakemake(demo_run, *DEMO, target)
-    assert output.read_bytes() == expected
 
 
 def test_a_rerun_gives_the_same_bytes(demo_run: Path) -> None:
