@@ -9,9 +9,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from hybridir.tables import read_table
+from hybridir.report.data.pipeline import corpus_ledger_table
+from hybridir.tables import read_table, to_arrow
 
-pytestmark = pytest.mark.workflow
 # dataset -> (source file under results/demo/data, languages of its corpus), as in profiles/demo
 QA_DATASETS = {
     "facts": ("qa/facts.jsonl", ["en", "de", "es"]),
@@ -37,6 +37,42 @@ def check_fates(ledger: pd.DataFrame, where: str) -> None:
     assert unexplained.empty, f"{where}: filtered or failed without a reason: {unexplained['pair_id'].tolist()[:3]}"
 
 
+def test_the_report_table_counts_source_rows_filtered_at_fetch_in_the_source_language() -> None:
+    corpus = pd.DataFrame(
+        [
+            ("f/a", "f", "en", "kept", None),
+            ("f/b", "f", "en", "kept", None),
+            ("f/c", "f", "en", "filtered", "empty_question"),
+            ("f/a", "f", "de", "kept", None),
+            ("f/b", "f", "de", "failed", "missing_translation"),
+            ("f/c", "f", "de", "filtered", "empty_question"),
+        ],
+        columns=["pair_id", "dataset", "lang", "status", "reason"],
+    )
+    fetch = pd.DataFrame(
+        {
+            "pair_id": ["f/a", "f/row-1", "f/b", "f/c"],
+            "dataset": "f",
+            "lang": "en",
+            "source_row": [0, 1, 2, 3],
+            "status": ["kept", "filtered", "kept", "kept"],
+            "reason": [None, "where", None, None],
+        }
+    )
+    to_arrow(fetch, "fetch_ledger")
+    table = corpus_ledger_table([corpus], [fetch])
+    rows = {(r.lang, r.status, None if pd.isna(r.reason) else r.reason): (r.pairs, r.share) for r in table.itertuples()}
+    assert rows == {
+        ("en", "kept", None): (2, 0.5),
+        ("en", "filtered", "empty_question"): (1, 0.25),
+        ("en", "filtered", "where"): (1, 0.25),
+        ("de", "kept", None): (1, pytest.approx(1 / 3)),
+        ("de", "filtered", "empty_question"): (1, pytest.approx(1 / 3)),
+        ("de", "failed", "missing_translation"): (1, pytest.approx(1 / 3)),
+    }
+
+
+@pytest.mark.workflow
 @pytest.mark.parametrize("dataset", QA_DATASETS)
 def test_every_source_row_of_a_qa_dataset_has_one_fate_in_every_language(demo_run: Path, dataset: str) -> None:
     results = demo_run / "results"
@@ -60,6 +96,7 @@ def test_every_source_row_of_a_qa_dataset_has_one_fate_in_every_language(demo_ru
         assert counts.get("kept", 0) == (parallel["lang"] == lang).sum()
 
 
+@pytest.mark.workflow
 def test_every_pair_of_the_parallel_source_has_one_fate_in_every_language(demo_run: Path) -> None:
     results = demo_run / "results"
     pair_ids = set()
@@ -75,6 +112,7 @@ def test_every_pair_of_the_parallel_source_has_one_fate_in_every_language(demo_r
         assert (in_lang["status"] == "kept").sum() == (parallel["lang"] == lang).sum()
 
 
+@pytest.mark.workflow
 def test_the_leakage_audit_accounts_for_every_kept_pair_when_it_ran(demo_run: Path) -> None:
     results = demo_run / "results"
     ledgers = sorted((results / "leakage" / "ledger").glob("*.parquet"))
@@ -89,6 +127,7 @@ def test_the_leakage_audit_accounts_for_every_kept_pair_when_it_ran(demo_run: Pa
         )
 
 
+@pytest.mark.workflow
 def test_the_report_counts_every_source_row_in_the_source_language(demo_run: Path) -> None:
     report = read_table(demo_run / "results" / "report" / "tables" / "corpus_ledger.parquet", "report_corpus_ledger")
     for dataset, (source, _) in QA_DATASETS.items():
