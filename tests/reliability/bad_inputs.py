@@ -369,6 +369,12 @@ def unknown_translation_model(ctx: Context) -> None:
     NllbTranslator(str(ctx.folder / "no-such-nllb"), device="cpu")
 
 
+def unknown_translation_model_id(ctx: Context) -> None:
+    from hybridir.translate.convert import convert_model
+
+    convert_model("no-such-owner/no-such-nllb", ctx.folder / "ct2_model")
+
+
 def corrupted_parquet(ctx: Context) -> None:
     path = ctx.folder / "qa.parquet"
     write_demo_qa(path)
@@ -560,6 +566,9 @@ CASES = [
     Case("unknown-translation-model", "a translation model directory that does not exist",
          "ConfigError naming the directory and translation.model", "ConfigError",
          ("no-such-nllb", "translation.model"), unknown_translation_model),
+    Case("unknown-translation-model-id", "a translation model Hub id that does not exist (conversion)",
+         "ConfigError naming the id and translation.model", "ConfigError",
+         ("translation.model", "'no-such-owner/no-such-nllb'"), unknown_translation_model_id),
     Case("corrupted-parquet", "a qa table with 64 bytes zeroed in its middle", "DataError naming the file",
          "DataError", ("qa.parquet",), corrupted_parquet),
     Case("parquet-wrong-schema", "a qa table whose passage column is called context",
