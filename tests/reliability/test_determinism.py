@@ -28,8 +28,10 @@ def second_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def table_name(parquet: pq.ParquetFile) -> str:
-    return json.loads(parquet.schema_arrow.metadata[PROVENANCE])["table"]
+def table_name(parquet: pq.ParquetFile) -> str | None:
+    """The hybridir table a Parquet file holds (None for a file that write_table did not write)."""
+    meta = parquet.schema_arrow.metadata or {}
+    return json.loads(meta[PROVENANCE])["table"] if PROVENANCE in meta else None
 
 
 def comparable_table(path: Path) -> tuple[pa.Table, dict]:
