@@ -26,12 +26,14 @@ def failed_job_logs(snakemake_log: str | os.PathLike) -> list[tuple[str, list[st
     return jobs
 
 
-def last_error_line(log: str | os.PathLike) -> str | None:
-    """The `ERROR ...` line that ends a job's log, if it ends with one."""
+def last_error_line(log: str | os.PathLike, tail_bytes: int = 65536) -> str | None:
+    """The `ERROR ...` line that ends a job's log, if it ends with one (only the log's tail is read)."""
     path = Path(log)
     if not path.is_file():
         return None
-    lines = path.read_text(encoding="utf-8", errors="replace").rstrip().splitlines()
+    with path.open("rb") as handle:
+        handle.seek(max(path.stat().st_size - tail_bytes, 0))
+        lines = handle.read().decode("utf-8", errors="replace").rstrip().splitlines()
     return lines[-1] if lines and lines[-1].startswith(ERROR_PREFIX) else None
 
 
