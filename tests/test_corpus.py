@@ -61,7 +61,7 @@ def test_every_pair_and_language_has_one_ledger_row_with_its_reason() -> None:
     reasons = {k: None if pd.isna(v) else v for k, v in ledger.set_index(["pair_id", "lang"])["reason"].items()}
     assert reasons[("toy/0", "en")] is None and reasons[("toy/0", "de")] is None
     assert reasons[("toy/1", "en")] == reasons[("toy/1", "de")] == "duplicate_pair"
-    assert reasons[("toy/2", "en")] == "empty_source"
+    assert reasons[("toy/2", "en")] == "empty_question"
     assert reasons[("toy/3", "de")] == "untranslated_copy"
     assert reasons[("toy/4", "de")] == "length_ratio"
     assert reasons[("toy/5", "de")] == "missing_translation"

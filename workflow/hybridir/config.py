@@ -13,6 +13,7 @@ import yaml
 
 from hybridir.errors import ConfigError
 from hybridir.languages import NLLB_CODES
+from hybridir.locations import check_template_value
 from hybridir.schemas import config_schema
 
 
@@ -41,6 +42,8 @@ def check_languages(config: Mapping[str, Any]) -> None:
             f"config key languages.source: {languages['source']!r} must be one of languages.train {languages['train']}"
         )
     for i, entry in enumerate(config.get("parallel_datasets", [])):
+        for lang, name in entry.get("lang_names", {}).items():
+            check_template_value("lang", name, f"parallel_datasets[{i}].lang_names.{lang} ({entry['name']})")
         unknown = sorted(set(entry.get("lang_names", {})) - set(entry["languages"]))
         if unknown:
             raise ConfigError(
@@ -74,6 +77,7 @@ def check_benchmark_sources(config: Mapping[str, Any]) -> None:
         if bench["format"] == "miracl":
             if not isinstance(source, Mapping):
                 raise ConfigError(f"config key {key}: format miracl needs {{topics, qrels, corpus}}")
+            check_template_value("split", bench.get("split", ""), f"benchmarks[{i}].split ({bench['name']})")
             templates = source.values()
         elif isinstance(source, str):
             templates = [source]

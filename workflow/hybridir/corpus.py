@@ -2,12 +2,13 @@
 
 Every input (pair, language) gets one ledger row: `kept`, `filtered` with a reason, or `failed`
 with a reason. A pair's question and passage are filtered together in one language:
-- empty_source: the source question or passage is empty;
+- empty_question, empty_passage: the source question (or passage) is empty or missing;
 - duplicate_pair: the same (question, passage) texts came earlier in the dataset;
 - missing_translation (failed): the translate stage has no translation of its text;
 - flagged_<flag>: a translation carries a flag listed in `corpus.filter_flags`;
 - untranslated_copy: a translation equals its source text (the MT copied it);
-- length_ratio: translation/source characters outside `corpus.length_ratio`.
+- length_ratio: translation/source characters outside `corpus.length_ratio`;
+- missing_language (failed): an already-parallel source has the pair in other languages only.
 Hard negatives are dropped one by one (missing, flagged or copied), never the whole pair.
 X-X and X-Y pairs are composed at batch time from this table; nothing is materialised per
 language pair.
@@ -39,9 +40,13 @@ DEFAULT_FILTERS = CorpusFilters()
 
 def source_reasons(questions: pd.Series, passages: pd.Series) -> list[str | None]:
     """Why each source pair is unusable in every language (None where it is fine)."""
-    empty = ((questions.str.strip() == "") | (passages.str.strip() == "")).tolist()
+    empty_question = (questions.str.strip() == "").tolist()
+    empty_passage = (passages.str.strip() == "").tolist()
     duplicated = pd.DataFrame({"q": questions, "p": passages}).duplicated().tolist()
-    return ["empty_source" if e else "duplicate_pair" if d else None for e, d in zip(empty, duplicated, strict=True)]
+    return [
+        "empty_question" if q else "empty_passage" if p else "duplicate_pair" if d else None
+        for q, p, d in zip(empty_question, empty_passage, duplicated, strict=True)
+    ]
 
 
 def translation_reason(source: str, translation: pd.Series | None, filters: CorpusFilters) -> str | None:
@@ -104,8 +109,22 @@ def translated_corpus(
     return pd.DataFrame(rows, columns=PARALLEL_COLUMNS), pd.DataFrame(ledger, columns=LEDGER_COLUMNS)
 
 
+def missing_languages(parallel: pd.DataFrame) -> pd.DataFrame:
+    """Ledger rows (failed, missing_language) of the pairs that the source lacks in some of its languages."""
+    present = set(zip(parallel["pair_id"], parallel["lang"], strict=True))
+    dataset = dict(zip(parallel["pair_id"], parallel["dataset"], strict=True))
+    rows = [
+        (pair_id, dataset[pair_id], lang, "failed", "missing_language")
+        for pair_id in pd.unique(parallel["pair_id"])
+        for lang in pd.unique(parallel["lang"])
+        if (pair_id, lang) not in present
+    ]
+    return pd.DataFrame(rows, columns=LEDGER_COLUMNS)
+
+
 def parallel_corpus(parallel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """An already-parallel source, filtered for empty and duplicate pairs within each language."""
+    """An already-parallel source, filtered for empty and duplicate pairs within each language; a
+    pair missing in one of the source's languages is `failed` there (missing_language)."""
     reasons: list[str | None] = [None] * len(parallel)
     for _, group in parallel.reset_index(drop=True).groupby("lang", sort=False):
         for position, reason in zip(group.index, source_reasons(group["question"], group["passage"]), strict=True):
@@ -114,4 +133,5 @@ def parallel_corpus(parallel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
     ledger["status"] = ["kept" if r is None else "filtered" for r in reasons]
     ledger["reason"] = pd.Series(reasons, dtype=object)
     kept = parallel.reset_index(drop=True)[[r is None for r in reasons]]
-    return kept[PARALLEL_COLUMNS].reset_index(drop=True), ledger[LEDGER_COLUMNS]
+    ledger = pd.concat([ledger[LEDGER_COLUMNS], missing_languages(parallel)], ignore_index=True)
+    return kept[PARALLEL_COLUMNS].reset_index(drop=True), ledger

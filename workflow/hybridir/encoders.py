@@ -76,7 +76,10 @@ def load_encoder(spec: EncoderSpec, device: str | None = None) -> SentenceTransf
         else:
             encoder = SentenceTransformer(modules=modules, device=device)
     except (OSError, ValueError) as error:
-        raise ConfigError(f"{spec.describe()}: cannot load the model: {error}") from error
+        raise ConfigError(
+            f"{spec.describe()}: cannot load the model (config key training.encoders[].model: a Hub id or a "
+            f"model directory): {error}"
+        ) from error
     if spec.prompts:
         encoder.prompts = {**encoder.prompts, **spec.prompts}
     logging.info("%s: %s", spec.describe(), " -> ".join(type(module).__name__ for module in encoder))

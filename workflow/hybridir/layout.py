@@ -15,6 +15,7 @@ SHARD = r"\d+"
 
 # fetch
 QA = f"{RESULTS}/fetch/qa/{{dataset}}.parquet"
+FETCH_LEDGER = f"{RESULTS}/fetch/ledger/{{dataset}}.parquet"
 PARALLEL_SOURCE = f"{RESULTS}/fetch/parallel/{{dataset}}.parquet"
 BENCHMARK = f"{RESULTS}/fetch/benchmarks/{{benchmark}}"
 BENCHMARK_TABLES = ("candidates", "queries", "qrels")

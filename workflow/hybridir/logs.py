@@ -1,14 +1,41 @@
-"""Send a job's messages, warnings and progress bars to its log file."""
+"""Send a job's messages, warnings and progress bars to its log file; a failing job's log ends
+with one line that names the rule and the problem (hybridir.failures shows it)."""
 
 import logging
 import sys
+import traceback
 from pathlib import Path
+from types import TracebackType
+
+from hybridir.errors import ConfigError, DataError
+
+ERROR_PREFIX = "ERROR "
 
 
-def log_to(path: str | Path) -> None:
-    """Redirect stderr (progress bars, tracebacks) and the logging module to `path`."""
+def error_line(rule: str, error: BaseException) -> str:
+    """`ERROR <rule>: <problem>` in one line: a ConfigError / DataError message names the input or
+    key itself; another exception is prefixed with its type."""
+    message = " ".join(str(error).split()) or "(no message)"
+    if not isinstance(error, ConfigError | DataError):
+        message = f"{type(error).__name__}: {message}"
+    return f"{ERROR_PREFIX}{rule}: {message}"
+
+
+def _ending_with_error_line(rule: str):
+    def excepthook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        traceback.print_exception(kind, error, trace, file=sys.stderr)
+        print(error_line(rule, error), file=sys.stderr, flush=True)
+
+    return excepthook
+
+
+def log_to(path: str | Path, rule: str | None = None) -> None:
+    """Redirect stderr (progress bars, tracebacks) and the logging module to `path`; with `rule`,
+    an uncaught exception's traceback there ends with its error_line."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     sys.stderr = open(path, "w", buffering=1, encoding="utf-8")  # noqa: SIM115 (lives as long as the job)
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", force=True
     )
+    if rule is not None:
+        sys.excepthook = _ending_with_error_line(rule)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hybridir import layout
-from hybridir.locations import local_files
+from hybridir.locations import fill_template, local_files
 from hybridir.train.options import TrainingOptions
 
 ZERO_SHOT = "zero_shot"
@@ -149,11 +149,12 @@ class Plan:
         spec = self.entry(section, name)
         templates = spec["source"].values() if isinstance(spec["source"], dict) else [spec["source"]]
         names_in_source = [spec.get("lang_names", {}).get(lang, lang) for lang in spec.get("languages", [""])]
+        key = f"{section}[{name}]"
         paths = {
             path
             for template in templates
             for lang in names_in_source
-            for path in local_files(template.replace("{lang}", lang).replace("{split}", spec.get("split", "")))
+            for path in local_files(fill_template(template, key, lang=lang, split=spec.get("split", "")))
         }
         return sorted(p for p in paths if os.path.exists(p) or p.startswith(f"{layout.RESULTS}/"))
 

@@ -85,6 +85,8 @@ def stream_rows(
         yield from itertools.islice(iter(rows), limit)
     except DataError:
         raise
+    except StopIteration as error:  # the json builder's schema inference on an empty file
+        raise DataError(f"{what}: no rows (the file is empty)") from error
     except Exception as error:
         raise DataError(f"{what}: cannot be read: {type(error).__name__}: {error}") from error
 

@@ -5,8 +5,9 @@ import unicodedata
 
 
 def clean_text(text: str) -> str:
-    """NFC-normalise and collapse runs of whitespace into single spaces."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """NFC-normalise, delete control characters (NUL, ...) and collapse runs of whitespace into single spaces."""
+    kept = "".join(c for c in unicodedata.normalize("NFC", text) if c.isspace() or unicodedata.category(c) != "Cc")
+    return " ".join(kept.split())
 
 
 def text_id(text: str) -> str:

@@ -11,6 +11,7 @@ from hybridir import layout
 from hybridir.pythonpath import put_first_on_pythonpath
 from hybridir.config import validate_config
 from hybridir.devices import stage_device
+from hybridir.failures import show_failures, stale_lock_hint
 from hybridir.fingerprint import script_fingerprint
 from hybridir.plan import REPORT_TABLES, RUN_PATTERN, Plan, Run, ZERO_SHOT, canonical
 
@@ -18,6 +19,16 @@ put_first_on_pythonpath(LIBRARY)
 validate_config(config)
 PLAN = Plan(config)
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
+
+# A killed run's lock fails the next run with a long message: say first what to run.
+if workflow.is_main_process and "--unlock" not in sys.argv:
+    LOCK_HINT = stale_lock_hint(Path.cwd())
+    if LOCK_HINT:
+        print(LOCK_HINT, file=sys.stderr)
+
+
+onerror:
+    show_failures(log)
 
 
 wildcard_constraints:

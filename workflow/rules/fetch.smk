@@ -2,7 +2,8 @@ rule fetch_qa:
     input:
         lambda w: PLAN.source_files(PLAN.qa_section(w.dataset), w.dataset),
     output:
-        layout.QA,
+        qa=layout.QA,
+        ledger=layout.FETCH_LEDGER,
     log:
         layout.log("fetch/qa/{dataset}"),
     conda:

@@ -125,7 +125,8 @@ rule report_translation:
 
 rule report_corpus:
     input:
-        [layout.CORPUS_LEDGER.format(dataset=d) for d in PLAN.corpus_datasets],
+        corpus=[layout.CORPUS_LEDGER.format(dataset=d) for d in PLAN.corpus_datasets],
+        fetch=[layout.FETCH_LEDGER.format(dataset=d) for d in PLAN.qa_datasets],
     output:
         table=layout.report_table("corpus_ledger", "parquet"),
         markdown=layout.report_table("corpus_ledger", "md"),

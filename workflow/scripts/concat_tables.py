@@ -6,7 +6,7 @@ from hybridir.devices import combined_runtime
 from hybridir.logs import log_to
 from hybridir.tables import read_provenance, read_table, write_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 provenances = [read_provenance(path) for path in snakemake.input]
 table = provenances[0]["table"]
 frames = [read_table(path, table) for path in snakemake.input]

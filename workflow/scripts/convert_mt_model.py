@@ -3,5 +3,5 @@
 from hybridir.logs import log_to
 from hybridir.translate.convert import convert_model
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 convert_model(snakemake.params.model, snakemake.output[0], snakemake.params.quantization)

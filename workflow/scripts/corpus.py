@@ -6,7 +6,7 @@ from hybridir.corpus import CorpusFilters, parallel_corpus, translated_corpus
 from hybridir.logs import log_to
 from hybridir.tables import read_table, write_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params = snakemake.params
 if hasattr(snakemake.input, "parallel"):
     table, ledger = parallel_corpus(read_table(snakemake.input.parallel, "parallel"))

@@ -9,7 +9,7 @@ from hybridir.logs import log_to
 from hybridir.plan import ZERO_SHOT
 from hybridir.torch_devices import torch_cuda
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 torch.set_num_threads(snakemake.threads)
 params = snakemake.params
 device = resolve_device(params.device, "evaluation.device", torch_cuda, getattr(snakemake.resources, "gpu", 0))

@@ -4,7 +4,7 @@ from hybridir.fetch.benchmarks import stream_benchmark
 from hybridir.logs import log_to
 from hybridir.tables import write_table, write_table_chunks
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 spec, seed = snakemake.params.spec, snakemake.params.seed
 benchmark = stream_benchmark(spec)
 write_table(benchmark.queries, snakemake.output.queries, "queries", config=spec, seed=seed)

@@ -7,7 +7,7 @@ from hybridir.logs import log_to
 from hybridir.tables import read_provenance, read_table, write_table
 from hybridir.translate.texts import flag_ledger
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 seed = snakemake.params.seed
 frames = [read_table(path, "translations") for path in snakemake.input]
 runtime = combined_runtime(read_provenance(path).get("runtime") for path in snakemake.input)

@@ -6,7 +6,7 @@ from hybridir.tables import read_table, read_table_chunks, write_table
 
 CHUNK_ROWS = 20_000
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params = snakemake.params
 settings = LeakageSettings.from_config(params.leakage, params.seed)
 index = EvaluationIndex(read_table(snakemake.input.index, "leakage_index"), settings)

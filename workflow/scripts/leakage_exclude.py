@@ -4,7 +4,7 @@ from hybridir.leakage import exclude_leaked
 from hybridir.logs import log_to
 from hybridir.tables import read_table, write_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 output, seed = snakemake.output, snakemake.params.seed
 table, ledger = exclude_leaked(
     read_table(snakemake.input.corpus, "parallel"), read_table(snakemake.input.hits, "leakage_hits")

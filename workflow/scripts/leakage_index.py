@@ -6,7 +6,7 @@ from hybridir.leakage import LeakageSettings, evaluation_texts, index_table
 from hybridir.logs import log_to
 from hybridir.tables import read_table, write_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params, inputs = snakemake.params, snakemake.input
 settings = LeakageSettings.from_config(params.leakage, params.seed)
 texts = pd.concat(

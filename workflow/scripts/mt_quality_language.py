@@ -5,7 +5,7 @@ from hybridir.tables import read_table, write_table
 from hybridir.translate.engine import DecodingOptions, NllbTranslator
 from hybridir.translate.quality import mt_quality
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params = snakemake.params
 queries = read_table(snakemake.input.queries, "queries")
 candidates = read_table(snakemake.input.candidates, "candidates")

@@ -8,7 +8,7 @@ from hybridir.report.pages.document import write_report_table
 from hybridir.report.pages.leakage import leakage_page
 from hybridir.tables import read_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params, output = snakemake.params, snakemake.output
 hits = [read_table(path, "leakage_hits") for path in snakemake.input.hits]
 ledgers = [read_table(path, "corpus_ledger") for path in snakemake.input.ledgers]

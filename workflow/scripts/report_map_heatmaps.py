@@ -4,7 +4,7 @@ from hybridir.logs import log_to
 from hybridir.report.figures import base, heatmaps
 from hybridir.tables import read_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 output, wildcards = snakemake.output, snakemake.wildcards
 metrics = read_table(snakemake.input.metrics, "strategy_metrics")
 languages = snakemake.params.train_languages

@@ -5,7 +5,7 @@ from hybridir.report.data import retrieval
 from hybridir.report.pages import document, languages
 from hybridir.tables import read_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params, output = snakemake.params, snakemake.output
 metrics = read_table(snakemake.input.metrics, "strategy_metrics")
 frame = retrieval.per_language_table(metrics, params.benchmarks, params.train_languages)

@@ -4,7 +4,7 @@ from hybridir.logs import log_to
 from hybridir.report.figures import base, results
 from hybridir.tables import read_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params, wildcards = snakemake.params, snakemake.wildcards
 if params.miracl:
     table = read_table(snakemake.input[0], "report_miracl")

@@ -4,7 +4,7 @@ from hybridir.logs import log_to
 from hybridir.report.figures import base, curves
 from hybridir.tables import read_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 wildcards = snakemake.wildcards
 per_query = {
     run: read_table(path, "per_query") for run, path in zip(snakemake.params.runs, snakemake.input, strict=True)

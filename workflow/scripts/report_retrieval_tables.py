@@ -8,7 +8,7 @@ from hybridir.report.pages import document, languages
 from hybridir.report.pages import retrieval as pages
 from hybridir.tables import read_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params, output = snakemake.params, snakemake.output
 metrics = read_table(snakemake.input.metrics, "strategy_metrics")
 significance = read_table(snakemake.input.significance, "significance")

@@ -7,7 +7,7 @@ from hybridir.report.pages.document import write_document
 from hybridir.report.pages.summary import summary_document
 from hybridir.tables import read_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params, inputs = snakemake.params, snakemake.input
 tables = {name: read_table(path, f"report_{name}") for name, path in zip(params.names, inputs.tables, strict=True)}
 logs = {tuple(key): read_table(path, "training_log") for key, path in zip(params.runs, inputs.logs, strict=True)}

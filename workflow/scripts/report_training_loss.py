@@ -4,7 +4,7 @@ from hybridir.logs import log_to
 from hybridir.report.figures import base, curves
 from hybridir.tables import read_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 logs = {
     tuple(key): read_table(path, "training_log")
     for key, path in zip(snakemake.params.runs, snakemake.input, strict=True)

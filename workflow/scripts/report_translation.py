@@ -6,7 +6,7 @@ from hybridir.report.pages import document
 from hybridir.report.pages import pipeline as pages
 from hybridir.tables import read_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params, output = snakemake.params, snakemake.output
 measured = [read_table(p, "mt_quality") for p in snakemake.input.mt_quality]
 quality = pipeline.mt_quality_table(measured[0] if measured else None)

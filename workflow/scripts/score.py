@@ -5,7 +5,7 @@ from hybridir.evaluate.metrics import per_query
 from hybridir.logs import log_to
 from hybridir.tables import read_table, write_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params = snakemake.params
 settings = {"identity": params.identity, "resamples": params.resamples}
 values = per_query(read_table(snakemake.input[0], "rankings"))

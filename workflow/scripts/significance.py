@@ -6,7 +6,7 @@ from hybridir.evaluate.significance import compare_strategies
 from hybridir.logs import log_to
 from hybridir.tables import read_table, write_table
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params, wildcards, output = snakemake.params, snakemake.wildcards, snakemake.output
 per_query = {run: read_table(path, "per_query") for run, path in zip(params.runs, snakemake.input, strict=True)}
 statistics = seed_statistics(per_query, wildcards.encoder, params.resamples, params.seed)

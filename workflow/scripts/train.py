@@ -10,7 +10,7 @@ from pathlib import Path
 from hybridir.logs import log_to
 from hybridir.train.launch import launch
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params = snakemake.params
 folder = Path(params.run_dir)
 folder.mkdir(parents=True, exist_ok=True)
@@ -31,4 +31,4 @@ argv = [
     "--training-log", snakemake.output.log,
     "--tensorboard", str(folder / "tensorboard"),
 ]  # fmt: skip
-launch(argv, params.processes)
+launch(argv, params.processes, params.device)

@@ -8,7 +8,7 @@ from hybridir.translate.engine import DecodingOptions, NllbTranslator
 from hybridir.translate.texts import select_shard
 from hybridir.translate.translation import translate_texts
 
-log_to(snakemake.log[0])
+log_to(snakemake.log[0], snakemake.rule)
 params = snakemake.params
 texts = select_shard(read_table(snakemake.input.texts, "texts"), int(snakemake.wildcards.shard), params.shards)
 translator = NllbTranslator.from_config(

@@ -26,6 +26,17 @@ def shard_name(number: int) -> str:
     return f"{number:05d}.npy"
 
 
+def check_finite(vectors: np.ndarray, path: str | os.PathLike, first_row: int) -> None:
+    """Every vector is finite: a NaN or Inf (a diverged model, an fp16 overflow) is an error naming its row."""
+    finite = np.isfinite(vectors).all(axis=1)
+    if not finite.all():
+        row = first_row + int(np.argmin(finite))
+        raise DataError(
+            f"{path}: row {row}: the embedding holds NaN or Inf ({int((~finite).sum())} such rows in its shard); "
+            "check the model and evaluation.dtype"
+        )
+
+
 def write_vectors(
     path: str | os.PathLike,
     shards: Iterable[np.ndarray],
@@ -40,6 +51,7 @@ def write_vectors(
         for number, shard in enumerate(shards, start=1):
             if shard.ndim != 2 or shard.shape[1] != dim:
                 raise DataError(f"{path}: shard {number - 1} has shape {shard.shape}, expected (rows, {dim})")
+            check_finite(shard, path, rows)
             np.save(tmp / shard_name(number - 1), shard)
             rows += len(shard)
         if number == 0:

@@ -23,6 +23,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from hybridir.errors import DataError
+from hybridir.locations import fill_template
 from hybridir.sentences import sentence_spans
 from hybridir.sources import read_json, stream_columns, stream_rows
 
@@ -129,7 +130,7 @@ def miracl_language(source: Mapping[str, str], lang: str, split: str, limit: int
     """Queries and qrels of one MIRACL language, read through `datasets`, and its corpus as a stream."""
 
     def path(kind: str) -> str:
-        return source[kind].replace("{lang}", lang).replace("{split}", split)
+        return fill_template(source[kind], f"benchmarks[].source.{kind}", lang=lang, split=split)
 
     topics = stream_columns(path("topics"), "qid", "query")
     queries = [(f"{lang}/{r['qid']}", f"{lang}/{r['qid']}", lang, r["query"].strip()) for r in topics]
@@ -219,9 +220,13 @@ def log_recovery(recovery: Recovery, name: str, lang: str) -> None:
 
 def squad_part(spec: Mapping[str, Any], lang: str, find_spans: SpanFinder) -> Benchmark:
     """One language of a SQuAD-format benchmark; with a `reference`, its sentence recovery logged."""
-    part = squad_language(spec["source"].replace("{lang}", lang), lang, find_spans, spec.get("limit"))
+    key = f"benchmarks[{spec['name']}]"
+    part = squad_language(
+        fill_template(spec["source"], f"{key}.source", lang=lang), lang, find_spans, spec.get("limit")
+    )
     if spec.get("reference"):
-        recovery = sentence_recovery(part.candidates, spec["reference"].replace("{lang}", lang), lang)
+        reference = fill_template(spec["reference"], f"{key}.reference", lang=lang)
+        recovery = sentence_recovery(part.candidates, reference, lang)
         log_recovery(recovery, spec["name"], lang)
     return part
 
@@ -237,11 +242,27 @@ def stream_benchmark(spec: Mapping[str, Any]) -> BenchmarkStream:
         find_spans = given_breaks if spec["format"] == "lareqa" else split_breaks
         parts = [squad_part(spec, lang, find_spans) for lang in spec["languages"]]
         candidates = iter([part.candidates for part in parts])
-    return BenchmarkStream(
-        candidates,
-        _concat((part.queries for part in parts), QUERY_COLUMNS),
-        _concat((part.qrels for part in parts), QRELS_COLUMNS),
-    )
+    queries = _concat((part.queries for part in parts), QUERY_COLUMNS)
+    if spec["format"] != "miracl":
+        warn_partial_questions(queries, spec["name"], spec["languages"])
+    return BenchmarkStream(candidates, queries, _concat((part.qrels for part in parts), QRELS_COLUMNS))
+
+
+def warn_partial_questions(queries: pd.DataFrame, name: str, languages: list[str]) -> None:
+    """Log the questions that some of a benchmark's languages lack: each is evaluated (and is
+    relevant) only in the languages that have it."""
+    present = queries.groupby("question_id")["lang"].agg(set)
+    partial = present[present.map(len) < len(languages)]
+    if len(partial):
+        missing = ", ".join(lang for lang in languages if lang not in partial.iloc[0])
+        logging.warning(
+            "%s: %d question(s) are missing in some languages, e.g. %s (not in %s); each is evaluated in the "
+            "languages that have it",
+            name,
+            len(partial),
+            partial.index[0],
+            missing,
+        )
 
 
 def fetch_benchmark(spec: Mapping[str, Any]) -> Benchmark:

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from hybridir.errors import DataError
 from hybridir.fetch.qa import as_text, row_pairs, unique_ids
+from hybridir.locations import fill_template
 from hybridir.sources import stream_columns, stream_rows
 
 COLUMNS = ["pair_id", "dataset", "lang", "question", "passage", "negative_passages"]
@@ -25,7 +26,9 @@ def lang_source(template: str | None, spec: Mapping[str, Any], lang: str) -> str
     """A source or subset template with '{lang}' replaced by the language's name in the source."""
     if template is None:
         return None
-    return template.replace("{lang}", spec["lang_names"].get(lang, lang))
+    return fill_template(
+        template, f"parallel_datasets[{spec['name']}].lang_names", lang=spec["lang_names"].get(lang, lang)
+    )
 
 
 def _row_pairs(spec: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
@@ -36,6 +39,17 @@ def _row_pairs(spec: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
     return [{"pair_id": p["source_id"], **{c: p[c] for c in COLUMNS[3:]}} for p in pairs]
 
 
+def check_aligned(frames: list[pd.DataFrame], spec: Mapping[str, Any]) -> None:
+    """Languages paired by row number (no `fields.id`) have as many rows each."""
+    counts = {lang: len(frame) for lang, frame in zip(spec["languages"], frames, strict=True)}
+    if not spec["fields"].get("id") and len(set(counts.values())) > 1:
+        shown = ", ".join(f"{lang}: {count}" for lang, count in counts.items())
+        raise DataError(
+            f"parallel_datasets[{spec['name']}]: without fields.id the languages are paired row by row, but "
+            f"their row counts differ ({shown}); set fields.id to the field that names a pair"
+        )
+
+
 def fetch_parallel_rows(spec: Mapping[str, Any]) -> pd.DataFrame:
     """A `rows`-shaped parallel source as a long `parallel` table."""
     frames = []
@@ -44,6 +58,7 @@ def fetch_parallel_rows(spec: Mapping[str, Any]) -> pd.DataFrame:
         frame["pair_id"] = unique_ids([f"{spec['name']}/{i}" for i in frame["pair_id"]])
         frame["lang"] = lang
         frames.append(frame)
+    check_aligned(frames, spec)
     return _long_table(frames, spec["name"])
 
 

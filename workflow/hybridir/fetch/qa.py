@@ -1,4 +1,6 @@
-"""English (source-language) QA datasets: one row per question-passage pair, table `qa`."""
+"""English (source-language) QA datasets: one row per question-passage pair, table `qa`, and the
+fetch ledger: every source row read, kept (reason duplicate_id when its id was renamed) or
+filtered (reason where: it fails the entry's `where` filter)."""
 
 import logging
 from collections import Counter
@@ -8,6 +10,7 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
+from hybridir.errors import DataError
 from hybridir.sources import field, matches, stream_rows
 from hybridir.text import clean_text, text_id
 
@@ -26,6 +29,22 @@ def as_texts(value: Any) -> list[str]:
     return [t for t in texts if t]
 
 
+LEDGER_COLUMNS = ["pair_id", "dataset", "lang", "source_row", "status", "reason"]
+
+
+class Counted:
+    """An iterable that counts the items taken from it."""
+
+    def __init__(self, items: Iterable[Any]):
+        self.items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in self.items:
+            self.count += 1
+            yield item
+
+
 def unique_ids(ids: list[str]) -> list[str]:
     """Make repeated ids unique by suffixing '~2', '~3', ... in order of appearance."""
     seen: Counter[str] = Counter()
@@ -41,7 +60,7 @@ def row_pairs(
 ) -> Iterator[dict[str, Any]]:
     """The pair in each row that matches `spec["where"]`, read by the field paths of
     `spec["fields"]`; `key` names the config entry in errors. Without an id field, the row
-    number is the id."""
+    number is the id; `source_row` is the row number."""
     fields = spec["fields"]
     for number, row in enumerate(rows):
         if not matches(row, spec["where"]):
@@ -53,6 +72,7 @@ def row_pairs(
             return field(row, path, where, f"{key}.fields.{role}") if path else None
 
         yield {
+            "source_row": number,
             "source_id": str(get("id")) if fields.get("id") else str(number),
             "question": as_text(get("question")) or "",
             "passage": as_text(get("passage")) or "",
@@ -76,18 +96,66 @@ def warn_repeated_ids(ids: list[str], spec: Mapping[str, Any]) -> None:
         )
 
 
-def fetch_qa(spec: Mapping[str, Any], lang: str) -> pd.DataFrame:
-    """Read one QA dataset described by a `datasets[]` config entry into a `qa` table."""
-    rows = stream_rows(spec["source"], spec["subset"], spec["split"], spec["limit"])
-    rows = tqdm(rows, desc=f"fetch {spec['name']}", unit=" rows")
-    pairs = list(row_pairs(rows, spec["source"], spec, f"datasets[{spec['name']}]"))
-    frame = pd.DataFrame(pairs, columns=["source_id", "question", "passage", "answer", "negative_passages"])
+def read_pairs(spec: Mapping[str, Any], key: str) -> tuple[list[dict[str, Any]], int]:
+    """The pairs of a QA source that pass its `where` filter, and how many rows were read; a
+    source without rows, or without a row that passes, is an error naming it."""
+    rows = Counted(stream_rows(spec["source"], spec["subset"], spec["split"], spec["limit"]))
+    pairs = list(row_pairs(tqdm(rows, desc=f"fetch {spec['name']}", unit=" rows"), spec["source"], spec, key))
+    if not rows.count:
+        raise DataError(f"{spec['source']}: no rows (config key {key}.source)")
+    if not pairs:
+        raise DataError(
+            f"{key}: none of the {rows.count} rows read from {spec['source']} passes where {spec['where']}; "
+            "an empty dataset cannot be trained on"
+        )
+    return pairs, rows.count
+
+
+def fetch_ledger(frame: pd.DataFrame, ids: list[str], read: int, spec: Mapping[str, Any], lang: str) -> pd.DataFrame:
+    """The fetch ledger: the `qa` rows of `frame` (kept; duplicate_id when their id was renamed
+    from `ids`), and the rows not read into it (filtered by where)."""
+    kept = pd.DataFrame(
+        {
+            "pair_id": frame["qa_id"],
+            "source_row": frame["source_row"],
+            "status": "kept",
+            "reason": [None if qa_id == i else "duplicate_id" for qa_id, i in zip(frame["qa_id"], ids, strict=True)],
+        }
+    )
+    dropped = sorted(set(range(read)) - set(frame["source_row"]))
+    filtered = pd.DataFrame(
+        {
+            "pair_id": [f"{spec['name']}/row-{row}" for row in dropped],
+            "source_row": dropped,
+            "status": "filtered",
+            "reason": "where",
+        }
+    )
+    ledger = pd.concat([kept, filtered], ignore_index=True).sort_values("source_row", ignore_index=True)
+    ledger["dataset"] = spec["name"]
+    ledger["lang"] = lang
+    return ledger[LEDGER_COLUMNS]
+
+
+def fetch_qa_ledger(spec: Mapping[str, Any], lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read one QA dataset described by a `datasets[]` config entry into a `qa` table, with its
+    fetch ledger (see the module docstring)."""
+    pairs, read = read_pairs(spec, f"datasets[{spec['name']}]")
+    columns = ["source_row", "source_id", "question", "passage", "answer", "negative_passages"]
+    frame = pd.DataFrame(pairs, columns=columns)
     ids = [f"{spec['name']}/{i}" for i in frame.pop("source_id")]
     warn_repeated_ids(ids, spec)
     frame.insert(0, "qa_id", unique_ids(ids))
+    ledger = fetch_ledger(frame, ids, read, spec, lang)
+    frame = frame.drop(columns="source_row")
     frame["dataset"] = spec["name"]
     frame["lang"] = lang
     frame["question_id"] = frame["question"].map(text_id)
     frame["passage_id"] = frame["passage"].map(text_id)
     frame["negative_passage_ids"] = frame["negative_passages"].map(lambda ps: [text_id(p) for p in ps])
-    return frame
+    return frame, ledger
+
+
+def fetch_qa(spec: Mapping[str, Any], lang: str) -> pd.DataFrame:
+    """Read one QA dataset described by a `datasets[]` config entry into a `qa` table."""
+    return fetch_qa_ledger(spec, lang)[0]

@@ -4,7 +4,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hybridir.locations import is_file_source, is_remote
+from hybridir.locations import fill_template, is_file_source, is_remote
 from hybridir.preflight.checks import OFFLINE, check_fsspec, check_local, check_url
 from hybridir.preflight.hub import Hub, check_hf_path, check_hub_dataset
 
@@ -19,9 +19,9 @@ class Source:
     subset: str | None = None
 
 
-def _fill(template: str, lang: str, split: str = "") -> str:
-    """A source template for one language (as named in the source) and split."""
-    return template.replace("{lang}", lang).replace("{split}", split)
+def _fill(template: str, entry: str, lang: str, split: str = "") -> str:
+    """A source template of config entry `entry` for one language (as named in the source) and split."""
+    return fill_template(template, entry, lang=lang, split=split)
 
 
 def qa_sources(config: Mapping[str, Any]) -> Iterator[Source]:
@@ -43,10 +43,10 @@ def parallel_sources(config: Mapping[str, Any]) -> Iterator[Source]:
             name = spec.get("lang_names", {}).get(lang, lang)
             if spec.get("format") == "triples":
                 for kind in ("queries", "passages"):
-                    yield Source(entry, f"{kind} ({lang})", _fill(spec["source"][kind], name))
+                    yield Source(entry, f"{kind} ({lang})", _fill(spec["source"][kind], entry, name))
             else:
-                subset = _fill(spec["subset"], name) if spec.get("subset") else None
-                yield Source(entry, f"source ({lang})", _fill(spec["source"], name), subset)
+                subset = _fill(spec["subset"], entry, name) if spec.get("subset") else None
+                yield Source(entry, f"source ({lang})", _fill(spec["source"], entry, name), subset)
         if spec.get("format") == "triples":
             yield Source(entry, "triples", spec["source"]["triples"])
 
@@ -59,7 +59,7 @@ def benchmark_sources(config: Mapping[str, Any]) -> Iterator[Source]:
             templates = {**templates, "reference": spec["reference"]}
         for lang in spec["languages"]:
             for kind, template in templates.items():
-                yield Source(entry, f"{kind} ({lang})", _fill(template, lang, spec.get("split", "")))
+                yield Source(entry, f"{kind} ({lang})", _fill(template, entry, lang, spec.get("split", "")))
 
 
 def config_sources(config: Mapping[str, Any]) -> list[Source]:

@@ -12,7 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import torch
+
 import hybridir
+from hybridir.errors import ConfigError
 from hybridir.train import run
 
 LIBRARY_ROOT = str(Path(hybridir.__file__).resolve().parents[1])
@@ -32,10 +35,21 @@ def torchrun_command(argv: list[str], processes: int) -> list[str]:
     return [*launcher, "-m", "hybridir.train.run", *argv]
 
 
-def launch(argv: list[str], processes: int = 1) -> None:
-    """Run one training run (hybridir.train.run's command line) with `processes` processes."""
+def check_processes(processes: int, device: str, gpus: int) -> None:
+    """A run of `processes` processes fits the node: one GPU each unless the device is the CPU."""
     if processes < 1:
-        raise ValueError(f"training.processes must be >= 1, got {processes}")
+        raise ConfigError(f"config key training.processes: {processes}; expected a count >= 1")
+    if device != "cpu" and (gpus or device == "cuda") and processes > max(gpus, 1):
+        raise ConfigError(
+            f"config key training.processes: {processes} processes, but this job sees {gpus} GPU(s) (training.device "
+            f"{device}); ask for as many GPUs as processes, or lower training.processes"
+        )
+
+
+def launch(argv: list[str], processes: int = 1, device: str = "auto") -> None:
+    """Run one training run (hybridir.train.run's command line) with `processes` processes on
+    `device` (config training.device)."""
+    check_processes(processes, device, torch.cuda.device_count())
     if processes == 1:
         run.main(argv)
         return

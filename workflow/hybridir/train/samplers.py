@@ -19,6 +19,7 @@ hybridir.text.comparable forms, in any of their languages): no false in-batch ne
 schedule is a pure function of the seed: every process of a distributed run computes the same.
 """
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -177,6 +178,23 @@ SAMPLERS: dict[str, type[Sampler]] = {
     "x_y": XYSampler,
     "hybrid": HybridSampler,
 }
+
+
+def check_batch_size(index: CorpusIndex, batch_size: int) -> None:
+    """A batch never repeats a pair: a batch size above every dataset's pair count is an error, above
+    some datasets' a warning (their batches are smaller)."""
+    sizes = {dataset: len(pairs) for dataset, pairs in index.pairs.items()}
+    small = {dataset: size for dataset, size in sizes.items() if size < batch_size}
+    shown = ", ".join(f"{dataset}: {size} pairs" for dataset, size in small.items())
+    if small == sizes:
+        raise ConfigError(
+            f"config key training.batch_size: {batch_size} is larger than every dataset of the training corpus "
+            f"({shown}); a batch never holds a pair twice"
+        )
+    if small:
+        logging.warning(
+            "training.batch_size %d is larger than datasets %s: their batches are smaller", batch_size, shown
+        )
 
 
 def make_sampler(index: CorpusIndex, languages: Sequence[str], options: TrainingOptions) -> Sampler:

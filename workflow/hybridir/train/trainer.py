@@ -39,7 +39,7 @@ from hybridir.train.index import CorpusIndex
 from hybridir.train.loss import TextInfoNCE, validation_loss
 from hybridir.train.options import TrainingOptions
 from hybridir.train.rng import random_state, set_random_state
-from hybridir.train.samplers import make_sampler, schedule
+from hybridir.train.samplers import check_batch_size, make_sampler, schedule
 
 SCHEDULES = {"constant": "constant_with_warmup", "linear": "linear", "cosine": "cosine"}
 
@@ -89,7 +89,9 @@ class Trainer:
         corpus = corpus.reset_index(drop=True)
         self.corpus_rows = len(corpus)
         self.texts = BatchTexts(corpus, options, self.rank, self.world)
-        sampler = make_sampler(CorpusIndex(corpus, languages), languages, options)
+        index = CorpusIndex(corpus, languages)
+        check_batch_size(index, options.batch_size)
+        sampler = make_sampler(index, languages, options)
         self.batches = schedule(sampler, options.steps, options.seed)
         self.validation = validation
         self.optimizer = torch.optim.AdamW(

@@ -29,6 +29,7 @@ from tqdm import tqdm
 from transformers import AutoTokenizer
 
 from hybridir.devices import DeviceError, resolve_device, runtime_info
+from hybridir.errors import ConfigError
 from hybridir.languages import nllb_code
 from hybridir.translate.cublas import load_cublas
 
@@ -167,15 +168,21 @@ class NllbTranslator:
     ):
         self.device = resolve_device(device, key, ctranslate2_cuda, requested_gpus)
         self.compute_type = resolve_compute_type(compute_type, self.device)
-        self.translator = ctranslate2.Translator(
-            model_dir,
-            device=self.device,
-            compute_type=self.compute_type,
-            intra_threads=threads,
-            max_queued_batches=-1,  # queueing a window never blocks; WINDOW bounds the queue
-        )
+        try:
+            self.translator = ctranslate2.Translator(
+                model_dir,
+                device=self.device,
+                compute_type=self.compute_type,
+                intra_threads=threads,
+                max_queued_batches=-1,  # queueing a window never blocks; WINDOW bounds the queue
+            )
+            self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        except (RuntimeError, OSError, ValueError) as error:
+            raise ConfigError(
+                f"{model_dir}: not a CTranslate2 NLLB model with its tokenizer (made from config key "
+                f"translation.model): {error}"
+            ) from error
         self.runtime = runtime_info(self.device, self.compute_type)
-        self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
         self.vocabulary = self.tokenizer.get_vocab()
         self.sentences_per_second = 0.0
 

@@ -4,7 +4,11 @@ Each builder returns a frame with exactly the columns of its schema
 (workflow/schemas/tables/report_<name>.schema.json), sorted for reading.
 """
 
+from collections.abc import Sequence
+
 import pandas as pd
+
+from hybridir.corpus import LEDGER_COLUMNS
 
 
 def mt_quality_table(mt_quality: pd.DataFrame | None) -> pd.DataFrame:
@@ -41,12 +45,14 @@ def translation_flags_table(ledgers: list[pd.DataFrame]) -> pd.DataFrame:
     return rows.reset_index(drop=True)[columns]
 
 
-def corpus_ledger_table(ledgers: list[pd.DataFrame]) -> pd.DataFrame:
-    """Input pairs per dataset, language, status and reason, with their share of the (dataset, language)."""
+def corpus_ledger_table(ledgers: list[pd.DataFrame], fetch_ledgers: Sequence[pd.DataFrame] = ()) -> pd.DataFrame:
+    """Input pairs per dataset, language, status and reason, with their share of the (dataset, language);
+    the source rows that the fetch ledgers filter count as input pairs of the source language."""
     columns = ["dataset", "lang", "status", "reason", "pairs", "share"]
     if not ledgers:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    ledger = pd.concat(ledgers, ignore_index=True)
+    fetched = [fetch[fetch["status"] != "kept"][LEDGER_COLUMNS] for fetch in fetch_ledgers]
+    ledger = pd.concat([*ledgers, *fetched], ignore_index=True)
     ledger["reason"] = ledger["reason"].astype("object").where(ledger["reason"].notna(), "")
     counts = ledger.groupby(["dataset", "lang", "status", "reason"], sort=False).size().rename("pairs").reset_index()
     totals = counts.groupby(["dataset", "lang"])["pairs"].transform("sum")

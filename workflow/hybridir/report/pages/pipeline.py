@@ -92,8 +92,9 @@ def corpus_ledger_page(ledger: pd.DataFrame) -> list[Block]:
         *blocks,
         Paragraph(
             "Every (pair, language) that entered the corpus stage, by outcome: kept for training, "
-            "filtered (with the filter that dropped it) or failed (with the reason). Percentages are "
-            "of the input pairs of that dataset and language."
+            "filtered (with the filter that dropped it) or failed (with the reason). In the source "
+            "language, the input also holds the source rows that the fetch stage filtered (where: "
+            "the dataset's where filter). Percentages are of the input pairs of that dataset and language."
         ),
         Table(header, rows, [False, False] + [True] * (len(header) - 2)),
     ]

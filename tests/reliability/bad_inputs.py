@@ -1,0 +1,728 @@
+"""The bad-input suite's cases: each a record (id, input, expected outcome) and a driver that feeds
+the input to the library function or script entry that meets it in the pipeline.
+
+A driver raises the library's error, returns an Observed outcome (a ledger entry, or a valid
+result), or returns nothing and leaves a logged warning: `observe` turns each into an Observed.
+docs/bad-inputs.md is the table of every case and its observed outcome (see `table`).
+"""
+
+import copy
+import csv
+import functools
+import gzip
+import http.server
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+from conftest import REPO, FileHandler
+
+from hybridir.config import validate_config
+from hybridir.corpus import parallel_corpus, translated_corpus
+from hybridir.errors import ConfigError, DataError
+from hybridir.fetch.benchmarks import fetch_benchmark, miracl_language
+from hybridir.fetch.parallel import fetch_parallel
+from hybridir.fetch.qa import fetch_qa
+from hybridir.sources import read_json, read_json_files
+from hybridir.tables import read_table, write_table
+from hybridir.text import text_id
+
+DEMO_CONFIG = REPO / "profiles" / "demo" / "pipeline.yaml"
+DOC = REPO / "docs" / "bad-inputs.md"
+LEDGER = "ledger"
+VALID = "valid"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What the library did with a bad input: an error (ConfigError, DataError), a ledger entry, a
+    logged warning or a valid result, and its message."""
+
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input: `kind` is the expected Observed.kind, and every string of `names` must
+    appear in the observed message (the file, key, row or reason it names)."""
+
+    id: str
+    input: str
+    expected: str
+    kind: str
+    names: tuple[str, ...]
+    driver: Callable[["Context"], Observed | None]
+
+
+@dataclass(frozen=True)
+class Context:
+    """A case's own folder, and the base URL of a server of files put under `served`."""
+
+    folder: Path
+    served: Path
+    url: str
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+def demo_config() -> dict:
+    """The demo's pipeline config (validated, defaults filled in), to change one key of."""
+    return validate_config(yaml.safe_load(DEMO_CONFIG.read_text()))
+
+
+def qa_spec(source: Path | str, **changes) -> dict:
+    """The demo's `facts` dataset entry reading `source`."""
+    spec = copy.deepcopy(demo_config()["datasets"][0])
+    return spec | {"source": str(source)} | changes
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def qa_row(number: int, **changes) -> dict:
+    row = {
+        "id": f"q{number}",
+        "question": f"Who founded town {number}?",
+        "passage": f"Town {number} was founded by person {number}.",
+        "answer": f"person {number}",
+        "negatives": [f"Town {number + 100} lies on a river."],
+    }
+    return row | changes
+
+
+def qa_file(ctx: Context, rows: list[dict], name: str = "qa.jsonl") -> Path:
+    return write_jsonl(ctx.folder / name, rows)
+
+
+def corpus_ledger(qa: pd.DataFrame, translations: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    _, ledger = translated_corpus(qa, translations or {}, "en")
+    return ledger
+
+
+def ledger_entry(ledger: pd.DataFrame, pair_id: str, lang: str = "en") -> Observed:
+    """The ledger row of one pair in one language, as an Observed."""
+    rows = ledger[(ledger["pair_id"] == pair_id) & (ledger["lang"] == lang)]
+    if len(rows) != 1:
+        return Observed("missing", f"{len(rows)} ledger rows for ({pair_id}, {lang})")
+    row = rows.iloc[0]
+    return Observed(LEDGER, f"{row['pair_id']} {row['lang']}: {row['status']} {row['reason']}")
+
+
+def translations_of(
+    qa: pd.DataFrame, lang: str, texts: dict[str, str], flags: dict[str, list[str]] | None = None
+) -> pd.DataFrame:
+    """A `translations` table of every question and passage of `qa` into `lang`: the text of
+    `texts` where given, else the source text prefixed with the language; flags from `flags`."""
+    sources = pd.unique(pd.concat([qa["question"], qa["passage"]]))
+    rows = [
+        {
+            "text_id": text_id(source),
+            "lang": lang,
+            "text": texts.get(source, f"[{lang}] {source}"),
+            "source_chars": len(source),
+            "sentences": 1,
+            "flags": (flags or {}).get(source, []),
+        }
+        for source in sources
+    ]
+    return pd.DataFrame(rows)
+
+
+def parallel_spec(source: str, **changes) -> dict:
+    spec = copy.deepcopy(demo_config()["parallel_datasets"][0])
+    return spec | {"source": source} | changes
+
+
+def squad(paragraphs: list[dict]) -> dict:
+    return {"version": "1.1", "data": [{"title": "t", "paragraphs": paragraphs}]}
+
+
+def paragraph(context: str, breaks: list[list[int]], questions: list[tuple[str, int]]) -> dict:
+    qas = [
+        {"id": qid, "question": f"Question {qid}?", "answers": [{"text": "x", "answer_start": start}]}
+        for qid, start in questions
+    ]
+    return {"context": context, "sentence_breaks": breaks, "qas": qas}
+
+
+CONTEXT = "Rome lies on the Tiber. It was founded long ago."
+BREAKS = [[0, 23], [24, 48]]
+
+
+def lareqa_benchmark(ctx: Context, files: dict[str, dict]) -> Observed | None:
+    """Fetch a lareqa benchmark of the given language -> SQuAD JSON files."""
+    for lang, data in files.items():
+        (ctx.folder / f"{lang}.json").write_text(json.dumps(data))
+    spec = copy.deepcopy(demo_config()["benchmarks"][0])
+    spec |= {"source": str(ctx.folder / "{lang}.json"), "languages": sorted(files)}
+    fetch_benchmark(spec)
+    return None
+
+
+def training_corpus(languages: tuple[str, ...], pairs: int = 6) -> pd.DataFrame:
+    rows = [
+        (f"d/{pair}", "d", lang, f"question {pair} in {lang}", f"passage {pair} in {lang}", [])
+        for pair in range(pairs)
+        for lang in languages
+    ]
+    return pd.DataFrame(rows, columns=["pair_id", "dataset", "lang", "question", "passage", "negative_passages"])
+
+
+def batch_kinds(strategy: str, alpha: float, languages: tuple[str, ...]) -> Observed:
+    """Kinds of 40 batches drawn by the sampler of `strategy` over a small corpus."""
+    from hybridir.train.index import CorpusIndex
+    from hybridir.train.options import TrainingOptions
+    from hybridir.train.samplers import make_sampler, schedule
+
+    options = TrainingOptions(strategy=strategy, alpha=alpha, batch_size=2)
+    index = CorpusIndex(training_corpus(languages), languages)
+    kinds = sorted({batch.kind for batch in schedule(make_sampler(index, languages, options), 40, 0)})
+    return Observed(VALID, f"{strategy} alpha={alpha}: batches of kinds {kinds}")
+
+
+def config_with(change: Callable[[dict], None]) -> None:
+    config = yaml.safe_load(DEMO_CONFIG.read_text())
+    change(config)
+    validate_config(config)
+
+
+def tiny_encoder(folder: Path) -> Path:
+    from hybridir.demo.tiny import build_tiny_encoder
+
+    return build_tiny_encoder(["Rome lies on the Tiber.", "Paris lies on the Seine."], folder / "encoder", 60)
+
+
+def load_model(model: str) -> None:
+    from hybridir.encoders import EncoderSpec, load_encoder
+
+    entry = demo_config()["training"]["encoders"][0] | {"model": model}
+    load_encoder(EncoderSpec.from_config(entry))
+
+
+def write_demo_qa(path: Path) -> pd.DataFrame:
+    qa = fetch_qa(qa_spec(write_jsonl(path.with_suffix(".jsonl"), [qa_row(1), qa_row(2)])), "en")
+    write_table(qa, path, "qa")
+    return qa
+
+
+# --- drivers ------------------------------------------------------------------------------------
+
+
+def empty_question(ctx: Context) -> Observed:
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question="")])), "en")
+    return ledger_entry(corpus_ledger(qa), "facts/q2")
+
+
+def empty_passage(ctx: Context) -> Observed:
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, passage="")])), "en")
+    return ledger_entry(corpus_ledger(qa), "facts/q2")
+
+
+def whitespace_question(ctx: Context) -> Observed:
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question=" \t\n\u00a0 ")])), "en")
+    return ledger_entry(corpus_ledger(qa), "facts/q2")
+
+
+def null_question(ctx: Context) -> Observed:
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question=None)])), "en")
+    return ledger_entry(corpus_ledger(qa), "facts/q2")
+
+
+def row_missing_question(ctx: Context) -> Observed | None:
+    row = qa_row(2)
+    del row["question"]
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), row])), "en")
+    return ledger_entry(corpus_ledger(qa), "facts/q2")
+
+
+def non_utf8(ctx: Context) -> None:
+    path = ctx.folder / "qa.jsonl"
+    path.write_bytes(json.dumps(qa_row(1)).encode() + b"\n" + b'{"id": "q2", "question": "caf\xe9?"}\n')
+    fetch_qa(qa_spec(path), "en")
+
+
+def nul_characters(ctx: Context) -> Observed:
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question="\x00\x00")])), "en")
+    return ledger_entry(corpus_ledger(qa), "facts/q2")
+
+
+def nul_inside_text(ctx: Context) -> Observed:
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1, question="Who\x00 founded it?")])), "en")
+    return Observed(VALID, f"question stored as {qa['question'].iloc[0]!r}")
+
+
+def missing_column(ctx: Context) -> None:
+    rows = [{k: v for k, v in qa_row(n).items() if k != "passage"} for n in (1, 2)]
+    fetch_qa(qa_spec(qa_file(ctx, rows)), "en")
+
+
+def renamed_csv_column(ctx: Context) -> None:
+    path = ctx.folder / "qa.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "query", "passage", "answer"])
+        writer.writerow(["q1", "Who?", "Someone did.", "Someone"])
+    fetch_qa(qa_spec(path, fields={"id": "id", "question": "question", "passage": "passage"}), "en")
+
+
+def duplicate_ids_same_content(ctx: Context) -> Observed:
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(1)])), "en")
+    return ledger_entry(corpus_ledger(qa), "facts/q1~2")
+
+
+def duplicate_ids_other_content(ctx: Context) -> Observed:
+    spec = qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, id="q1")]))
+    from hybridir.fetch.qa import fetch_qa_ledger
+
+    _, ledger = fetch_qa_ledger(spec, "en")
+    return ledger_entry(ledger, "facts/q1~2")
+
+
+def long_passage(ctx: Context) -> Observed:
+    """A 50,000-character passage: read whole, then cut by the translator, whose flag
+    truncated_input (engine tests cover it) is given here."""
+    passage = ("Rome lies on the Tiber and was founded long ago " * 1100)[:50_000]
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1, passage=passage)])), "en")
+    translation = translations_of(qa, "de", {}, {qa["passage"].iloc[0]: ["truncated_input"]})
+    entry = ledger_entry(corpus_ledger(qa, {"de": translation}), "facts/q1", "de")
+    return Observed(entry.kind, f"{entry.message} (fetched whole: {len(qa['passage'].iloc[0])} characters)")
+
+
+def where_matches_nothing(ctx: Context) -> None:
+    fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2)]), where={"answer": "nobody"}), "en")
+
+
+def where_filters_rows(ctx: Context) -> Observed:
+    from hybridir.fetch.qa import fetch_qa_ledger
+
+    spec = qa_spec(qa_file(ctx, [qa_row(1), qa_row(2)]), where={"answer": "person 1"})
+    _, ledger = fetch_qa_ledger(spec, "en")
+    return ledger_entry(ledger, "facts/row-1")
+
+
+def empty_source_file(ctx: Context) -> None:
+    path = ctx.folder / "qa.jsonl"
+    path.write_text("")
+    fetch_qa(qa_spec(path), "en")
+
+
+def unaligned_parallel(ctx: Context) -> None:
+    write_jsonl(ctx.folder / "en.jsonl", [qa_row(n) for n in range(3)])
+    write_jsonl(ctx.folder / "de.jsonl", [qa_row(n) for n in range(2)])
+    spec = parallel_spec(str(ctx.folder / "{lang}.jsonl"), languages=["en", "de"])
+    spec["fields"] = {k: v for k, v in spec["fields"].items() if k != "id"}
+    fetch_parallel(spec)
+
+
+def pair_missing_in_one_language(ctx: Context) -> Observed:
+    write_jsonl(ctx.folder / "en.jsonl", [qa_row(n) for n in range(3)])
+    write_jsonl(ctx.folder / "de.jsonl", [qa_row(n) for n in range(2)])
+    spec = parallel_spec(str(ctx.folder / "{lang}.jsonl"), languages=["en", "de"])
+    _, ledger = parallel_corpus(fetch_parallel(spec))
+    return ledger_entry(ledger, "parallel_facts/q2", "de")
+
+
+def unknown_language(ctx: Context) -> None:
+    config_with(lambda c: c["languages"]["train"].append("xx"))
+
+
+def unknown_key(ctx: Context) -> None:
+    config_with(lambda c: c["training"].update(batchsize=8))
+
+
+def wrong_type(ctx: Context) -> None:
+    config_with(lambda c: c["training"].update(steps="many"))
+
+
+def misspelt_strategy(ctx: Context) -> None:
+    config_with(lambda c: c["training"].update(strategies=["x_x", "hybird"]))
+
+
+def unknown_model_id(ctx: Context) -> None:
+    load_model("no-such-owner/no-such-encoder")
+
+
+def model_dir_without_weights(ctx: Context) -> None:
+    model = tiny_encoder(ctx.folder)
+    (model / "model.safetensors").unlink()
+    load_model(str(model))
+
+
+def unknown_translation_model(ctx: Context) -> None:
+    from hybridir.translate.engine import NllbTranslator
+
+    NllbTranslator(str(ctx.folder / "no-such-nllb"), device="cpu")
+
+
+def unknown_translation_model_id(ctx: Context) -> None:
+    from hybridir.translate.convert import convert_model
+
+    convert_model("no-such-owner/no-such-nllb", ctx.folder / "ct2_model")
+
+
+def corrupted_parquet(ctx: Context) -> None:
+    path = ctx.folder / "qa.parquet"
+    write_demo_qa(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] + b"\0" * 64 + data[len(data) // 2 + 64 :])
+    read_table(path, "qa")
+
+
+def parquet_wrong_schema(ctx: Context) -> None:
+    path = ctx.folder / "qa.parquet"
+    qa = write_demo_qa(path)
+    pq.write_table(pa.Table.from_pandas(qa.rename(columns={"passage": "context"})), path)
+    read_table(path, "qa")
+
+
+def answer_outside_paragraph(ctx: Context) -> None:
+    data = squad([paragraph(CONTEXT, BREAKS, [("a", 5), ("b", 400)])])
+    lareqa_benchmark(ctx, {"en": data})
+
+
+def overlapping_breaks(ctx: Context) -> None:
+    data = squad([paragraph(CONTEXT, [[0, 30], [24, 48]], [("a", 5)])])
+    lareqa_benchmark(ctx, {"en": data})
+
+
+def question_in_one_language(ctx: Context) -> None:
+    both = [("a", 5), ("b", 30)]
+    lareqa_benchmark(
+        ctx, {"en": squad([paragraph(CONTEXT, BREAKS, both)]), "de": squad([paragraph(CONTEXT, BREAKS, both[:1])])}
+    )
+
+
+def miracl_qrels_outside_corpus(ctx: Context) -> None:
+    folder = ctx.folder / "en"
+    folder.mkdir()
+    (folder / "topics.tsv").write_text("1\tWhere is Rome?\n")
+    (folder / "qrels.tsv").write_text("1\tQ0\tdoc1#0\t1\n1\tQ0\tdoc9#0\t1\n")
+    with gzip.open(folder / "corpus.jsonl.gz", "wt") as handle:
+        handle.write(json.dumps({"docid": "doc1#0", "title": "Rome", "text": "Rome lies on the Tiber."}) + "\n")
+    source = {kind: str(ctx.folder / "{lang}" / name) for kind, name in (
+        ("topics", "topics.tsv"), ("qrels", "qrels.tsv"), ("corpus", "corpus.jsonl.gz"))}  # fmt: skip
+    list(miracl_language(source, "en", "dev", None).candidates)
+
+
+def nan_embeddings(ctx: Context) -> None:
+    from hybridir.evaluate.vectors import write_vectors
+
+    vectors = np.ones((4, 3), dtype=np.float32)
+    vectors[2, 1] = np.nan
+    write_vectors(ctx.folder / "candidates", [vectors], 3)
+
+
+def inf_embeddings(ctx: Context) -> None:
+    from hybridir.evaluate.vectors import write_vectors
+
+    vectors = np.ones((4, 3), dtype=np.float32)
+    vectors[3, 0] = np.inf
+    write_vectors(ctx.folder / "queries", [vectors[:2], vectors[2:]], 3)
+
+
+def one_language_x_y(ctx: Context) -> Observed:
+    return batch_kinds("x_y", 0.5, ("en",))
+
+
+def alpha_zero(ctx: Context) -> Observed:
+    return batch_kinds("hybrid", 0.0, ("en", "de"))
+
+
+def alpha_one(ctx: Context) -> Observed:
+    return batch_kinds("hybrid", 1.0, ("en", "de"))
+
+
+def batch_larger_than_dataset(ctx: Context) -> None:
+    from hybridir.train.index import CorpusIndex
+    from hybridir.train.samplers import check_batch_size
+
+    check_batch_size(CorpusIndex(training_corpus(("en", "de")), ("en", "de")), 50)
+
+
+def more_processes_than_gpus(ctx: Context) -> None:
+    from hybridir.train.launch import check_processes
+
+    check_processes(processes=4, device="cuda", gpus=2)
+
+
+def hf_path_no_match(ctx: Context) -> None:
+    read_json_files(f"file://{ctx.folder}/data/*-{{lang}}.json")
+
+
+def http_404(ctx: Context) -> None:
+    read_json(f"{ctx.url}/missing.json")
+
+
+def truncated_download(ctx: Context) -> None:
+    (ctx.served / "big.json").write_text(json.dumps(squad([paragraph(CONTEXT, BREAKS, [("a", 5)])] * 50)))
+    read_json(f"{ctx.url}/truncated/big.json")
+
+
+def empty_translation(ctx: Context) -> Observed:
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1)])), "en")
+    ledger = corpus_ledger(qa, {"de": translations_of(qa, "de", {qa["question"].iloc[0]: ""})})
+    return ledger_entry(ledger, "facts/q1", "de")
+
+
+def overlong_translation(ctx: Context) -> Observed:
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1)])), "en")
+    passage = qa["passage"].iloc[0]
+    ledger = corpus_ledger(qa, {"de": translations_of(qa, "de", {passage: "Die Stadt " * len(passage)})})
+    return ledger_entry(ledger, "facts/q1", "de")
+
+
+def missing_translation(ctx: Context) -> Observed:
+    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1)])), "en")
+    translation = translations_of(qa, "de", {})
+    translation = translation[translation["text_id"] != text_id(qa["passage"].iloc[0])]
+    return ledger_entry(corpus_ledger(qa, {"de": translation}), "facts/q1", "de")
+
+
+def lang_name_escape(ctx: Context) -> None:
+    def change(config: dict) -> None:
+        config["parallel_datasets"][0]["lang_names"] = {"de": "../../etc"}
+
+    config_with(change)
+
+
+# --- the cases ----------------------------------------------------------------------------------
+
+CASES = [
+    Case("empty-question", "a source row whose question is ''", "corpus ledger: filtered empty_question",
+         LEDGER, ("facts/q2", "filtered", "empty_question"), empty_question),
+    Case("empty-passage", "a source row whose passage is ''", "corpus ledger: filtered empty_passage",
+         LEDGER, ("facts/q2", "filtered", "empty_passage"), empty_passage),
+    Case("whitespace-question", "a question of tabs, newlines and no-break spaces only",
+         "corpus ledger: filtered empty_question", LEDGER, ("facts/q2", "filtered", "empty_question"),
+         whitespace_question),
+    Case("null-question", "a question that is JSON null", "corpus ledger: filtered empty_question",
+         LEDGER, ("facts/q2", "filtered", "empty_question"), null_question),
+    Case("row-without-question", "one JSONL row lacks the question key (the others have it)",
+         "corpus ledger: filtered empty_question", LEDGER, ("facts/q2", "filtered", "empty_question"),
+         row_missing_question),
+    Case("non-utf8", "a JSONL source with a Latin-1 byte", "DataError naming the file",
+         "DataError", ("qa.jsonl", "cannot be read"), non_utf8),
+    Case("nul-question", "a question of NUL characters only", "corpus ledger: filtered empty_question",
+         LEDGER, ("facts/q2", "filtered", "empty_question"), nul_characters),
+    Case("nul-inside-text", "a NUL character inside a question", "kept, the NUL removed",
+         VALID, ("'Who founded it?'",), nul_inside_text),
+    Case("missing-column", "fields.passage names a column that no row has",
+         "DataError naming the row, the field and the config key", "DataError",
+         ("qa.jsonl: row 0", "'passage'", "datasets[facts].fields.passage"), missing_column),
+    Case("renamed-column", "a CSV whose question column is called 'query'",
+         "DataError naming the row, the field, the columns present and the config key", "DataError",
+         ("qa.csv: row 0", "'question'", "query", "datasets[facts].fields.question"), renamed_csv_column),
+    Case("duplicate-id-same-content", "two rows with the same id and the same texts",
+         "corpus ledger: the second filtered duplicate_pair", LEDGER,
+         ("facts/q1~2", "filtered", "duplicate_pair"), duplicate_ids_same_content),
+    Case("duplicate-id-other-content", "two rows with the same id and different texts",
+         "fetch ledger: the second kept under id ~2, reason duplicate_id", LEDGER,
+         ("facts/q1~2", "kept", "duplicate_id"), duplicate_ids_other_content),
+    Case("long-passage", "a 50,000-character passage (translated with the flag truncated_input)",
+         "corpus ledger: filtered flagged_truncated_input in that language", LEDGER,
+         ("facts/q1 de", "filtered", "flagged_truncated_input", "50000 characters"), long_passage),
+    Case("where-drops-rows", "a `where` filter that some rows fail", "fetch ledger: filtered where",
+         LEDGER, ("facts/row-1", "filtered", "where"), where_filters_rows),
+    Case("where-matches-nothing", "a `where` filter that no row passes (empty dataset after filtering)",
+         "DataError naming the dataset, the filter and the rows read", "DataError",
+         ("datasets[facts]", "where", "answer", "2 rows"), where_matches_nothing),
+    Case("empty-source-file", "an empty JSONL source", "DataError naming the file: no rows",
+         "DataError", ("qa.jsonl", "no rows"), empty_source_file),
+    Case("unaligned-parallel", "a parallel source without fields.id, its languages of 3 and 2 rows",
+         "DataError naming the languages' row counts and fields.id", "DataError",
+         ("parallel_datasets[parallel_facts]", "en: 3", "de: 2", "fields.id"), unaligned_parallel),
+    Case("pair-in-one-language", "a parallel pair id present in en only",
+         "corpus ledger: failed missing_language in de", LEDGER,
+         ("parallel_facts/q2 de", "failed", "missing_language"), pair_missing_in_one_language),
+    Case("unknown-language", "languages.train holds 'xx'", "ConfigError naming the key and allowed codes",
+         "ConfigError", ("languages.train[3]", "'xx'", "allowed"), unknown_language),
+    Case("config-unknown-key", "training.batchsize (for batch_size)", "ConfigError with a did-you-mean",
+         "ConfigError", ("training.batchsize", "did you mean 'batch_size'"), unknown_key),
+    Case("config-wrong-type", "training.steps: many", "ConfigError naming the key and the type",
+         "ConfigError", ("training.steps", "integer"), wrong_type),
+    Case("config-misspelt-strategy", "training.strategies holds 'hybird'", "ConfigError with a did-you-mean",
+         "ConfigError", ("training.strategies[1]", "did you mean 'hybrid'", "allowed"), misspelt_strategy),
+    Case("unknown-encoder-id", "an encoder model id that does not exist",
+         "ConfigError naming the id and training.encoders[].model", "ConfigError",
+         ("no-such-owner/no-such-encoder", "training.encoders[].model"), unknown_model_id),
+    Case("model-dir-without-weights", "an encoder directory with config and tokenizer but no weights",
+         "ConfigError naming the directory and training.encoders[].model", "ConfigError",
+         ("encoder", "training.encoders[].model"), model_dir_without_weights),
+    Case("unknown-translation-model", "a translation model directory that does not exist",
+         "ConfigError naming the directory and translation.model", "ConfigError",
+         ("no-such-nllb", "translation.model"), unknown_translation_model),
+    Case("unknown-translation-model-id", "a translation model Hub id that does not exist (conversion)",
+         "ConfigError naming the id and translation.model", "ConfigError",
+         ("translation.model", "'no-such-owner/no-such-nllb'"), unknown_translation_model_id),
+    Case("corrupted-parquet", "a qa table with 64 bytes zeroed in its middle", "DataError naming the file",
+         "DataError", ("qa.parquet",), corrupted_parquet),
+    Case("parquet-wrong-schema", "a qa table whose passage column is called context",
+         "DataError naming the file and the missing and unexpected columns", "DataError",
+         ("qa.parquet", "missing ['passage']", "unexpected ['context']"), parquet_wrong_schema),
+    Case("lareqa-answer-outside", "a LAReQA answer_start beyond its paragraph",
+         "DataError naming the file, paragraph and question", "DataError",
+         ("en.json: data[0].paragraphs[0]", "question b", "answer_start 400"), answer_outside_paragraph),
+    Case("lareqa-overlapping-breaks", "LAReQA sentence_breaks [0, 30] then [24, 48]",
+         "DataError naming the file, paragraph and break", "DataError",
+         ("en.json: data[0].paragraphs[0]", "[24, 48]"), overlapping_breaks),
+    Case("lareqa-question-one-language", "a LAReQA question id in en but not in de",
+         "a warning naming the question and the language without it", WARNING,
+         ("demo_lareqa", "1 question", "e.g. b", "not in de"), question_in_one_language),
+    Case("miracl-qrels-outside-corpus", "MIRACL qrels judging a passage absent from the corpus",
+         "a warning naming the corpus file and the passage", WARNING,
+         ("corpus.jsonl.gz", "doc9#0"), miracl_qrels_outside_corpus),
+    Case("nan-embedding", "an encoder output with a NaN", "DataError naming the vector folder and row",
+         "DataError", ("candidates", "row 2", "NaN"), nan_embeddings),
+    Case("inf-embedding", "an encoder output with an Inf in its second shard",
+         "DataError naming the vector folder and row", "DataError", ("queries", "row 3", "Inf"), inf_embeddings),
+    Case("x_y-one-language", "x_y training on a corpus of one language", "DataError: x_y needs two languages",
+         "DataError", ("x_y", "two languages"), one_language_x_y),
+    Case("alpha-0", "hybrid with alpha = 0", "valid: x_y batches only", VALID, ("kinds ['x_y']",), alpha_zero),
+    Case("alpha-1", "hybrid with alpha = 1", "valid: x_x batches only", VALID, ("kinds ['x_x']",), alpha_one),
+    Case("batch-larger-than-dataset", "training.batch_size 50 over a corpus of 6 pairs",
+         "ConfigError naming training.batch_size and the dataset sizes", "ConfigError",
+         ("training.batch_size", "50", "6 pairs"), batch_larger_than_dataset),
+    Case("more-processes-than-gpus", "training.processes 4 with 2 GPUs",
+         "ConfigError naming training.processes and the GPU count", "ConfigError",
+         ("training.processes", "4", "2 GPU"), more_processes_than_gpus),
+    Case("hf-path-no-match", "a source glob that matches no file (file:// stands in for hf://)",
+         "DataError naming the path", "DataError", ("-{lang}.json", "no file matches"), hf_path_no_match),
+    Case("http-404", "a benchmark URL answered 404", "DataError naming the URL", "DataError",
+         ("/missing.json", "file not found"), http_404),
+    Case("truncated-download", "a benchmark download cut off halfway", "DataError naming the URL",
+         "DataError", ("/truncated/big.json",), truncated_download),
+    Case("empty-translation", "a translated question that comes back ''",
+         "corpus ledger: filtered length_ratio in that language", LEDGER,
+         ("facts/q1 de", "filtered", "length_ratio"), empty_translation),
+    Case("overlong-translation", "a translated passage 10x longer than its source",
+         "corpus ledger: filtered length_ratio in that language", LEDGER,
+         ("facts/q1 de", "filtered", "length_ratio"), overlong_translation),
+    Case("missing-translation", "a passage with no translation", "corpus ledger: failed missing_translation",
+         LEDGER, ("facts/q1 de", "failed", "missing_translation"), missing_translation),
+    Case("lang-name-escape", "parallel_datasets[].lang_names maps de to '../../etc'",
+         "ConfigError naming the key", "ConfigError", ("parallel_datasets[0].lang_names", "'../../etc'"),
+         lang_name_escape),
+]  # fmt: skip
+
+
+# --- observing --------------------------------------------------------------------------------
+
+
+class Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def captured_warnings() -> Iterator[Warnings]:
+    handler = Warnings()
+    logging.getLogger().addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+
+def observe(case: Case, ctx: Context) -> Observed:
+    """Run a case's driver and say what it did."""
+    with captured_warnings() as warnings:
+        try:
+            observed = case.driver(ctx)
+        except (ConfigError, DataError) as error:
+            return Observed(type(error).__name__, str(error))
+        except Exception as error:
+            return Observed(f"unexpected {type(error).__name__}", str(error))
+    if observed is not None:
+        return observed
+    if warnings.messages:
+        return Observed(WARNING, " / ".join(warnings.messages))
+    return Observed("silent", "no error, no ledger entry, no warning")
+
+
+@contextmanager
+def served_files(folder: Path) -> Iterator[str]:
+    """The base URL of `folder`'s files, served on 127.0.0.1 while the context lasts."""
+    handler = functools.partial(FileHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def observe_all(root: Path) -> dict[str, Observed]:
+    """Every case's outcome, each case in a folder of its own under `root`."""
+    served = root / "served"
+    served.mkdir()
+    outcomes = {}
+    with served_files(served) as url:
+        for case in CASES:
+            folder = root / case.id
+            folder.mkdir()
+            outcomes[case.id] = observe(case, Context(folder, served, url))
+    return outcomes
+
+
+def passes(case: Case, observed: Observed) -> bool:
+    return observed.kind == case.kind and all(name in observed.message for name in case.names)
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+HEADER = """# Bad inputs and what each gets
+
+Generated by tests/reliability/test_bad_inputs.py from its cases (tests/reliability/bad_inputs.py);
+a test fails when this file differs from what the suite observes now. To rewrite it:
+`HYBRIDIR_REGENERATE=1 .venv/bin/python -m pytest tests/reliability/test_bad_inputs.py`.
+
+Every case drives the library function or script entry that meets the input in the pipeline.
+Outcomes: an error (ConfigError / DataError: the job exits non-zero with this message), a
+ledger entry (the pair's fate, kept in results/*/ledger/), a logged warning, or a valid run.
+Paths are shown relative to the case's folder (`<case>`); the test server's port as `<port>`.
+`hf-path-no-match` reads a `file://` glob: the hf:// protocol goes through the same function
+(hybridir.sources.read_json_files, fsspec) but needs the network, which tests do not have.
+
+| case | input | expected | observed | passes |
+|---|---|---|---|---|
+"""
+
+
+def shown(message: str, root: Path) -> str:
+    """A message as the table shows it: temporary folders and ports replaced, one line, short."""
+    text = message.replace(str(root / "served"), "<served>")
+    text = re.sub(re.escape(str(root)) + r"/[^/\s'\"]+", "<case>", text)
+    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)
+    text = " ".join(text.split()).replace("|", "\\|")
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def table(outcomes: dict[str, Observed], root: Path) -> str:
+    """docs/bad-inputs.md: one row per case."""
+    rows = []
+    for case in CASES:
+        observed = outcomes[case.id]
+        cells = [case.id, case.input, case.expected, f"{observed.kind}: {shown(observed.message, root)}"]
+        rows.append("| " + " | ".join([*cells, "yes" if passes(case, observed) else "NO"]) + " |")
+    return HEADER + "\n".join(rows) + "\n"
