@@ -125,7 +125,7 @@ def test_every_ledger_row_has_its_status() -> None:
 def test_an_empty_or_blank_passage_makes_the_pair_unusable() -> None:
     questions = pd.Series(["Who?", "Why?", "Who?", "Who?"])
     passages = pd.Series(["  ", "Because.", "Ann.", "Ann."])
-    assert source_reasons(questions, passages) == ["empty_source", None, None, "duplicate_pair"]
+    assert source_reasons(questions, passages) == ["empty_passage", None, None, "duplicate_pair"]
 
 
 @pytest.mark.parametrize(
@@ -170,5 +170,7 @@ def test_parallel_sources_keep_their_columns_and_give_every_row_a_status() -> No
     table, ledger = parallel_corpus(parallel)
     assert list(table.columns) == ["pair_id", "dataset", "lang", "question", "passage", "negative_passages"]
     assert table["pair_id"].tolist() == ["p/0"] and table.index.tolist() == [0]
-    assert ledger["status"].tolist() == ["kept", "filtered", "filtered"]
-    assert ledger["reason"].tolist() == [None, "empty_source", "duplicate_pair"]
+    # each pair is in one of the source's two languages: the other is a failed, missing_language row
+    assert ledger["status"].tolist() == ["kept", "filtered", "filtered", "failed", "failed", "failed"]
+    assert ledger["reason"].tolist() == [None, "empty_question", "duplicate_pair", *["missing_language"] * 3]
+    assert ledger["lang"].tolist() == ["de", "en", "de", "en", "de", "en"]
