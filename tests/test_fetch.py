@@ -280,3 +280,10 @@ def test_parallel_lareqa_reads_the_selected_articles(tmp_path: Path) -> None:
     spec = parallel_spec(format="lareqa", source=f"{tmp_path}/{{lang}}.json", languages=["en"], lang_names={})
     table = fetch_parallel(spec | {"articles": [2, 4]})
     assert table["passage"].tolist() == ["A2.", "A3."] and table["question"].tolist() == ["Q2?", "Q3?"]
+
+
+def test_parallel_lareqa_with_a_repeated_question_id_names_the_file(tmp_path: Path) -> None:
+    lareqa_file(tmp_path / "en.json", "Ann is 30.", [[0, 10]], [("a", "How old is Ann?", 7), ("a", "Who is 30?", 0)])
+    spec = parallel_spec(format="lareqa", source=f"{tmp_path}/{{lang}}.json", languages=["en"], lang_names={})
+    with pytest.raises(DataError, match=r"en\.json: question id 'a' occurs more than once"):
+        fetch_parallel(spec)
