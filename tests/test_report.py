@@ -319,6 +319,7 @@ def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
             {"name": rd.MIRACL, "format": "miracl", "languages": rd.MIRACL_LANGUAGES},
         ],
         "translation": {"model": "models/nllb", "quality": {"benchmark": rd.LAREQA}},
+        "validation_datasets": ["validation"],
     }
     blocks = summary_document(
         config,
@@ -338,7 +339,14 @@ def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
     assert "mean over seeds ± their standard deviation" in markdown and "Evaluation settings:" in markdown
     assert "results/report/figures/alpha_sweep/tiny.png" in markdown
     assert "None of these runs has a published counterpart" in markdown
+    assert "machine-translated with `models/nllb`" in markdown and "(early stopping on the validation loss)" in markdown
     assert "<table>" in to_html(blocks, "summary")
+    untranslated = config | {"translation": {"model": None, "quality": {"benchmark": None}}, "validation_datasets": []}
+    markdown = to_markdown(
+        summary_document(untranslated, built, inputs["significance"], inputs["logs"], [], [], SETTINGS)
+    )
+    assert "(source language en); nothing machine-translated." in markdown
+    assert "(no validation set: the model of the last step)" in markdown and "None`" not in markdown
 
 
 def test_document_renders_markdown_and_escaped_html() -> None:
