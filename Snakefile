@@ -14,6 +14,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/demo.smk"
+include: "workflow/rules/packaged.smk"
 include: "workflow/rules/fetch.smk"
 include: "workflow/rules/translate.smk"
 include: "workflow/rules/corpus.smk"

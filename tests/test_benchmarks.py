@@ -330,3 +330,51 @@ def test_the_miracl_corpus_is_read_in_chunks(tmp_path: Path, monkeypatch: pytest
     chunks = list(stream.candidates)
     assert [len(chunk) for chunk in chunks] == [2, 2, 1]
     pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole.candidates)
+
+
+def article(title: str, context: str, breaks: list[list[int]], qas: list[dict]) -> dict:
+    paragraph = {"context": context, "sentence_breaks": breaks, "qas": qas}
+    return {"title": title, "paragraphs": [paragraph]}
+
+
+def three_articles() -> dict:
+    """Articles 0, 1, 2 of one sentence each (one question each), then two sentences in article 2."""
+    qa = [{"id": f"q{i}", "question": f"Q{i}?", "answers": [{"text": "A", "answer_start": 0}]} for i in range(3)]
+    return {
+        "data": [
+            article("zero", "A zero.", [[0, 7]], [qa[0]]),
+            article("one", "A one.", [[0, 6]], [qa[1]]),
+            article("two", "A two. B two.", [[0, 6], [7, 13]], [qa[2]]),
+        ]
+    }
+
+
+def test_articles_select_a_range_in_file_order_and_keep_file_positions(tmp_path: Path) -> None:
+    write(tmp_path / "en.json", three_articles())
+    bench = fetch_benchmark(spec("lareqa", f"{tmp_path}/{{lang}}.json", ["en"]) | {"articles": [1, 3]})
+    assert bench.candidates["text"].tolist() == ["A one.", "A two.", "B two."]
+    assert bench.candidates["paragraph_id"].tolist() == ["0001-000", "0002-000", "0002-000"]
+    assert bench.queries["question_id"].tolist() == ["q1", "q2"]
+    assert bench.qrels["candidate_id"].tolist() == ["en/0001-000/0", "en/0002-000/0"]
+    whole = fetch_benchmark(spec("lareqa", f"{tmp_path}/{{lang}}.json", ["en"]))
+    assert len(whole.candidates) == 4 and whole.queries["question_id"].tolist() == ["q0", "q1", "q2"]
+
+
+def test_articles_beyond_the_file_name_it(tmp_path: Path) -> None:
+    write(tmp_path / "en.json", three_articles())
+    with pytest.raises(DataError, match=r"en\.json: articles \[1, 4\] asked for, but the file has 3 articles"):
+        fetch_benchmark(spec("mlqa", f"{tmp_path}/{{lang}}.json", ["en"]) | {"articles": [1, 4]})
+
+
+def test_xquad_r_halves_partition_its_candidates_and_questions() -> None:
+    folder = shared_benchmark("xquad-r")
+    languages = ["de", "en", "tr"]
+    halves = [
+        fetch_benchmark(spec("lareqa", f"{folder}/{{lang}}.json", languages) | {"articles": articles})
+        for articles in ([0, 24], [24, 48])
+    ]
+    counts = [half.candidates.groupby("lang").size() for half in halves]
+    assert (counts[0] + counts[1]).to_dict() == {lang: XQUAD_R_CANDIDATES[lang] for lang in languages}
+    questions = [set(half.qrels["question_id"]) for half in halves]
+    assert not questions[0] & questions[1] and len(questions[0] | questions[1]) == 1190
+    assert halves[1].candidates["paragraph_id"].str[:4].astype(int).between(24, 47).all()

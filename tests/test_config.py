@@ -110,6 +110,26 @@ MALFORMED = {
         parallel_source_without_lang,
         "config key parallel_datasets[0].source (parallel_facts): 'results/demo/data/parallel/en.jsonl' has no",
     ),
+    "articles on a miracl benchmark": (
+        lambda c: c["benchmarks"][2].update(articles=[0, 2]),
+        "config key benchmarks[2].articles (demo_miracl): only a format lareqa or mlqa entry selects articles",
+    ),
+    "articles on a rows parallel source": (
+        lambda c: c["parallel_datasets"][0].update(articles=[0, 2]),
+        "config key parallel_datasets[0].articles (parallel_facts): only a format lareqa entry selects articles",
+    ),
+    "articles selecting none": (
+        lambda c: c["benchmarks"][0].update(articles=[3, 3]),
+        "config key benchmarks[0].articles (demo_lareqa): [3, 3] selects no article",
+    ),
+    "articles of one number": (
+        lambda c: c["benchmarks"][0].update(articles=[3]),
+        "config key benchmarks[0].articles: [3] is too short",
+    ),
+    "nothing to train on": (
+        lambda c: c.update(datasets=[], parallel_datasets=[]),
+        "config keys datasets / parallel_datasets: both are empty",
+    ),
     "translated datasets without a model": (
         translated_without_a_model,
         "config key translation.model: required, because datasets ['facts', 'extra'] are translated into ['de', 'es']",
@@ -229,3 +249,30 @@ def test_a_users_own_configfile_replaces_config_yaml(tmp_path: Path) -> None:
     jobs = result.stdout
     assert "fetch_parallel" not in jobs and "mmarco" not in jobs and "xquad_r" not in jobs
     assert "demo_lareqa" in jobs
+
+
+MICRO = REPO / "profiles" / "micro"
+
+
+def test_micro_config_trains_on_one_half_of_xquad_r_and_evaluates_on_the_other() -> None:
+    config = validate_config(yaml.safe_load((MICRO / "pipeline.yaml").read_text()))
+    assert config["datasets"] == [] and config["translation"]["model"] is None
+    (train,) = config["parallel_datasets"]
+    (test,) = config["benchmarks"]
+    assert (train["format"], train["articles"], test["format"], test["articles"]) == (
+        "lareqa",
+        [0, 24],
+        "lareqa",
+        [24, 48],
+    )
+    assert train["source"] == test["source"] and train["languages"] == config["languages"]["train"]
+
+
+def test_micro_url_override_differs_from_the_micro_config_only_in_sources() -> None:
+    local = yaml.safe_load((MICRO / "pipeline.yaml").read_text())
+    url = yaml.safe_load((MICRO / "lareqa-url.yaml").read_text())
+    paper = yaml.safe_load((REPO / "config.yaml").read_text())
+    xquad_r = next(b["source"] for b in paper["benchmarks"] if b["name"] == "xquad_r")
+    for section in url:
+        assert [e | {"source": None} for e in url[section]] == [e | {"source": None} for e in local[section]]
+        assert {e["source"] for e in url[section]} == {xquad_r}

@@ -231,3 +231,59 @@ def test_http_404_through_datasets_names_the_url(http_files) -> None:
 def test_tsv_texts_that_look_like_missing_values_stay_text(tmp_path: Path) -> None:
     (tmp_path / "queries.tsv").write_text("1\tNA\n2\tnull\n3\tN/A\n")
     assert [row["text"] for row in stream_columns(str(tmp_path / "queries.tsv"), "id", "text")] == ["NA", "null", "N/A"]
+
+
+def lareqa_file(path: Path, context: str, breaks: list[list[int]], qas: list[tuple[str, str, int]]) -> None:
+    """A one-article LAReQA-format file whose questions (id, question, answer_start) share one paragraph."""
+    questions = [{"id": i, "question": q, "answers": [{"text": "x", "answer_start": s}]} for i, q, s in qas]
+    paragraph = {"context": context, "sentence_breaks": breaks, "qas": questions}
+    path.write_text(json.dumps({"data": [{"title": "t", "paragraphs": [paragraph]}]}))
+
+
+def test_parallel_lareqa_pairs_each_question_with_its_answer_sentence_in_every_language(tmp_path: Path) -> None:
+    lareqa_file(
+        tmp_path / "en.json",
+        "Ann lives in Rome. She is 30.",
+        [[0, 18], [19, 29]],
+        [("a", "Where does Ann live?", 13), ("b", "How old is Ann?", 26), ("c", "Who is 30?", 19)],
+    )
+    lareqa_file(
+        tmp_path / "de.json",
+        "Ann wohnt in Rom. Sie ist 30.",
+        [[0, 17], [18, 29]],
+        [("b", "Wie alt ist Ann?", 26), ("a", "Wo wohnt Ann?", 13)],
+    )
+    spec = parallel_spec(format="lareqa", source=f"{tmp_path}/{{lang}}.json", lang_names={}, fields=None)
+    table = fetch_parallel(spec)
+    assert table["pair_id"].tolist() == ["par/a", "par/b", "par/a", "par/b"]
+    assert table.set_index(["pair_id", "lang"])["passage"].to_dict() == {
+        ("par/a", "en"): "Ann lives in Rome.",
+        ("par/b", "en"): "She is 30.",
+        ("par/a", "de"): "Ann wohnt in Rom.",
+        ("par/b", "de"): "Sie ist 30.",
+    }
+    assert table.query("lang == 'de'")["question"].tolist() == ["Wo wohnt Ann?", "Wie alt ist Ann?"]
+    assert table["negative_passages"].map(len).eq(0).all()
+    to_arrow(table, "parallel")
+    assert fetch_parallel(spec | {"limit": 1})["pair_id"].unique().tolist() == ["par/a"]
+
+
+def test_parallel_lareqa_reads_the_selected_articles(tmp_path: Path) -> None:
+    def question(i: int) -> dict:
+        return {"id": f"q{i}", "question": f"Q{i}?", "answers": [{"text": "A", "answer_start": 0}]}
+
+    articles = [
+        {"title": str(i), "paragraphs": [{"context": f"A{i}.", "sentence_breaks": [[0, 3]], "qas": [question(i)]}]}
+        for i in range(4)
+    ]
+    (tmp_path / "en.json").write_text(json.dumps({"data": articles}))
+    spec = parallel_spec(format="lareqa", source=f"{tmp_path}/{{lang}}.json", languages=["en"], lang_names={})
+    table = fetch_parallel(spec | {"articles": [2, 4]})
+    assert table["passage"].tolist() == ["A2.", "A3."] and table["question"].tolist() == ["Q2?", "Q3?"]
+
+
+def test_parallel_lareqa_with_a_repeated_question_id_names_the_file(tmp_path: Path) -> None:
+    lareqa_file(tmp_path / "en.json", "Ann is 30.", [[0, 10]], [("a", "How old is Ann?", 7), ("a", "Who is 30?", 0)])
+    spec = parallel_spec(format="lareqa", source=f"{tmp_path}/{{lang}}.json", languages=["en"], lang_names={})
+    with pytest.raises(DataError, match=r"en\.json: question id 'a' occurs more than once"):
+        fetch_parallel(spec)

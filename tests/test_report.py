@@ -11,7 +11,9 @@ import hashlib
 import math
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,6 +23,7 @@ from conftest import REPO
 from images import PNG_MAGIC, assert_valid_pdf, assert_valid_png
 
 from hybridir import layout
+from hybridir.config import load_config
 from hybridir.errors import DataError
 from hybridir.plan import Run
 from hybridir.report import format as fmt
@@ -316,6 +319,7 @@ def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
             {"name": rd.MIRACL, "format": "miracl", "languages": rd.MIRACL_LANGUAGES},
         ],
         "translation": {"model": "models/nllb", "quality": {"benchmark": rd.LAREQA}},
+        "validation_datasets": ["validation"],
     }
     blocks = summary_document(
         config,
@@ -335,7 +339,14 @@ def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
     assert "mean over seeds ± their standard deviation" in markdown and "Evaluation settings:" in markdown
     assert "results/report/figures/alpha_sweep/tiny.png" in markdown
     assert "None of these runs has a published counterpart" in markdown
+    assert "machine-translated with `models/nllb`" in markdown and "(early stopping on the validation loss)" in markdown
     assert "<table>" in to_html(blocks, "summary")
+    untranslated = config | {"translation": {"model": None, "quality": {"benchmark": None}}, "validation_datasets": []}
+    markdown = to_markdown(
+        summary_document(untranslated, built, inputs["significance"], inputs["logs"], [], [], SETTINGS)
+    )
+    assert "(source language en); nothing machine-translated." in markdown
+    assert "(no validation set: the model of the last step)" in markdown and "None`" not in markdown
 
 
 def test_document_renders_markdown_and_escaped_html() -> None:
@@ -418,3 +429,22 @@ def test_a_usage_file_without_benchmark_columns_names_the_file(tmp_path: Path, m
     path.write_text("seconds\n1\n")
     with pytest.raises(DataError, match=r"train/tiny/x_x-s7.tsv: expected a Snakemake benchmark row"):
         usage.usage_table([str(path)])
+
+
+def evaluation_captions() -> list[Path]:
+    """Captions of the report's evaluation results (category '4. Evaluation') and of its summary."""
+    rules = (REPO / "workflow" / "rules" / "report.smk").read_text()
+    found = re.findall(r'caption="\.\./report/(\w+\.rst)",\s*category="(?:4\. Evaluation|0\.[^"]*)"', rules)
+    return [REPO / "workflow" / "report" / name for name in found]
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_every_evaluation_caption_names_the_candidate_context_setting(flag: bool) -> None:
+    captions = evaluation_captions()
+    assert len(captions) == 11  # 5 tables, 5 figures, the summary
+    config = load_config(REPO / "profiles" / "demo" / "pipeline.yaml")
+    config["evaluation"]["candidate_context"] = flag
+    snakemake = SimpleNamespace(config=config, wildcards=SimpleNamespace(encoder="e", benchmark="b"))
+    for caption in captions:
+        text = jinja2.Template(caption.read_text()).render(snakemake=snakemake)
+        assert f"evaluation.candidate_context: {flag}" in text, caption.name

@@ -16,6 +16,7 @@ from images import assert_valid_pdf, assert_valid_png
 from sentence_transformers import SentenceTransformer
 
 from hybridir import layout
+from hybridir.demo.data import LANGUAGES, demo_towns
 from hybridir.tables import read_table
 
 pytestmark = pytest.mark.workflow
@@ -83,13 +84,31 @@ def test_demo_writes_every_fetch_table(demo_run: Path) -> None:
             assert len(read_table(fetch / "benchmarks" / bench / f"{table}.parquet", table)) > 0
 
 
-def test_demo_benchmark_is_parallel_and_splitter_matches_given_breaks(demo_run: Path) -> None:
+def judged_languages(benchmark: Path) -> tuple[pd.DataFrame, pd.api.typing.SeriesGroupBy]:
+    """A fetched benchmark's candidates, and per question id the languages of its relevant candidates."""
+    candidates = read_table(benchmark / "candidates.parquet", "candidates")
+    qrels = read_table(benchmark / "qrels.parquet", "qrels").merge(candidates, on="candidate_id")
+    return candidates, qrels.groupby("question_id")["lang"]
+
+
+def test_demo_benchmarks_are_distinct_like_xquad_r_and_mlqa_r(demo_run: Path) -> None:
+    """demo_lareqa: every question in every language; demo_mlqa: towns of its own, split by hybridir's
+    splitter into the generator's sentences, every question in English and one or two others."""
     benchmarks = demo_run / "results" / "fetch" / "benchmarks"
-    given = read_table(benchmarks / "demo_lareqa" / "candidates.parquet", "candidates")
-    split = read_table(benchmarks / "demo_mlqa" / "candidates.parquet", "candidates")
-    assert given["text"].tolist() == split["text"].tolist()
-    qrels = read_table(benchmarks / "demo_lareqa" / "qrels.parquet", "qrels").merge(given, on="candidate_id")
-    assert qrels.groupby("question_id")["lang"].nunique().eq(3).all()
+    lareqa, lareqa_languages = judged_languages(benchmarks / "demo_lareqa")
+    mlqa, mlqa_languages = judged_languages(benchmarks / "demo_mlqa")
+    assert lareqa_languages.nunique().eq(3).all()
+    assert set(mlqa_languages.nunique()) == {2, 3}
+    assert mlqa_languages.agg(lambda langs: "en" in set(langs)).all()
+    assert not set(lareqa["context"]) & set(mlqa["context"])
+    seed = yaml.safe_load((demo_run / "profiles/demo/pipeline.yaml").read_text())["seed"]
+    sentences = {
+        town.paragraph(lang)[0]: [town.sentence(fact, lang) for fact in town.facts]
+        for town in demo_towns(seed)["mlqa"]
+        for lang in LANGUAGES
+    }
+    split = mlqa.groupby("context", sort=False)["text"].agg(list).to_dict()
+    assert split == {context: sentences[context] for context in split}
 
 
 def test_nothing_reruns_without_a_change(demo_run: Path) -> None:

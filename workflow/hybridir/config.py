@@ -118,15 +118,39 @@ def check_quality_benchmark(config: Mapping[str, Any]) -> None:
 
 
 def check_parallel_sources(config: Mapping[str, Any]) -> None:
-    """A `rows` parallel source reads one file (or subset) per language: '{lang}' in its source or subset."""
+    """A `rows` or `lareqa` parallel source reads one file (or subset) per language: '{lang}' in its
+    source or subset."""
     for i, entry in enumerate(config.get("parallel_datasets", [])):
-        if entry.get("format", "rows") != "rows":
+        if entry.get("format", "rows") == "triples":
             continue
         if "{lang}" not in entry["source"] and "{lang}" not in (entry.get("subset") or ""):
             raise ConfigError(
                 f"config key parallel_datasets[{i}].source ({entry['name']}): {entry['source']!r} has no "
                 "'{lang}', so every language would read the same rows; put '{lang}' in source or subset"
             )
+
+
+ARTICLE_FORMATS = {"parallel_datasets": ("lareqa",), "benchmarks": ("lareqa", "mlqa")}
+
+
+def check_articles(config: Mapping[str, Any]) -> None:
+    """`articles: [start, stop]` selects start < stop, on an entry of a SQuAD-format file."""
+    for section, formats in ARTICLE_FORMATS.items():
+        for i, entry in enumerate(config.get(section, [])):
+            articles = entry.get("articles")
+            if articles is None:
+                continue
+            key = f"config key {section}[{i}].articles ({entry['name']})"
+            if entry.get("format", "rows") not in formats:
+                raise ConfigError(f"{key}: only a format {' or '.join(formats)} entry selects articles")
+            if articles[0] >= articles[1]:
+                raise ConfigError(f"{key}: {articles} selects no article; expected [start, stop] with start < stop")
+
+
+def check_training_data(config: Mapping[str, Any]) -> None:
+    """Something to train on: a QA dataset or an already-parallel one."""
+    if not config["datasets"] and not config.get("parallel_datasets"):
+        raise ConfigError("config keys datasets / parallel_datasets: both are empty; training needs one of them")
 
 
 def check_translation_model(config: Mapping[str, Any]) -> None:
@@ -150,6 +174,8 @@ def check_config(config: Mapping[str, Any]) -> None:
     check_names(config)
     check_benchmark_sources(config)
     check_parallel_sources(config)
+    check_articles(config)
+    check_training_data(config)
     check_translation_model(config)
     check_quality_benchmark(config)
 

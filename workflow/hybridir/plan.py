@@ -419,5 +419,6 @@ class Plan:
                     "model": self.config["translation"]["model"],
                     "quality": {"benchmark": self.quality_benchmark},
                 },
+                "validation_datasets": self.validation_datasets,
             }
         )

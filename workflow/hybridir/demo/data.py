@@ -4,7 +4,9 @@ Fictional towns get random facts (region, founding year, population, river, mayo
 festival, mountain); each fact renders to a sentence and a question in every language, so the
 data is parallel by construction and needs no outside text. `write_demo_data` writes every
 kind of source the fetch stage reads: QA datasets (JSONL, CSV, Parquet), a row-parallel source,
-a LAReQA-format benchmark, a raw MLQA-format benchmark and a MIRACL-format benchmark.
+a LAReQA-format benchmark (XQuAD-R-like: every question in every language), a raw MLQA-format
+benchmark of other towns (MLQA-R-like: every question in English and one or two other languages,
+three questions per paragraph) and a MIRACL-format benchmark.
 """
 
 import gzip
@@ -209,28 +211,50 @@ def qa_pairs(towns: list[Town], lang: str, rng: random.Random) -> list[dict[str,
     return rows
 
 
+def squad_article(town: Town, lang: str, qid: str, asked: int, with_breaks: bool) -> dict[str, object]:
+    """A SQuAD-format article of one town: its paragraph, its first `asked` facts as questions
+    with ids `<qid>-<fact>`, and (with_breaks) LAReQA's sentence_breaks."""
+    context, spans = town.paragraph(lang)
+    qas = []
+    for fact, (start, _) in list(zip(town.facts, spans, strict=True))[:asked]:
+        answer = town.answer(fact, lang)
+        qas.append(
+            {
+                "id": f"{qid}-{fact}",
+                "question": town.question(fact, lang),
+                "answers": [{"text": answer, "answer_start": context.index(answer, start)}],
+            }
+        )
+    paragraph: dict[str, object] = {"context": context, "qas": qas}
+    if with_breaks:
+        paragraph["sentence_breaks"] = [list(s) for s in spans]
+        paragraph["sentences"] = [context[s:e] for s, e in spans]
+    return {"title": town.name, "paragraphs": [paragraph]}
+
+
 def squad_file(towns: list[Town], lang: str, with_breaks: bool) -> dict[str, object]:
-    """A SQuAD-format benchmark file: one article per town, the first two facts asked."""
-    articles = []
-    for t, town in enumerate(towns):
-        context, spans = town.paragraph(lang)
-        qas = []
-        for fact, (start, _) in list(zip(town.facts, spans, strict=True))[:2]:
-            answer = town.answer(fact, lang)
-            answer_start = context.index(answer, start)
-            qas.append(
-                {
-                    "id": f"q{t:03d}-{fact}",
-                    "question": town.question(fact, lang),
-                    "answers": [{"text": answer, "answer_start": answer_start}],
-                }
-            )
-        paragraph: dict[str, object] = {"context": context, "qas": qas}
-        if with_breaks:
-            paragraph["sentence_breaks"] = [list(s) for s in spans]
-            paragraph["sentences"] = [context[s:e] for s, e in spans]
-        articles.append({"title": town.name, "paragraphs": [paragraph]})
+    """An XQuAD-R-like benchmark file: one article per town, the first two facts asked, every
+    town in every language."""
+    articles = [squad_article(town, lang, f"q{t:03d}", 2, with_breaks) for t, town in enumerate(towns)]
     return {"version": "hybridir-demo", "data": articles}
+
+
+def mlqa_languages(count: int, seed: int) -> list[tuple[str, ...]]:
+    """Languages of each MLQA-like town: English and one other language, a third of them all three,
+    so a question has two or three relevant candidates and English the most (as in MLQA-R)."""
+    rng = random.Random(seed)
+    others = LANGUAGES[1:]
+    return [LANGUAGES if rng.random() < 1 / 3 else ("en", rng.choice(others)) for _ in range(count)]
+
+
+def mlqa_file(towns: list[Town], languages: list[tuple[str, ...]], lang: str) -> dict[str, object]:
+    """A raw-MLQA-like file (no sentence breaks): the towns that have `lang`, three facts asked."""
+    articles = [
+        squad_article(town, lang, f"m{t:03d}", 3, with_breaks=False)
+        for t, town in enumerate(towns)
+        if lang in languages[t]
+    ]
+    return {"version": "hybridir-demo-mlqa", "data": articles}
 
 
 def write_miracl(towns: list[Town], lang: str, folder: Path) -> None:
@@ -259,13 +283,24 @@ def write_json(data: object, path: Path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1))
 
 
+DEMO_TOWNS = {"train": 60, "extra": 20, "parallel": 20, "bench": 30, "held_out": 15, "mlqa": 36}
+
+
+def demo_towns(seed: int) -> dict[str, list[Town]]:
+    """The demo's groups of towns (DEMO_TOWNS), no name shared between groups."""
+    taken: set[str] = set()
+    return {group: make_towns(n, seed + i, taken) for i, (group, n) in enumerate(DEMO_TOWNS.items())}
+
+
 def write_demo_data(folder: str | Path, seed: int = 0) -> None:
-    """Write every demo source under `folder`; training, validation and benchmark towns never overlap."""
+    """Write every demo source under `folder`; training, validation and benchmark towns never
+    overlap, and the LAReQA-like and MLQA-like benchmarks have towns of their own."""
     folder = Path(folder)
     rng = random.Random(seed)
-    taken: set[str] = set()
-    sizes = (60, 20, 20, 30, 15)
-    train, extra, parallel, bench, held_out = (make_towns(n, seed + i, taken) for i, n in enumerate(sizes))
+    towns = demo_towns(seed)
+    train, extra, parallel, bench, held_out = (towns[g] for g in ("train", "extra", "parallel", "bench", "held_out"))
+    mlqa = towns["mlqa"]
+    mlqa_langs = mlqa_languages(len(mlqa), seed)
     write_jsonl(qa_pairs(train, "en", rng), folder / "qa" / "facts.jsonl")
     pd.DataFrame(qa_pairs(extra, "en", rng)).drop(columns="negatives").to_csv(folder / "qa" / "extra.csv", index=False)
     english_only = pd.DataFrame(qa_pairs(extra[:10], "en", rng))
@@ -274,10 +309,7 @@ def write_demo_data(folder: str | Path, seed: int = 0) -> None:
     for lang in LANGUAGES:
         write_jsonl(qa_pairs(parallel, lang, random.Random(seed)), folder / "parallel" / f"{lang}.jsonl")
         write_json(squad_file(bench, lang, with_breaks=True), folder / "lareqa" / f"{lang}.json")
-        write_json(
-            squad_file(bench, lang, with_breaks=False),
-            folder / "mlqa" / f"dev-context-{lang}-question-{lang}.json",
-        )
+        write_json(mlqa_file(mlqa, mlqa_langs, lang), folder / "mlqa" / f"dev-context-{lang}-question-{lang}.json")
         write_miracl(bench, lang, folder / "miracl" / lang)
 
 

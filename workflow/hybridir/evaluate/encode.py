@@ -107,8 +107,9 @@ def precision(device: str, dtype: str) -> Iterator[None]:
 
 
 def candidate_texts(candidates: pd.DataFrame, benchmark_format: str, with_context: bool) -> list[str]:
-    """Text to encode per candidate: the sentence followed by its paragraph (lareqa, mlqa; LAReQA's
-    protocol, the sentence first so that truncation keeps it), the title before the passage
+    """Text to encode per candidate: the sentence followed by its paragraph (lareqa, mlqa; as
+    ReQA-style answer encoders see a sentence with its context, the sentence first so that
+    truncation keeps it), the title before the passage
     (miracl), or the bare text when `with_context` is off or a candidate has no context."""
     texts = candidates["text"].tolist()
     if not with_context:

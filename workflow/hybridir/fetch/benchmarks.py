@@ -3,7 +3,8 @@
 - lareqa: SQuAD-format JSON per language with `sentence_breaks` (XQuAD-R, LAReQA's MLQA-R).
   A candidate is one sentence of a paragraph, kept with its paragraph as context; the relevant
   candidate of a question is the sentence holding `answer_start`, in every language that has
-  the question id.
+  the question id. `articles: [start, stop]` keeps the articles start..stop-1 (0-based, file
+  order), so that disjoint article ranges of one benchmark can train and evaluate.
 - mlqa: the same from SQuAD-format JSON without sentence breaks (raw MLQA); paragraphs are
   split with hybridir.sentences. With a `reference` (LAReQA's files), the share of LAReQA's
   candidate sentences that the split recovers exactly is logged per language.
@@ -28,6 +29,7 @@ from hybridir.sentences import sentence_spans
 from hybridir.sources import read_json, stream_columns, stream_rows
 
 Spans = list[tuple[int, int]]
+Articles = tuple[int, int] | list[int] | None
 SpanFinder = Callable[[Mapping[str, Any], str, str], Spans]
 CHUNK_ROWS = 65536
 CANDIDATE_COLUMNS = ["candidate_id", "lang", "paragraph_id", "sentence_index", "text", "context"]
@@ -80,11 +82,23 @@ def _sentence_of(spans: Spans, position: int) -> int | None:
     return None
 
 
-def _squad_paragraphs(data: Any, path: str) -> Iterator[tuple[str, Mapping[str, Any], str]]:
-    """(paragraph id, paragraph, location) for every paragraph of a SQuAD-format file."""
+def _article_range(count: int, articles: Articles, path: str) -> range:
+    """Indices of the selected articles (all without a selection); a stop beyond the file is an error."""
+    if articles is None:
+        return range(count)
+    start, stop = articles
+    if stop > count:
+        raise DataError(f"{path}: articles [{start}, {stop}] asked for, but the file has {count} articles")
+    return range(start, stop)
+
+
+def _squad_paragraphs(data: Any, path: str, articles: Articles = None) -> Iterator[tuple[str, Mapping[str, Any], str]]:
+    """(paragraph id, paragraph, location) for every paragraph of a SQuAD-format file, or of its
+    articles [start, stop) in file order; ids keep the article's position in the file."""
     if not isinstance(data, Mapping) or not isinstance(data.get("data"), list):
         raise DataError(f"{path}: expected SQuAD-format JSON with a top-level 'data' list")
-    for a, article in enumerate(data["data"]):
+    for a in _article_range(len(data["data"]), articles, path):
+        article = data["data"][a]
         for p, paragraph in enumerate(article.get("paragraphs", [])):
             where = f"{path}: data[{a}].paragraphs[{p}]"
             if not isinstance(paragraph.get("context"), str) or not isinstance(paragraph.get("qas"), list):
@@ -92,11 +106,14 @@ def _squad_paragraphs(data: Any, path: str) -> Iterator[tuple[str, Mapping[str, 
             yield f"{a:04d}-{p:03d}", paragraph, where
 
 
-def squad_language(path: str, lang: str, find_spans: SpanFinder, limit: int | None = None) -> Benchmark:
+def squad_language(
+    path: str, lang: str, find_spans: SpanFinder, limit: int | None = None, articles: Articles = None
+) -> Benchmark:
     """Candidates, queries and qrels of one language of a SQuAD-format benchmark (its first
-    `limit` paragraphs, or all)."""
+    `limit` paragraphs of the selected `articles`, or all)."""
     candidates, queries, qrels = [], [], []
-    for paragraph_id, paragraph, where in islice(_squad_paragraphs(read_json(path), path), limit):
+    paragraphs = _squad_paragraphs(read_json(path), path, articles)
+    for paragraph_id, paragraph, where in islice(paragraphs, limit):
         context = paragraph["context"]
         spans = find_spans(paragraph, where, lang)
         ids = [f"{lang}/{paragraph_id}/{i}" for i in range(len(spans))]
@@ -117,6 +134,13 @@ def squad_language(path: str, lang: str, find_spans: SpanFinder, limit: int | No
         pd.DataFrame(queries, columns=QUERY_COLUMNS),
         pd.DataFrame(qrels, columns=QRELS_COLUMNS),
     )
+
+
+def answer_sentences(bench: Benchmark) -> pd.DataFrame:
+    """(question_id, question, sentence) of one language of a SQuAD-format benchmark: each question
+    with the text of its relevant candidate, the sentence that holds its answer."""
+    pairs = bench.queries.merge(bench.qrels, on="question_id").merge(bench.candidates, on="candidate_id")
+    return pairs.rename(columns={"text_x": "question", "text_y": "sentence"})[["question_id", "question", "sentence"]]
 
 
 def _relevance(row: Mapping[str, str], path: str) -> int:
@@ -221,9 +245,8 @@ def log_recovery(recovery: Recovery, name: str, lang: str) -> None:
 def squad_part(spec: Mapping[str, Any], lang: str, find_spans: SpanFinder) -> Benchmark:
     """One language of a SQuAD-format benchmark; with a `reference`, its sentence recovery logged."""
     key = f"benchmarks[{spec['name']}]"
-    part = squad_language(
-        fill_template(spec["source"], f"{key}.source", lang=lang), lang, find_spans, spec.get("limit")
-    )
+    path = fill_template(spec["source"], f"{key}.source", lang=lang)
+    part = squad_language(path, lang, find_spans, spec.get("limit"), spec.get("articles"))
     if spec.get("reference"):
         reference = fill_template(spec["reference"], f"{key}.reference", lang=lang)
         recovery = sentence_recovery(part.candidates, reference, lang)

@@ -1,13 +1,17 @@
 """Already-parallel sources (mMARCO-style): the same pair ids in several languages, table `parallel`.
 
-Two shapes:
+Three shapes:
 - rows: one source per language ('{lang}' in source/subset), one pair per row, the pair id
   from a field or the row number (the languages are then aligned by row);
 - triples: MS MARCO's id files, as mMARCO ships them: per-language `queries` (qid, text) and
   `passages` (pid, text) TSVs plus one language-independent `triples` TSV (qid, pos_pid,
-  neg_pid); a pair is a (qid, pos_pid) with its negatives.
+  neg_pid); a pair is a (qid, pos_pid) with its negatives;
+- lareqa: the human-parallel QA of a LAReQA-format benchmark (XQuAD-R) per '{lang}' file: a
+  question with the sentence that holds its answer (the retrieval unit the benchmark scores), one
+  pair per question id found in every language, optionally of articles [start, stop) only.
 """
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +19,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from hybridir.errors import DataError
+from hybridir.fetch.benchmarks import answer_sentences, given_breaks, squad_language
 from hybridir.fetch.qa import as_text, row_pairs, unique_ids
 from hybridir.locations import fill_template
 from hybridir.sources import stream_columns, stream_rows
@@ -112,6 +117,40 @@ def fetch_parallel_triples(spec: Mapping[str, Any]) -> pd.DataFrame:
     return _long_table(frames, spec["name"])
 
 
+def _answer_pairs(spec: Mapping[str, Any], lang: str) -> pd.DataFrame:
+    path = lang_source(spec["source"], spec, lang)
+    pairs = answer_sentences(squad_language(path, lang, given_breaks, articles=spec.get("articles")))
+    if not pairs["question_id"].is_unique:
+        duplicated = pairs.loc[pairs["question_id"].duplicated(), "question_id"].iloc[0]
+        raise DataError(f"{path}: question id {duplicated!r} occurs more than once")
+    return pairs
+
+
+def fetch_parallel_lareqa(spec: Mapping[str, Any]) -> pd.DataFrame:
+    """A LAReQA-format benchmark's questions and answer sentences as a long `parallel` table: the
+    questions present in every language of `spec`, in the first language's file order (`limit`: the
+    first so many)."""
+    pairs = {lang: _answer_pairs(spec, lang).set_index("question_id") for lang in spec["languages"]}
+    shared = set.intersection(*(set(frame.index) for frame in pairs.values()))
+    kept = [qid for qid in pairs[spec["languages"][0]].index if qid in shared][: spec["limit"]]
+    frames = []
+    for lang, frame in pairs.items():
+        logging.info("%s %s: %d questions, %d in all of %s", spec["name"], lang, len(frame), len(shared), list(pairs))
+        rows = frame.loc[kept]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "pair_id": [f"{spec['name']}/{qid}" for qid in kept],
+                    "lang": lang,
+                    "question": rows["question"].tolist(),
+                    "passage": rows["sentence"].tolist(),
+                    "negative_passages": [[] for _ in kept],
+                }
+            )
+        )
+    return _long_table(frames, spec["name"])
+
+
 def _long_table(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
     table = pd.concat(frames, ignore_index=True)
     table["dataset"] = name
@@ -122,4 +161,6 @@ def fetch_parallel(spec: Mapping[str, Any]) -> pd.DataFrame:
     """Read one `parallel_datasets[]` entry into a long `parallel` table."""
     if spec["format"] == "triples":
         return fetch_parallel_triples(spec)
+    if spec["format"] == "lareqa":
+        return fetch_parallel_lareqa(spec)
     return fetch_parallel_rows(spec)

@@ -54,18 +54,25 @@ def _what_was_run(config: Mapping[str, Any], settings: Mapping[str, Any]) -> lis
     if "hybrid" in training["strategies"]:
         strategies[-1] += f" (α = {', '.join(f'{a:g}' for a in training['alpha'])})"
     encoders = [f"`{e['name']}` ({e['model']})" for e in training["encoders"]]
+    model = config.get("translation", {}).get("model")
     quality = config.get("translation", {}).get("quality", {}).get("benchmark")
+    translation = f"English QA data machine-translated with `{model}`" if model else "nothing machine-translated"
+    stopping = (
+        "early stopping on the validation loss"
+        if config.get("validation_datasets")
+        else "no validation set: the model of the last step"
+    )
     return [
         Heading("What was run", 2),
         Bullets(
             [
                 f"Training languages: {', '.join(train)} (source language {config['languages']['source']}); "
-                f"English QA data machine-translated with `{config['translation']['model']}`"
+                + translation
                 + (f", its quality measured on `{quality}`." if quality else "."),
                 f"Encoders: {', '.join(encoders)}; each also evaluated untrained (the zero-shot baseline).",
                 "Batch strategies: " + "; ".join(strategies) + ".",
                 f"Seeds: {', '.join(str(s) for s in seeds)}; {training.get('steps', '?')} steps of "
-                f"{training.get('batch_size', '?')} pairs at most (early stopping on the validation loss).",
+                f"{training.get('batch_size', '?')} pairs at most ({stopping}).",
                 "Benchmarks: " + "; ".join(benchmarks) + ".",
                 evaluation_note(settings),
             ]
