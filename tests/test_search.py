@@ -187,5 +187,5 @@ def test_embeddings_with_the_wrong_row_count_are_an_error(tmp_path: Path) -> Non
 def test_non_finite_embeddings_are_an_error(tmp_path: Path) -> None:
     queries, candidates, qrels, query_vectors, candidate_vectors = toy_benchmark()
     candidate_vectors[0] = np.nan
-    with pytest.raises(DataError, match="score is not finite"):
+    with pytest.raises(DataError, match="candidates: row 0: the embedding holds NaN or Inf"):
         rank_toy(tmp_path, (queries, candidates, qrels, query_vectors, candidate_vectors))

@@ -200,7 +200,7 @@ def test_scores_carry_bootstrap_intervals_around_them() -> None:
 
 def test_xquad_r_references_pair_questions_and_paragraphs() -> None:
     folder = shared_benchmark("xquad-r")
-    spec = {"format": "lareqa", "source": f"{folder}/{{lang}}.json", "languages": ["en", "de"]}
+    spec = {"name": "xquad_r", "format": "lareqa", "source": f"{folder}/{{lang}}.json", "languages": ["en", "de"]}
     bench = fetch_benchmark(spec)
     pairs = reference_pairs(bench.queries, bench.candidates, "en", "de")
     assert pairs["kind"].value_counts().to_dict() == {"question": 1190, "paragraph": 240}
