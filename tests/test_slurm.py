@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 from conftest import IGNORED, REPO, WHOLE_RUN_TIMEOUT_S, snakemake
+from measured import MEASURED_COLUMNS
 from slurm_cluster import install_slurm, slurm_cluster
 from snakemake.cli import parse_set_resources
 from snakemake.profiles import ProfileConfigFileParser
@@ -38,7 +39,6 @@ PARTITION_CONFIG = {"partitions": {"cpu": {}, "gpu": {"max_gpu": 1}}}
 # Snakemake submits it and the operating system shares the cores (a job's CPUs are still checked).
 NODE_CPUS = max(8, 2 * (os.cpu_count() or 1))
 # Wall time of a step: the one column of a table that differs between two runs.
-VOLATILE_COLUMNS = {"training_log": ["seconds"]}
 
 
 @dataclass
@@ -264,7 +264,7 @@ def parquet_contents(results: Path) -> dict[str, object]:
     for path in sorted(results.rglob("*.parquet")):
         table = pq.read_table(path)
         name = read_provenance(path)["table"] if PROVENANCE_KEY in (table.schema.metadata or {}) else None
-        contents[str(path.relative_to(results))] = table.drop_columns(VOLATILE_COLUMNS.get(name, []))
+        contents[str(path.relative_to(results))] = table.drop_columns(MEASURED_COLUMNS.get(name, []))
     return contents
 
 

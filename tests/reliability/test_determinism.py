@@ -12,11 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import IGNORED, REPO, snakemake
+from measured import MEASURED_COLUMNS
 from safetensors.numpy import load_file
 
 pytestmark = pytest.mark.workflow
-# Columns measured on the clock or by the OS, not computed from the data: table -> columns.
-WALL_TIME = {"training_log": ["seconds"], "report_usage": ["seconds", "max_rss_mb"]}
 PROVENANCE = b"hybridir"
 
 
@@ -39,7 +38,7 @@ def comparable_table(path: Path) -> tuple[pa.Table, dict]:
     key-value metadata, row groups and the writer."""
     parquet = pq.ParquetFile(path)
     data = parquet.read()
-    dropped = [c for c in WALL_TIME.get(table_name(parquet), []) if c in data.column_names]
+    dropped = [c for c in MEASURED_COLUMNS.get(table_name(parquet), []) if c in data.column_names]
     meta = {
         "key_value": dict(data.schema.metadata or {}),
         "row_groups": [parquet.metadata.row_group(i).num_rows for i in range(parquet.metadata.num_row_groups)],
