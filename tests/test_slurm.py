@@ -15,17 +15,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 import yaml
 from conftest import IGNORED, REPO, WHOLE_RUN_TIMEOUT_S, snakemake
-from measured import MEASURED_COLUMNS
+from run_comparison import differences
 from slurm_cluster import install_slurm, slurm_cluster
 from snakemake.cli import parse_set_resources
 from snakemake.profiles import ProfileConfigFileParser
 from snakemake.resources import Resources
-
-from hybridir.tables import PROVENANCE_KEY, read_provenance
 
 pytestmark = pytest.mark.workflow
 PROFILE = REPO / "profiles" / "slurm" / "config.yaml"
@@ -258,19 +255,7 @@ def test_each_slurm_job_had_the_partition_time_cpus_and_memory_snakemake_planned
     assert any(job.threads > 1 for job in jobs.values())  # train: its two threads are two CPUs
 
 
-def parquet_contents(results: Path) -> dict[str, object]:
-    """Relative path -> the table's contents (columns and rows, no metadata, no wall times)."""
-    contents = {}
-    for path in sorted(results.rglob("*.parquet")):
-        table = pq.read_table(path)
-        name = read_provenance(path)["table"] if PROVENANCE_KEY in (table.schema.metadata or {}) else None
-        contents[str(path.relative_to(results))] = table.drop_columns(MEASURED_COLUMNS.get(name, []))
-    return contents
-
-
-def test_slurm_run_writes_the_tables_of_a_local_demo_run(slurm_run: SlurmRun, demo_run: Path) -> None:
-    slurm = parquet_contents(slurm_run.workflow / "results")
-    local = parquet_contents(demo_run / "results")
-    assert sorted(slurm) == sorted(local)
-    different = [path for path in local if not slurm[path].equals(local[path])]
-    assert different == []
+def test_slurm_run_writes_the_tables_and_weights_of_a_local_demo_run(slurm_run: SlurmRun, demo_run: Path) -> None:
+    """Two runs from scratch, one local, one on Slurm: the same tables (content and file metadata,
+    measured columns aside) and the same model weights."""
+    assert differences(demo_run / "results", slurm_run.workflow / "results") == []

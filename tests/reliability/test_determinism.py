@@ -12,11 +12,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import IGNORED, REPO, snakemake
-from measured import MEASURED_COLUMNS
-from safetensors.numpy import load_file
+from run_comparison import PROVENANCE, differences, relative_files
 
 pytestmark = pytest.mark.workflow
-PROVENANCE = b"hybridir"
 
 
 @pytest.fixture(scope="module")
@@ -25,52 +23,6 @@ def second_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(REPO, target, ignore=IGNORED, symlinks=True)
     snakemake(target, "--profile", "profiles/demo", timeout_s=3600)
     return target
-
-
-def table_name(parquet: pq.ParquetFile) -> str | None:
-    """The hybridir table a Parquet file holds (None for a file that write_table did not write)."""
-    meta = parquet.schema_arrow.metadata or {}
-    return json.loads(meta[PROVENANCE])["table"] if PROVENANCE in meta else None
-
-
-def comparable_table(path: Path) -> tuple[pa.Table, dict]:
-    """A Parquet file's table without wall-time columns, and its file metadata: the schema's
-    key-value metadata, row groups and the writer."""
-    parquet = pq.ParquetFile(path)
-    data = parquet.read()
-    dropped = [c for c in MEASURED_COLUMNS.get(table_name(parquet), []) if c in data.column_names]
-    meta = {
-        "key_value": dict(data.schema.metadata or {}),
-        "row_groups": [parquet.metadata.row_group(i).num_rows for i in range(parquet.metadata.num_row_groups)],
-        "created_by": parquet.metadata.created_by,
-        "format_version": parquet.metadata.format_version,
-    }
-    return data.drop_columns(dropped).replace_schema_metadata(None), meta
-
-
-def relative_files(root: Path, pattern: str) -> list[Path]:
-    return sorted(path.relative_to(root) for path in root.rglob(pattern) if "/." not in str(path))
-
-
-def differences(first: Path, second: Path) -> list[str]:
-    """What differs between the Parquet tables and model weights of two results folders."""
-    found = []
-    for pattern in ("*.parquet", "*.safetensors"):
-        names = relative_files(first, pattern)
-        if names != relative_files(second, pattern):
-            found.append(f"{pattern}: the two runs wrote different files")
-        for name in names:
-            if not (second / name).is_file():
-                continue
-            if pattern == "*.safetensors":
-                one, two = load_file(first / name), load_file(second / name)
-                equal = one.keys() == two.keys() and all((one[k] == two[k]).all() for k in one)
-                found += [] if equal else [f"{name}: weights differ"]
-                continue
-            (one, meta_one), (two, meta_two) = comparable_table(first / name), comparable_table(second / name)
-            found += [] if one.equals(two) else [f"{name}: content differs"]
-            found += [] if meta_one == meta_two else [f"{name}: file metadata differs"]
-    return found
 
 
 def test_two_demo_runs_from_scratch_write_identical_tables_and_weights(demo_run: Path, second_run: Path) -> None:
