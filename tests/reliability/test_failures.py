@@ -1,5 +1,5 @@
 """Short failures: a failing job's log ends with one line `ERROR <rule>: <input or key>: <problem>`,
-and the run ends with those lines; a config error is one line (key, allowed values, did you mean)."""
+Snakemake's output shows it before its own report of the job, and the run ends with those lines; a config error is one line (key, allowed values, did you mean)."""
 
 import subprocess
 import sys
@@ -55,8 +55,10 @@ def test_an_uncaught_error_ends_the_job_log_with_its_error_line(tmp_path: Path) 
     """)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     lines = log.read_text().splitlines()
+    expected = "ERROR corpus: results/fetch/qa/facts.parquet: row 3: column 'passage' is null"
     assert result.returncode == 1 and "Traceback (most recent call last):" in lines
-    assert lines[-1] == "ERROR corpus: results/fetch/qa/facts.parquet: row 3: column 'passage' is null"
+    assert lines[-1] == expected
+    assert result.stderr.splitlines() == [expected]
 
 
 def test_the_summary_takes_each_failed_jobs_error_line(tmp_path: Path) -> None:
@@ -101,6 +103,7 @@ def test_a_broken_input_ends_its_job_log_and_the_run_with_one_line(workflow_copy
     log = (workflow_copy / "results" / "logs" / "fetch" / "qa" / "facts.log").read_text().splitlines()
     assert result.returncode != 0 and log[-1] == expected
     output = (result.stdout + result.stderr).splitlines()
+    assert output.index(expected) < output.index("Error in rule fetch_qa:")
     heading = output.index("hybridir: 1 job(s) failed; the first line of each problem:")
     assert output[heading + 1] == expected
     assert "Traceback (most recent call last):" not in output[heading:]

@@ -24,14 +24,18 @@ def error_line(rule: str, error: BaseException) -> str:
 def _ending_with_error_line(rule: str):
     def excepthook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
         traceback.print_exception(kind, error, trace, file=sys.stderr)
-        print(error_line(rule, error), file=sys.stderr, flush=True)
+        line = error_line(rule, error)
+        print(line, file=sys.stderr, flush=True)
+        if sys.__stderr__ is not None and sys.__stderr__ is not sys.stderr:
+            print(line, file=sys.__stderr__, flush=True)
 
     return excepthook
 
 
 def log_to(path: str | Path, rule: str | None = None) -> None:
     """Redirect stderr (progress bars, tracebacks) and the logging module to `path`; with `rule`,
-    an uncaught exception's traceback there ends with its error_line."""
+    an uncaught exception's traceback there ends with its error_line, which also goes to the job's
+    own stderr: Snakemake's output shows it just before its "Error in rule" block."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     sys.stderr = open(path, "w", buffering=1, encoding="utf-8")  # noqa: SIM115 (lives as long as the job)
     logging.basicConfig(
