@@ -35,6 +35,9 @@ MODULES = {
     "evaluate/metrics": ["test_metrics.py"],
 }
 KILLED = {"killed", "timeout", "caught by type check"}
+# A mutant's tests get 2 x TIMEOUT_MULTIPLIER x (their unmutated time + 1 s) of CPU time (mutmut's
+# rule, whose default multiplier of 15 let one looping sampler mutant run for 20 minutes).
+TIMEOUT_MULTIPLIER = 4
 
 
 def stage(module: str, tests: list[str]) -> Path:
@@ -55,6 +58,7 @@ def stage(module: str, tests: list[str]) -> Path:
         f'source_paths = ["src/hybridir/{module}.py"]\n'
         'also_copy = ["src/", "workflow/"]\n'
         'process_isolation = "forkserver"\n'
+        f"timeout_multiplier = {TIMEOUT_MULTIPLIER}\n"
         f"pytest_add_cli_args_test_selection = [{selection}]\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider"]\n'
     )
