@@ -8,7 +8,7 @@ relevant candidate per query (version 0) and with 10 (every version), on the sam
 
 Timed, best of --repeats alternated runs (noise on a shared machine only adds time):
 - stage: hybridir.evaluate.search.rank_in_pool over the pool as the rank job reads it (float16
-  shards from disk, blocks of 16,384 rows, float32 scores), ranks of the relevant candidates
+  shards from disk, blocks of search.POOL_CHUNK rows, float32 scores), ranks of the relevant candidates
   under the tie rule;
 - raw: torch `queries @ pool.T` then `topk(100)` on the same float32 vectors in memory;
 - faiss IndexFlatIP `search(queries, 100)`, where faiss is installed.
