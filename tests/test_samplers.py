@@ -17,7 +17,7 @@ from hybridir.plan import STRATEGIES
 from hybridir.text import comparable
 from hybridir.train.index import CorpusIndex
 from hybridir.train.options import TrainingOptions
-from hybridir.train.samplers import SAMPLERS, dataset_weights, make_sampler, schedule
+from hybridir.train.samplers import SAMPLERS, check_batch_size, dataset_weights, make_sampler, schedule
 
 LANGUAGES = ["en", "de", "es"]
 BATCHES = 10_000
@@ -36,7 +36,7 @@ def corpus(sizes: dict[str, int], english_only: tuple[str, ...] = ()) -> pd.Data
 
 
 def batches(table: pd.DataFrame, strategy: str, count: int = BATCHES, seed: int = 1, **options) -> list:
-    settings_ = TrainingOptions(strategy=strategy, batch_size=BATCH_SIZE, **options)
+    settings_ = TrainingOptions(**{"strategy": strategy, "batch_size": BATCH_SIZE, **options})
     return schedule(make_sampler(CorpusIndex(table, LANGUAGES), LANGUAGES, settings_), count, seed)
 
 
@@ -281,3 +281,29 @@ def test_pairs_are_visited_in_an_order_that_holds_each_position_once() -> None:
 
 def test_hybrid_with_alpha_zero_draws_x_y_batches_only(table: pd.DataFrame) -> None:
     assert {batch.kind for batch in batches(table, "hybrid", 200, alpha=0.0)} == {"x_y"}
+
+
+def test_a_batch_larger_than_every_dataset_is_an_error_and_than_some_a_warning(caplog) -> None:
+    index = CorpusIndex(corpus({"big": 10, "small": 4, "tiny": 3}), LANGUAGES)
+    check_batch_size(index, 3)
+    assert caplog.records == []
+    check_batch_size(index, 5)
+    assert [record.getMessage() for record in caplog.records] == [
+        "training.batch_size 5 is larger than datasets small: 4 pairs, tiny: 3 pairs: their batches are smaller"
+    ]
+    with pytest.raises(ConfigError) as error:
+        check_batch_size(index, 11)
+    assert str(error.value) == (
+        "config key training.batch_size: 11 is larger than every dataset of the training corpus "
+        "(big: 10 pairs, small: 4 pairs, tiny: 3 pairs); a batch never holds a pair twice"
+    )
+
+
+def test_a_pair_skipped_as_a_duplicate_does_not_end_the_batch() -> None:
+    # pair 1 repeats pair 0's question: 5 pairs with distinct texts, so every batch of 5 is full
+    table = corpus({"d": 6})
+    table.loc[table["pair_id"] == "d/1", "question"] = table.loc[table["pair_id"] == "d/0", "question"].to_numpy()
+    pair_of_row = table["pair_id"].to_numpy()
+    for batch in batches(table, "x_x", 50, batch_size=5):
+        pair_ids = {pair_of_row[query] for query, _ in batch.pairs}
+        assert len(batch.pairs) == 5 and len(pair_ids) == 5 and not {"d/0", "d/1"} <= pair_ids

@@ -1,5 +1,6 @@
 """Short failures: a failing job's log ends with one line `ERROR <rule>: <input or key>: <problem>`,
-Snakemake's output shows it before its own report of the job, and the run ends with those lines; a config error is one line (key, allowed values, did you mean)."""
+Snakemake's output shows it before its own report of the job, and the run ends with those lines;
+a config error is one line (key, allowed values, did you mean)."""
 
 import subprocess
 import sys
