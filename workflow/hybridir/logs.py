@@ -32,14 +32,13 @@ def _ending_with_error_line(rule: str):
     return excepthook
 
 
-def log_to(path: str | Path, rule: str | None = None) -> None:
-    """Redirect stderr (progress bars, tracebacks) and the logging module to `path`; with `rule`,
-    an uncaught exception's traceback there ends with its error_line, which also goes to the job's
+def log_to(path: str | Path, rule: str) -> None:
+    """Redirect stderr (progress bars, tracebacks) and the logging module to `path`; an uncaught
+    exception's traceback there ends with its error_line for `rule`, which also goes to the job's
     own stderr: Snakemake's output shows it just before its "Error in rule" block."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     sys.stderr = open(path, "w", buffering=1, encoding="utf-8")  # noqa: SIM115 (lives as long as the job)
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", force=True
     )
-    if rule is not None:
-        sys.excepthook = _ending_with_error_line(rule)
+    sys.excepthook = _ending_with_error_line(rule)
