@@ -63,7 +63,7 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 
 def test_qa_from_jsonl_with_nested_fields(tmp_path: Path) -> None:
-    table = fetch_qa(qa_spec(write_jsonl(tmp_path / "toy.jsonl", ROWS)), "en")
+    table, _ = fetch_qa(qa_spec(write_jsonl(tmp_path / "toy.jsonl", ROWS)), "en")
     assert table["qa_id"].tolist() == ["toy/a", "toy/a~2"]
     assert table["question"].tolist() == ["Who founded Rome?", "Who founded Rome?"]
     assert table["question_id"].nunique() == 1
@@ -80,7 +80,7 @@ def test_qa_from_flat_files_and_limit(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"toy.{suffix}"
     frame.to_csv(path, index=False) if suffix == "csv" else frame.to_parquet(path)
     spec = qa_spec(path, id=None, question="question", passage="passage", answer=None, negatives=None) | {"limit": 2}
-    table = fetch_qa(spec, "en")
+    table, _ = fetch_qa(spec, "en")
     assert table["qa_id"].tolist() == ["toy/0", "toy/1"]
     assert table["passage"].tolist() == ["P1.", "P2."]
     assert table["negative_passages"].tolist() == [[], []]
@@ -199,7 +199,7 @@ def test_squadshifts_entry_gives_one_qa_id_per_question(tmp_path: Path) -> None:
     """config.yaml's SQuADShifts entry on a file of its published layout: row-numbered ids."""
     spec = next(d for d in load_config(REPO / "config.yaml")["validation_datasets"] if d["name"] == "squadshifts")
     assert spec["source"].startswith("hf://datasets/lmqg/qa_squadshifts@") and spec["source"].endswith(".jsonl")
-    table = fetch_qa(spec | {"source": str(write_jsonl(tmp_path / "new_wiki.jsonl", SQUADSHIFTS_ROWS))}, "en")
+    table, _ = fetch_qa(spec | {"source": str(write_jsonl(tmp_path / "new_wiki.jsonl", SQUADSHIFTS_ROWS))}, "en")
     assert table["qa_id"].tolist() == ["squadshifts/0", "squadshifts/1", "squadshifts/2"]
     assert table["question"].tolist() == [row["question"] for row in SQUADSHIFTS_ROWS]
     assert table["answer"].tolist() == ["30", "Ann", "9"]
@@ -210,7 +210,7 @@ def test_repeated_ids_are_suffixed_and_logged(tmp_path: Path, caplog) -> None:
     spec = qa_spec(write_jsonl(tmp_path / "toy.jsonl", SQUADSHIFTS_ROWS), id="id", question="question")
     spec |= {"where": {}, "fields": spec["fields"] | {"passage": "context", "answer": None, "negatives": None}}
     with caplog.at_level(logging.WARNING):
-        table = fetch_qa(spec, "en")
+        table, _ = fetch_qa(spec, "en")
     assert table["qa_id"].tolist() == ["toy/p1", "toy/p1~2", "toy/p2"]
     assert "toy: 1 of 3 rows repeat an earlier row's 'id'" in caplog.text
 
@@ -218,7 +218,7 @@ def test_repeated_ids_are_suffixed_and_logged(tmp_path: Path, caplog) -> None:
 def test_qa_rows_over_http(http_files) -> None:
     folder, base = http_files
     write_jsonl(folder / "toy.jsonl", ROWS)
-    table = fetch_qa(qa_spec(f"{base}/toy.jsonl"), "en")
+    table, _ = fetch_qa(qa_spec(f"{base}/toy.jsonl"), "en")
     assert table["qa_id"].tolist() == ["toy/a", "toy/a~2"]
 
 

@@ -215,7 +215,7 @@ def load_model(model: str) -> None:
 
 
 def write_demo_qa(path: Path) -> pd.DataFrame:
-    qa = fetch_qa(qa_spec(write_jsonl(path.with_suffix(".jsonl"), [qa_row(1), qa_row(2)])), "en")
+    qa, _ = fetch_qa(qa_spec(write_jsonl(path.with_suffix(".jsonl"), [qa_row(1), qa_row(2)])), "en")
     write_table(qa, path, "qa")
     return qa
 
@@ -224,29 +224,29 @@ def write_demo_qa(path: Path) -> pd.DataFrame:
 
 
 def empty_question(ctx: Context) -> Observed:
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question="")])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question="")])), "en")
     return ledger_entry(corpus_ledger(qa), "facts/q2")
 
 
 def empty_passage(ctx: Context) -> Observed:
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, passage="")])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, passage="")])), "en")
     return ledger_entry(corpus_ledger(qa), "facts/q2")
 
 
 def whitespace_question(ctx: Context) -> Observed:
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question=" \t\n\u00a0 ")])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question=" \t\n\u00a0 ")])), "en")
     return ledger_entry(corpus_ledger(qa), "facts/q2")
 
 
 def null_question(ctx: Context) -> Observed:
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question=None)])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question=None)])), "en")
     return ledger_entry(corpus_ledger(qa), "facts/q2")
 
 
 def row_missing_question(ctx: Context) -> Observed | None:
     row = qa_row(2)
     del row["question"]
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), row])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), row])), "en")
     return ledger_entry(corpus_ledger(qa), "facts/q2")
 
 
@@ -257,12 +257,12 @@ def non_utf8(ctx: Context) -> None:
 
 
 def nul_characters(ctx: Context) -> Observed:
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question="\x00\x00")])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, question="\x00\x00")])), "en")
     return ledger_entry(corpus_ledger(qa), "facts/q2")
 
 
 def nul_inside_text(ctx: Context) -> Observed:
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1, question="Who\x00 founded it?")])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1, question="Who\x00 founded it?")])), "en")
     return Observed(VALID, f"question stored as {qa['question'].iloc[0]!r}")
 
 
@@ -281,15 +281,13 @@ def renamed_csv_column(ctx: Context) -> None:
 
 
 def duplicate_ids_same_content(ctx: Context) -> Observed:
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(1)])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1), qa_row(1)])), "en")
     return ledger_entry(corpus_ledger(qa), "facts/q1~2")
 
 
 def duplicate_ids_other_content(ctx: Context) -> Observed:
     spec = qa_spec(qa_file(ctx, [qa_row(1), qa_row(2, id="q1")]))
-    from hybridir.fetch.qa import fetch_qa_ledger
-
-    _, ledger = fetch_qa_ledger(spec, "en")
+    _, ledger = fetch_qa(spec, "en")
     return ledger_entry(ledger, "facts/q1~2")
 
 
@@ -297,7 +295,7 @@ def long_passage(ctx: Context) -> Observed:
     """A 50,000-character passage: read whole, then cut by the translator, whose flag
     truncated_input (engine tests cover it) is given here."""
     passage = ("Rome lies on the Tiber and was founded long ago " * 1100)[:50_000]
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1, passage=passage)])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1, passage=passage)])), "en")
     translation = translations_of(qa, "de", {}, {qa["passage"].iloc[0]: ["truncated_input"]})
     entry = ledger_entry(corpus_ledger(qa, {"de": translation}), "facts/q1", "de")
     return Observed(entry.kind, f"{entry.message} (fetched whole: {len(qa['passage'].iloc[0])} characters)")
@@ -308,10 +306,8 @@ def where_matches_nothing(ctx: Context) -> None:
 
 
 def where_filters_rows(ctx: Context) -> Observed:
-    from hybridir.fetch.qa import fetch_qa_ledger
-
     spec = qa_spec(qa_file(ctx, [qa_row(1), qa_row(2)]), where={"answer": "person 1"})
-    _, ledger = fetch_qa_ledger(spec, "en")
+    _, ledger = fetch_qa(spec, "en")
     return ledger_entry(ledger, "facts/row-1")
 
 
@@ -474,20 +470,20 @@ def truncated_download(ctx: Context) -> None:
 
 
 def empty_translation(ctx: Context) -> Observed:
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1)])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1)])), "en")
     ledger = corpus_ledger(qa, {"de": translations_of(qa, "de", {qa["question"].iloc[0]: ""})})
     return ledger_entry(ledger, "facts/q1", "de")
 
 
 def overlong_translation(ctx: Context) -> Observed:
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1)])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1)])), "en")
     passage = qa["passage"].iloc[0]
     ledger = corpus_ledger(qa, {"de": translations_of(qa, "de", {passage: "Die Stadt " * len(passage)})})
     return ledger_entry(ledger, "facts/q1", "de")
 
 
 def missing_translation(ctx: Context) -> Observed:
-    qa = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1)])), "en")
+    qa, _ = fetch_qa(qa_spec(qa_file(ctx, [qa_row(1)])), "en")
     translation = translations_of(qa, "de", {})
     translation = translation[translation["text_id"] != text_id(qa["passage"].iloc[0])]
     return ledger_entry(corpus_ledger(qa, {"de": translation}), "facts/q1", "de")

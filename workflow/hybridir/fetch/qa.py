@@ -137,7 +137,7 @@ def fetch_ledger(frame: pd.DataFrame, ids: list[str], read: int, spec: Mapping[s
     return ledger[LEDGER_COLUMNS]
 
 
-def fetch_qa_ledger(spec: Mapping[str, Any], lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def fetch_qa(spec: Mapping[str, Any], lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one QA dataset described by a `datasets[]` config entry into a `qa` table, with its
     fetch ledger (see the module docstring)."""
     pairs, read = read_pairs(spec, f"datasets[{spec['name']}]")
@@ -154,8 +154,3 @@ def fetch_qa_ledger(spec: Mapping[str, Any], lang: str) -> tuple[pd.DataFrame, p
     frame["passage_id"] = frame["passage"].map(text_id)
     frame["negative_passage_ids"] = frame["negative_passages"].map(lambda ps: [text_id(p) for p in ps])
     return frame, ledger
-
-
-def fetch_qa(spec: Mapping[str, Any], lang: str) -> pd.DataFrame:
-    """Read one QA dataset described by a `datasets[]` config entry into a `qa` table."""
-    return fetch_qa_ledger(spec, lang)[0]
