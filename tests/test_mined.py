@@ -100,7 +100,7 @@ def test_entityquestions_recipe_end_to_end(tmp_path: Path, http_files) -> None:
     zenda = next(c for c in rows["P36/0"]["hard_negative_ctxs"] if c["passage_id"] == "6")
     assert zenda["text"] == 'The "Prisoner of Zenda" is set in Ruritania.'
 
-    table = fetch_qa(dataset | {"source": str(output)}, "en")
+    table, _ = fetch_qa(dataset | {"source": str(output)}, "en")
     assert table["qa_id"].tolist() == ["entityquestions/P19/0", "entityquestions/P19/1", "entityquestions/P36/0"]
     assert table["passage"][0] == "Neuenberger was born in Brandywine, Maryland."
     assert table["answer"].tolist() == ["Brandywine", "Havana", "Strelsau"]
