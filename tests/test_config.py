@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, snakemake
 
 from hybridir.config import check_config, validate_config
 from hybridir.errors import ConfigError
+from tests.support import REPO, snakemake
 
 DEMO_CONFIG = yaml.safe_load((REPO / "profiles/demo/pipeline.yaml").read_text())
 

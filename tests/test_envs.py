@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
 
 from hybridir.envs import env_pins, normalise, pyproject_pins
 from hybridir.imports import external_imports, third_party_imports
+from tests.support import REPO
 
 RULES = REPO / "workflow" / "rules"
 ENVS = REPO / "envs"

@@ -7,10 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, snakemake
-
 from hybridir.imports import PACKAGE, library_files, third_party_imports
 from hybridir.tables import read_provenance
+from tests.support import REPO, snakemake
 
 SCRIPTS = REPO / "workflow" / "scripts"
 

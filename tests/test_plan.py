@@ -5,11 +5,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 from hybridir import layout
 from hybridir.config import load_config
 from hybridir.plan import ZERO_SHOT, Plan, Run
+from tests.support import REPO
 
 DEMO = REPO / "profiles" / "demo" / "pipeline.yaml"
 PAPER = REPO / "config.yaml"

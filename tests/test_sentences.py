@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from conftest import shared_benchmark
 
 from hybridir.sentences import sentence_spans
+from tests.support import shared_benchmark
 
 
 def sentences(text: str, lang: str) -> list[str]:

@@ -2,14 +2,15 @@
 
 Each module is tested in a staging folder `mutants/<module>/` (git-ignored) laid out the way mutmut
 expects: `src/hybridir` (a copy of workflow/hybridir, with the schemas beside it and in
-workflow/schemas where tests read them), `tests/` (the module's test files and the test support
-modules) and a pyproject.toml whose [tool.mutmut] names the module and its tests. mutmut mutates
-the module's functions, runs the tests that reach each mutant (`pytest -x -q`) and records it
-killed (a test failed or timed out) or survived. Each mutant runs in a process forked from a server
-that has collected the tests but run none (mutmut's `forkserver`: CTranslate2 and torch threads
-that one test started do not survive a fork). The score is killed / all mutants; a mutant that no
-test reaches, or whose test process crashed, counts as survived. The diffs of the survivors go to
-`mutants/<module>/survivors.diff`. Slow (minutes per module): not run in CI.
+workflow/schemas where tests read them), `tests/` (the module's test files, their packages'
+conftest, and the test support package) and a pyproject.toml whose [tool.mutmut] names the module
+and its tests. mutmut mutates the module's functions, runs the tests that reach each mutant
+(`pytest -x -q`) and records it killed (a test failed or timed out) or survived. Each mutant runs
+in a process forked from a server that has collected the tests but run none (mutmut's `forkserver`:
+CTranslate2 and torch threads that one test started do not survive a fork). The score is killed /
+all mutants; a mutant that no test reaches, or whose test process crashed, counts as survived. The
+diffs of the survivors go to `mutants/<module>/survivors.diff`. Slow (minutes per module): not run
+in CI.
 
     nice -n 10 .venv/bin/python tools/mutation.py [corpus evaluate/metrics ...] [--children 2]
 """
@@ -29,10 +30,10 @@ MUTMUT = Path(sys.executable).parent / "mutmut"
 STAGING = REPO / "mutants"
 # module (under workflow/hybridir, without .py) -> its own test files
 MODULES = {
-    "train/samplers": ["test_samplers.py"],
+    "train/samplers": ["train/test_samplers.py"],
     "corpus": ["test_corpus.py"],
-    "translate/texts": ["test_translate.py"],
-    "evaluate/metrics": ["test_metrics.py"],
+    "translate/texts": ["translate/test_translate.py"],
+    "evaluate/metrics": ["evaluate/test_metrics.py"],
 }
 KILLED = {"killed", "timeout", "caught by type check"}
 # A mutant's tests get 2 x TIMEOUT_MULTIPLIER x (their unmutated time + 1 s) of CPU time (mutmut's
@@ -48,10 +49,13 @@ def stage(module: str, tests: list[str]) -> Path:
     shutil.copytree(REPO / "workflow" / "hybridir", folder / "src" / "hybridir", ignore=ignore)
     for schemas in ("src/schemas", "workflow/schemas"):  # beside the library, and where tests look
         shutil.copytree(REPO / "workflow" / "schemas", folder / schemas, ignore=ignore)
-    (folder / "tests").mkdir()
-    support = [p for p in (REPO / "tests").glob("*.py") if not p.name.startswith("test_")]
-    for path in support + [REPO / "tests" / name for name in tests]:
-        shutil.copy2(path, folder / "tests" / path.name)
+    shutil.copytree(REPO / "tests" / "support", folder / "tests" / "support", ignore=ignore)
+    packages = {Path(name).parent for name in tests} | {Path(".")}
+    shared = [package / name for package in packages for name in ("__init__.py", "conftest.py")]
+    for name in [*shared, *map(Path, tests)]:
+        if (REPO / "tests" / name).exists():
+            (folder / "tests" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / "tests" / name, folder / "tests" / name)
     selection = ", ".join(f'"tests/{name}"' for name in tests)
     (folder / "pyproject.toml").write_text(
         "[tool.mutmut]\n"

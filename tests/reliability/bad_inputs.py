@@ -25,7 +25,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
-from conftest import REPO, FileHandler
 
 from hybridir.config import validate_config
 from hybridir.corpus import parallel_corpus, translated_corpus
@@ -36,6 +35,8 @@ from hybridir.fetch.qa import fetch_qa
 from hybridir.sources import read_json, read_json_files
 from hybridir.tables import read_table, write_table
 from hybridir.text import text_id
+from tests.support import REPO
+from tests.support.http import FileHandler
 
 DEMO_CONFIG = REPO / "profiles" / "demo" / "pipeline.yaml"
 DOC = REPO / "docs" / "bad-inputs.md"

@@ -5,7 +5,8 @@ import os
 from pathlib import Path
 
 import pytest
-from bad_inputs import CASES, DOC, Observed, observe_all, passes, table
+
+from tests.reliability.bad_inputs import CASES, DOC, Observed, observe_all, passes, table
 
 
 @pytest.fixture(scope="module")

@@ -13,20 +13,21 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import IGNORED, REPO, snakemake
-from run_comparison import PROVENANCE, differences, relative_files
-from slurm_cluster import default_config_taken
+
+from tests.support import IGNORED, REPO, snakemake
+from tests.support.run_comparison import PROVENANCE, differences, relative_files
+from tests.support.slurm_cluster import default_config_taken
 
 pytestmark = pytest.mark.workflow
 
 
 @pytest.fixture(scope="module")
 def second_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A second demo run from scratch, unless tests/test_slurm.py makes one here: its demo run on
+    """A second demo run from scratch, unless tests/workflow/test_slurm.py makes one here: its demo run on
     Slurm, from scratch, is compared with demo_run by the same comparison (tables, file metadata,
     weights), so a second local run would only repeat that check."""
     if os.geteuid() == 0 and default_config_taken() is None:
-        pytest.skip("checked by tests/test_slurm.py: its from-scratch Slurm run against demo_run")
+        pytest.skip("checked by tests/workflow/test_slurm.py: its from-scratch Slurm run against demo_run")
     target = tmp_path_factory.mktemp("demo-again") / "hybridir"
     shutil.copytree(REPO, target, ignore=IGNORED, symlinks=True)
     snakemake(target, "--profile", "profiles/demo", timeout_s=3600)

@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import BIN, snakemake
 
 from hybridir.errors import DataError
 from hybridir.failures import stale_lock_hint
 from hybridir.tables import write_table
+from tests.support import BIN, snakemake
 
 HINT = "run `snakemake --unlock`"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import snakemake
 
 from hybridir.errors import DataError
 from hybridir.failures import failed_job_logs, failure_summary, show_failures
 from hybridir.logs import error_line
+from tests.support import snakemake
 
 SNAKEMAKE_LOG = """\
 Building DAG of jobs...

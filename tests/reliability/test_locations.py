@@ -6,7 +6,6 @@ import re
 
 import pytest
 import yaml
-from conftest import REPO
 
 from hybridir.config import validate_config
 from hybridir.errors import ConfigError
@@ -15,6 +14,7 @@ from hybridir.fetch.parallel import lang_source
 from hybridir.locations import fill_template
 from hybridir.plan import Plan
 from hybridir.preflight.sources import config_sources
+from tests.support import REPO
 
 DEMO = REPO / "profiles" / "demo" / "pipeline.yaml"
 ESCAPES = ["..", "../etc", "de/../../x", "/etc/passwd", "~root", "C:\\data", "a\\..\\b", "https://elsewhere.org/x"]

@@ -12,8 +12,9 @@ from ranx import Qrels, Run, evaluate
 from hybridir.errors import ConfigError, DataError
 from hybridir.evaluate.aggregate import aggregate
 from hybridir.evaluate.cells import means
-from hybridir.evaluate.metrics import COLUMNS, METRICS, per_query
+from hybridir.evaluate.metrics import METRICS, per_query
 from hybridir.tables import read_table, to_arrow, write_table
+from tests.support.per_query import per_query_rows
 
 REFERENCE_METRICS = {  # ours: (ranx, trec_eval)
     "ap": ("map", "map"),
@@ -168,17 +169,6 @@ def test_rows_come_sorted_by_setting_query_and_pool_with_their_own_values() -> N
     ]
     assert table["ap"].tolist() == [0.5, 1.0, 0.25]
     assert table.index.tolist() == [0, 1, 2]
-
-
-def per_query_rows(rows: list[tuple]) -> pd.DataFrame:
-    """A per_query table from (setting, query_lang, pool_lang, question_id, value): every metric
-    but rank_distance takes the value; rank_distance is 10 * value in the multi setting."""
-    frame = pd.DataFrame(rows, columns=["setting", "query_lang", "pool_lang", "question_id", "value"])
-    frame = frame.assign(query_id=frame["query_lang"] + "/" + frame["question_id"], relevant=1)
-    multi = frame["setting"] == "multi"
-    metrics = {column: frame["value"] for column in COLUMNS.values()}
-    metrics["rank_distance"] = (10 * frame["value"]).where(multi)
-    return frame.assign(**metrics).drop(columns="value")
 
 
 def tiny_table() -> pd.DataFrame:

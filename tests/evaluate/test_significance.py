@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from test_metrics import per_query_rows
 
 from hybridir.errors import ConfigError, DataError
 from hybridir.evaluate.cells import means
@@ -16,6 +15,7 @@ from hybridir.evaluate.metrics import COLUMNS
 from hybridir.evaluate.seeds import seed_statistics, strategy_metrics
 from hybridir.evaluate.significance import compare_strategies, holm
 from hybridir.tables import read_table, to_arrow, write_table
+from tests.support.per_query import per_query_rows
 
 VALUE_COLUMNS = list(COLUMNS.values())
 

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -18,6 +17,7 @@ from hybridir.text import comparable
 from hybridir.train.index import CorpusIndex
 from hybridir.train.options import TrainingOptions
 from hybridir.train.samplers import SAMPLERS, check_batch_size, dataset_weights, make_sampler, schedule
+from tests.support import REPO
 
 LANGUAGES = ["en", "de", "es"]
 BATCHES = 10_000

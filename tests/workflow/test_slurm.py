@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import IGNORED, REPO, WHOLE_RUN_TIMEOUT_S, snakemake
-from run_comparison import differences
-from slurm_cluster import install_slurm, slurm_cluster
 from snakemake.cli import parse_set_resources
 from snakemake.profiles import ProfileConfigFileParser
 from snakemake.resources import Resources
+
+from tests.support import IGNORED, REPO, WHOLE_RUN_TIMEOUT_S, snakemake
+from tests.support.run_comparison import differences
+from tests.support.slurm_cluster import install_slurm, slurm_cluster
 
 pytestmark = pytest.mark.workflow
 PROFILE = REPO / "profiles" / "slurm" / "config.yaml"

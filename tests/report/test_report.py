@@ -1,7 +1,7 @@
 """The report stage: tables valid under their schemas, strategies over seeds with Holm-corrected
 verdicts and the paper's values beside ours, figures valid images, summary, browser check.
 
-Inputs are synthetic per_query tables (tests/report_data.py) of one encoder: zero_shot, x_x and x_y
+Inputs are synthetic per_query tables (tests/support/report_data.py) of one encoder: zero_shot, x_x and x_y
 with seeds 7 and 8, hybrid α=0.3 with seed 7 and α=0.5 with seeds 7 and 8, on a LAReQA-like
 benchmark (en, de, es, el; el zero-shot) and a MIRACL-like one, and the strategy_metrics and
 significance tables that the evaluate stage computes from them.
@@ -17,10 +17,6 @@ import jinja2
 import numpy as np
 import pandas as pd
 import pytest
-import report_data as rd
-from browser import console_errors, needs_browser
-from conftest import REPO
-from images import PNG_MAGIC, assert_valid_pdf, assert_valid_png
 
 from hybridir import layout
 from hybridir.config import load_config
@@ -37,6 +33,10 @@ from hybridir.report.pages import retrieval as pages
 from hybridir.report.pages.document import Bullets, Heading, Paragraph, Table, to_html, to_markdown, write_report_table
 from hybridir.report.pages.summary import summary_document
 from hybridir.tables import read_table, to_arrow
+from tests.support import REPO
+from tests.support import report_data as rd
+from tests.support.browser import console_errors, needs_browser
+from tests.support.images import PNG_MAGIC, assert_valid_pdf, assert_valid_png
 
 PAPER_NUMBERS = REPO / "workflow" / "hybridir" / "report" / "data" / "paper_numbers.csv"
 SETTINGS = {"candidate_context": True, "max_length": None, "resamples": rd.RESAMPLES, "seeds": [7, 8]}

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO
 
 from hybridir.config import load_config
 from hybridir.errors import DataError
@@ -16,6 +15,7 @@ from hybridir.locations import is_file_source, local_files
 from hybridir.sources import pluck, stream_columns, stream_rows
 from hybridir.tables import to_arrow
 from hybridir.text import text_id
+from tests.support import REPO
 
 ROWS = [
     {

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
 
 from hybridir.config import load_config
 from hybridir.envs import pyproject_pins
 from hybridir.preflight.checks import NOT_READY, READY, check_env
 from hybridir.preflight.hub import HF_PATH, glob_match, is_local_model
 from hybridir.preflight.sources import config_sources
+from tests.support import REPO
 
 # File names on refs/convert/parquet of clips/mfaq (en_flat), as the Hub lists them.
 MFAQ_FILES = [

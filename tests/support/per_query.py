@@ -1,0 +1,16 @@
+"""Synthetic per_query tables for the statistics tests."""
+
+import pandas as pd
+
+from hybridir.evaluate.metrics import COLUMNS
+
+
+def per_query_rows(rows: list[tuple]) -> pd.DataFrame:
+    """A per_query table from (setting, query_lang, pool_lang, question_id, value): every metric
+    but rank_distance takes the value; rank_distance is 10 * value in the multi setting."""
+    frame = pd.DataFrame(rows, columns=["setting", "query_lang", "pool_lang", "question_id", "value"])
+    frame = frame.assign(query_id=frame["query_lang"] + "/" + frame["question_id"], relevant=1)
+    multi = frame["setting"] == "multi"
+    metrics = {column: frame["value"] for column in COLUMNS.values()}
+    metrics["rank_distance"] = (10 * frame["value"]).where(multi)
+    return frame.assign(**metrics).drop(columns="value")
