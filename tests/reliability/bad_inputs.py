@@ -190,7 +190,7 @@ def batch_kinds(strategy: str, alpha: float, languages: tuple[str, ...]) -> Obse
     from hybridir.train.options import TrainingOptions
     from hybridir.train.samplers import make_sampler, schedule
 
-    options = TrainingOptions(strategy=strategy, alpha=alpha, batch_size=2)
+    options = TrainingOptions.from_schema(strategy=strategy, seed=0, alpha=alpha, batch_size=2)
     index = CorpusIndex(training_corpus(languages), languages)
     kinds = sorted({batch.kind for batch in schedule(make_sampler(index, languages, options), 40, 0)})
     return Observed(VALID, f"{strategy} alpha={alpha}: batches of kinds {kinds}")

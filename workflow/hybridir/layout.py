@@ -64,6 +64,18 @@ ALL_STRATEGY_METRICS = f"{RESULTS}/evaluate/strategy_metrics.parquet"
 REPORT = f"{RESULTS}/report"
 REPORT_TABLE = f"{REPORT}/tables/{{name}}.{{ext}}"
 REPORT_TABLE_FORMATS = ("parquet", "md", "html")
+# the report tables of the evaluation and the pipeline (the leakage audit writes its own)
+REPORT_TABLES = (
+    "map",
+    "recall",
+    "rank_distance",
+    "miracl",
+    "per_language",
+    "mt_quality",
+    "translation_flags",
+    "corpus_ledger",
+    "usage",
+)
 SUMMARY = f"{RESULTS}/summary.md"
 SUMMARY_HTML = f"{REPORT}/summary.html"
 

@@ -14,11 +14,19 @@ from hybridir.config import validate_config
 from hybridir.devices import stage_device
 from hybridir.failures import show_failures, stale_lock_hint
 from hybridir.fingerprint import script_fingerprint
-from hybridir.plan import REPORT_TABLES, RUN_PATTERN, Plan, Run, ZERO_SHOT, canonical
+from hybridir.plan.data import DataPlan
+from hybridir.plan.entries import canonical
+from hybridir.plan.outputs import Outputs
+from hybridir.plan.report import ReportPlan
+from hybridir.plan.runs import RunPlan
+from hybridir.vocabulary import ZERO_SHOT, Run, run_pattern
 
 put_first_on_pythonpath(LIBRARY)
 validate_config(config)
-PLAN = Plan(config)
+DATA = DataPlan(config)
+RUNS = RunPlan(config)
+REPORT = ReportPlan(RUNS)
+OUTPUTS = Outputs(DATA, RUNS, REPORT)
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 # A killed run's lock fails the next run with a long message: say first what to run.
@@ -38,7 +46,7 @@ wildcard_constraints:
     encoder=layout.NAME,
     lang=layout.LANG,
     shard=layout.SHARD,
-    run=RUN_PATTERN,
+    run=run_pattern(),
 
 
 def script_code(name):
@@ -67,13 +75,13 @@ def model_param(model):
 
 def encoder_param(wildcards, input):
     """A param: the job's local model input when it has one, else the encoder's Hub id."""
-    return input.model[0] if input.model else PLAN.encoder_model(wildcards.encoder)
+    return input.model[0] if input.model else RUNS.encoder_model(wildcards.encoder)
 
 
 def evaluated_model(wildcards):
     """The trained model folder of a run, or the encoder itself when local (zero_shot)."""
     if wildcards.run == ZERO_SHOT:
-        return local_model(PLAN.encoder_model(wildcards.encoder))
+        return local_model(RUNS.encoder_model(wildcards.encoder))
     return [layout.MODEL.format(encoder=wildcards.encoder, run=wildcards.run)]
 
 
@@ -86,20 +94,20 @@ def benchmark_tables(wildcards):
 
 def corpus_inputs(wildcards):
     """A parallel source's fetched table, or a QA dataset's table and its translations."""
-    if wildcards.dataset in PLAN.parallel_datasets:
+    if wildcards.dataset in DATA.parallel_datasets:
         return {"parallel": layout.PARALLEL_SOURCE.format(dataset=wildcards.dataset)}
     return {
         "qa": layout.QA.format(dataset=wildcards.dataset),
         "translations": [
             layout.TRANSLATIONS.format(lang=lang)
-            for lang in PLAN.translation_languages(wildcards.dataset)
+            for lang in DATA.translation_languages(wildcards.dataset)
         ],
     }
 
 
 def per_query_records(encoder=None, benchmark=None):
     """per_query tables of the retrieval benchmarks, each with its encoder, run and benchmark."""
-    benchmarks = [benchmark] if benchmark else PLAN.retrieval_benchmarks
+    benchmarks = [benchmark] if benchmark else RUNS.retrieval_benchmarks
     return [
         {
             "encoder": run.encoder,
@@ -109,7 +117,7 @@ def per_query_records(encoder=None, benchmark=None):
                 encoder=run.encoder, run=run.name, benchmark=name
             ),
         }
-        for run, name in PLAN.evaluations(encoder, benchmarks)
+        for run, name in RUNS.evaluations(encoder, benchmarks)
     ]
 
 
@@ -121,6 +129,6 @@ def training_log_records():
             "run": run.name,
             "path": layout.TRAINING_LOG.format(encoder=run.encoder, run=run.name),
         }
-        for encoder in PLAN.encoders
-        for run in PLAN.training_runs(encoder)
+        for encoder in RUNS.encoders
+        for run in RUNS.training_runs(encoder)
     ]

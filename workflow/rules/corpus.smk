@@ -9,7 +9,7 @@ rule corpus:
     conda:
         "../../envs/data.yaml"
     params:
-        source=PLAN.source_language,
+        source=DATA.source_language,
         corpus=canonical(config["corpus"]),
         seed=config["seed"],
         code=script_code("corpus"),

@@ -1,6 +1,6 @@
 rule fetch_qa:
     input:
-        lambda w: PLAN.source_files(PLAN.qa_section(w.dataset), w.dataset),
+        lambda w: DATA.source_files(DATA.qa_section(w.dataset), w.dataset),
     output:
         qa=layout.QA,
         ledger=layout.FETCH_LEDGER,
@@ -9,8 +9,8 @@ rule fetch_qa:
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: PLAN.entry(PLAN.qa_section(w.dataset), w.dataset),
-        lang=PLAN.source_language,
+        spec=lambda w: DATA.entry(DATA.qa_section(w.dataset), w.dataset),
+        lang=DATA.source_language,
         seed=config["seed"],
         code=script_code("fetch_qa"),
     script:
@@ -19,7 +19,7 @@ rule fetch_qa:
 
 rule fetch_parallel:
     input:
-        lambda w: PLAN.source_files("parallel_datasets", w.dataset),
+        lambda w: DATA.source_files("parallel_datasets", w.dataset),
     output:
         layout.PARALLEL_SOURCE,
     log:
@@ -27,7 +27,7 @@ rule fetch_parallel:
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: PLAN.entry("parallel_datasets", w.dataset),
+        spec=lambda w: DATA.entry("parallel_datasets", w.dataset),
         seed=config["seed"],
         code=script_code("fetch_parallel"),
     script:
@@ -36,7 +36,7 @@ rule fetch_parallel:
 
 rule fetch_benchmark:
     input:
-        lambda w: PLAN.source_files("benchmarks", w.benchmark),
+        lambda w: DATA.source_files("benchmarks", w.benchmark),
     output:
         candidates=layout.benchmark_table("candidates"),
         queries=layout.benchmark_table("queries"),
@@ -46,7 +46,7 @@ rule fetch_benchmark:
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: PLAN.entry("benchmarks", w.benchmark),
+        spec=lambda w: DATA.entry("benchmarks", w.benchmark),
         seed=config["seed"],
         code=script_code("fetch_benchmark"),
     script:
@@ -55,7 +55,7 @@ rule fetch_benchmark:
 
 rule fetch_mined:
     input:
-        lambda w: PLAN.source_files("mined_datasets", w.dataset),
+        lambda w: DATA.source_files("mined_datasets", w.dataset),
     output:
         layout.MINED,
     log:
@@ -64,7 +64,7 @@ rule fetch_mined:
         "../../envs/data.yaml"
     threads: 8
     params:
-        spec=lambda w: PLAN.entry("mined_datasets", w.dataset),
+        spec=lambda w: DATA.entry("mined_datasets", w.dataset),
         code=script_code("fetch_mined"),
     script:
         "../scripts/fetch_mined.py"

@@ -4,10 +4,11 @@ import torch
 
 from hybridir.devices import resolve_device
 from hybridir.encoders import EncoderSpec
-from hybridir.evaluate.encode import EncodingOptions, encode_benchmark
+from hybridir.evaluate.encode import encode_benchmark
+from hybridir.evaluate.options import EncodingOptions
 from hybridir.logs import log_to
-from hybridir.plan import ZERO_SHOT
 from hybridir.torch_devices import torch_cuda
+from hybridir.vocabulary import ZERO_SHOT
 
 log_to(snakemake.log[0], snakemake.rule)
 torch.set_num_threads(snakemake.threads)

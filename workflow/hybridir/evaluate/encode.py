@@ -20,7 +20,6 @@ import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -30,29 +29,13 @@ from sentence_transformers import SentenceTransformer
 
 from hybridir import encoders
 from hybridir.devices import runtime_info
+from hybridir.evaluate.options import EncodingOptions
 from hybridir.evaluate.vectors import write_vectors
 from hybridir.tables import read_table_chunks
 from hybridir.torch_devices import to_device
 
 QUERY_PROMPT = "query"
 PASSAGE_PROMPT = "passage"
-
-
-@dataclass(frozen=True)
-class EncodingOptions:
-    """Settings of config `evaluation` that change embeddings, and the rows per shard."""
-
-    max_batch_tokens: int = 16384
-    candidate_context: bool = True
-    max_length: int | None = None
-    dtype: str = "auto"
-    vector_dtype: str = "float16"
-    shard_rows: int = 65536
-
-    @classmethod
-    def from_config(cls, evaluation: dict[str, Any]) -> "EncodingOptions":
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in evaluation.items() if k in known})
 
 
 def load_encoder(
