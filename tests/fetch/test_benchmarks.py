@@ -215,7 +215,7 @@ RAW_MLQA = "zip://MLQA_V1/dev/dev-context-{lang}-question-{lang}.json::https://d
 
 
 def test_raw_mlqa_zip_members_over_http(http_files) -> None:
-    """The raw-MLQA option documented in the README: members of a zip archive on a server."""
+    """The raw-MLQA option documented in docs/sources.md: members of a zip archive on a server."""
     folder, base = http_files
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as members:
@@ -287,7 +287,7 @@ def test_sentence_recovery_counts_reference_sentences_rebuilt_exactly(tmp_path: 
     assert "1 reference paragraphs not in the source" in caplog.text
 
 
-# Measured once on LAReQA's MLQA-R with hybridir.sentences; the README gives the same figures.
+# Measured once on LAReQA's MLQA-R with hybridir.sentences; docs/sources.md gives the same figures.
 MLQA_R_RECOVERY = {"ar": 96.3, "de": 93.6, "en": 98.0, "es": 95.5, "hi": 97.6, "vi": 93.4, "zh": 97.4}
 
 
