@@ -65,7 +65,9 @@ class Strategy:
     sampler: the class of hybridir.train.samplers.SAMPLERS that draws its batches (None: the
     untrained encoder); takes_alpha: one run per `training.alpha`; marker: the report's sign of a
     significant improvement over it, for the strategies every other one is compared with;
-    alpha_equivalent: where it stands on the alpha-sweep axis (a hybrid with that alpha)."""
+    alpha_equivalent: where it stands on the alpha-sweep axis (a hybrid with that alpha);
+    languages: the only languages its batches hold (None: every training language), which is
+    what its runs see in training (hybridir.resources.seen_languages)."""
 
     name: str
     label: str
@@ -75,6 +77,7 @@ class Strategy:
     takes_alpha: bool = False
     marker: str | None = None
     alpha_equivalent: float | None = None
+    languages: tuple[str, ...] | None = None
 
     @property
     def trained(self) -> bool:
@@ -85,7 +88,9 @@ UNTRAINED = Strategy(ZERO_SHOT, "untrained", "#7f7f7f", "the encoder before trai
 STRATEGIES: Registry[Strategy] = Registry(
     "strategy",
     [
-        Strategy("en_en", "en_en", "#d62728", "English pairs only (LAReQA's baseline)", "EnEnSampler"),
+        Strategy(
+            "en_en", "en_en", "#d62728", "English pairs only (LAReQA's baseline)", "EnEnSampler", languages=("en",)
+        ),
         Strategy(
             X_X,
             X_X,

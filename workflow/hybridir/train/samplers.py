@@ -127,15 +127,17 @@ class XXSampler(Sampler):
 
 
 class EnEnSampler(XXSampler):
-    """x_x batches in English only."""
+    """x_x batches in English only (the one language of en_en's record)."""
+
+    (LANGUAGE,) = STRATEGIES["en_en"].languages
 
     def __init__(self, index: CorpusIndex, languages: Sequence[str], options: TrainingOptions):
         super().__init__(index, languages, options)
-        if "en" not in self.languages:
+        if self.LANGUAGE not in self.languages:
             raise DataError("strategy en_en: the training corpus has no English pairs")
 
     def batch(self, rng: np.random.Generator) -> Batch:
-        return self.in_language(self.draw_dataset(self.pools("en"), rng), "en", rng)
+        return self.in_language(self.draw_dataset(self.pools(self.LANGUAGE), rng), self.LANGUAGE, rng)
 
 
 class XXMixedSampler(Sampler):

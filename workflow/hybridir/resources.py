@@ -1,0 +1,202 @@
+"""Languages by their resources: every language the pipeline knows (the codes of
+hybridir.languages.NLLB_CODES, which hold every language of the shipped configs and benchmarks)
+with its CC-100 size, its Joshi et al. (2020) class and which encoder families' pretraining
+covered it (resources.csv, one row per language, each number with the source it was read from);
+which languages a run saw in training; and the groups of languages the report compares
+(hybridir.evaluate.groups computes their statistics).
+
+A value that no source gives is empty in the table (None here): the report writes "unknown".
+Standard library only: the Snakefile, the plan and every stage can read it.
+"""
+
+import csv
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from hybridir.vocabulary import strategy
+
+TABLE = Path(__file__).with_name("resources.csv")
+FAMILIES = ("xlmr", "mbert", "labse")
+SOURCES = {
+    "cc100": "CC-100 size in GiB (uncompressed): XLM-R paper (Conneau et al. 2020, arXiv 1911.02116), Appendix A, "
+    "Table 6, as transcribed in GitHub mayhewsw/multilingual-data-stats, cc-100/cc-100.csv (commit 7397902)",
+    "lang2tax": "Joshi class (0-5): Joshi et al. (2020), 'The State and Fate of Linguistic Diversity and Inclusion "
+    "in the NLP World', ACL; its lang2tax.txt (microsoft/linguisticdiversity) as copied with ISO 639-3 codes in "
+    "GitHub hamid-amir/data_lang2vec, data/lang2tax.txt.codes (commit 7feb3a8); joshi_code is the code looked up",
+    "xlmr": "XLM-R pretraining: the 100 CC-100 languages of the same Table 6 (a code in cc-100.csv)",
+    "mbert": "mBERT (bert-base-multilingual-cased) pretraining: the 104 Wikipedia languages listed in "
+    "google-research/bert multilingual.md (102 of the uncased model plus Thai and Mongolian)",
+    "labse": "LaBSE pretraining and training: its 109 languages, the `language` list of the "
+    "sentence-transformers/LaBSE model card (arXiv 2007.01852)",
+}
+# the usual "low-resource" cut of Joshi's classes; the XLM-R paper itself gives no threshold
+LOW_RESOURCE_CLASSES = (0, 1, 2)
+# the first part of an encoder's model name (its last path component, lower case) -> pretraining family
+MODEL_FAMILIES = {"xlm-roberta-": "xlmr", "bert-base-multilingual-": "mbert", "labse": "labse"}
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Language:
+    """One row of resources.csv; None where no source gives the value."""
+
+    lang: str
+    name: str
+    cc100_gib: float | None
+    joshi_class: int | None
+    joshi_code: str | None
+    pretrained: frozenset[str]
+    note: str
+
+    def covered_by(self, family: str) -> bool:
+        """Whether pretraining family `family` (xlmr, mbert, labse) covered this language."""
+        return family in self.pretrained
+
+    def record(self) -> dict[str, Any]:
+        """The row as plain values (a job param): pretrained as a sorted list."""
+        return dataclasses.asdict(self) | {"pretrained": sorted(self.pretrained)}
+
+    @property
+    def low_resource(self) -> bool | None:
+        """Joshi class 0-2 (None where the class is unknown)."""
+        return None if self.joshi_class is None else self.joshi_class in LOW_RESOURCE_CLASSES
+
+
+def _optional(text: str, kind: type) -> float | int | str | None:
+    return kind(text) if text != "" else None
+
+
+def _row(row: Mapping[str, str]) -> Language:
+    return Language(
+        lang=row["lang"],
+        name=row["name"],
+        cc100_gib=_optional(row["cc100_gib"], float),
+        joshi_class=_optional(row["joshi_class"], int),
+        joshi_code=_optional(row["joshi_code"], str),
+        pretrained=frozenset(family for family in FAMILIES if row[family] == "true"),
+        note=row["note"],
+    )
+
+
+@cache
+def languages() -> dict[str, Language]:
+    """Every row of resources.csv by language code."""
+    with TABLE.open(encoding="utf-8", newline="") as handle:
+        return {row["lang"]: _row(row) for row in csv.DictReader(handle)}
+
+
+def language(lang: str) -> Language:
+    """The row of `lang`; a language outside the table has nothing known (the report says unknown)."""
+    return languages().get(lang) or Language(lang, lang, None, None, None, frozenset(), "not in resources.csv")
+
+
+def in_classes(classes: Iterable[int], among: Iterable[str] | None = None) -> list[str]:
+    """The languages (of `among`, default every known one) whose Joshi class is one of `classes`."""
+    wanted = set(classes)
+    return [lang for lang in (languages() if among is None else among) if language(lang).joshi_class in wanted]
+
+
+def encoder_family(model: str) -> str | None:
+    """The pretraining family (xlmr, mbert, labse) of an encoder's Hub id or folder, by its name; None
+    for a model this table cannot place (a local or other model: no pretraining grouping)."""
+    name = PurePosixPath(model.rstrip("/")).name.lower()
+    return next((family for prefix, family in MODEL_FAMILIES.items() if name.startswith(prefix)), None)
+
+
+# --- what training saw ----------------------------------------------------------------------
+
+
+def trained_languages(
+    source: str, train: Sequence[str], qa: Iterable[Mapping], parallel: Iterable[Mapping]
+) -> list[str]:
+    """The training languages (in `train` order) that a corpus of these dataset entries has: the
+    source language with any QA dataset, every training language with a translated one
+    (`translate` true), and the training languages each parallel dataset lists."""
+    found: set[str] = set()
+    for entry in qa:
+        found |= set(train) if entry.get("translate", True) else {source}
+    for entry in parallel:
+        found |= set(entry["languages"])
+    return [lang for lang in train if lang in found]
+
+
+def seen_languages(strategy_name: str, trained: Sequence[str]) -> list[str]:
+    """The languages a run of `strategy_name` saw in training, from its corpus's `trained` languages:
+    none for the untrained encoder, its strategy's own languages where it has some (en_en: en)."""
+    record = strategy(strategy_name)
+    if not record.trained:
+        return []
+    return [lang for lang in trained if record.languages is None or lang in record.languages]
+
+
+# --- groups of languages ---------------------------------------------------------------------
+
+LANGUAGE = "language"
+CLASS = "joshi_class"
+TRAINING = "training"
+PRETRAINING = "pretraining"
+GROUPINGS = {
+    CLASS: "Joshi et al. (2020) class",
+    TRAINING: "seen / unseen in training",
+    PRETRAINING: "in / not in the encoder's pretraining",
+}
+SEEN, UNSEEN = "seen", "unseen"
+PRETRAINED, NOT_PRETRAINED = "pretrained", "not pretrained"
+
+
+@dataclass(frozen=True)
+class Group:
+    """Languages that the report averages together: `grouping` (language, joshi_class, training,
+    pretraining), the group's `name` in it (de, class 5, seen, ...) and its languages."""
+
+    grouping: str
+    name: str
+    languages: tuple[str, ...]
+
+
+def class_name(joshi_class: int | None) -> str:
+    return f"class {joshi_class}" if joshi_class is not None else f"class {UNKNOWN}"
+
+
+# the groups of each grouping (but `language`, whose groups are the benchmark's languages) in report order
+GROUP_NAMES = {
+    CLASS: tuple(class_name(c) for c in (5, 4, 3, 2, 1, 0, None)),
+    TRAINING: (SEEN, UNSEEN),
+    PRETRAINING: (PRETRAINED, NOT_PRETRAINED),
+}
+
+
+def _grouped(grouping: str, labels: Mapping[str, str], order: Sequence[str]) -> list[Group]:
+    """Groups of `labels` (language -> group name), in `order` of names, empty groups left out."""
+    return [
+        Group(grouping, name, tuple(lang for lang, label in labels.items() if label == name))
+        for name in order
+        if name in labels.values()
+    ]
+
+
+def group_order(grouping: str, name: str, languages: Sequence[str]) -> tuple[int, int]:
+    """Where a group comes in reports: by grouping (language, class, training, pretraining), then
+    by GROUP_NAMES (a language group: by its place in `languages`)."""
+    names = languages if grouping == LANGUAGE else GROUP_NAMES[grouping]
+    return ([LANGUAGE, *GROUPINGS].index(grouping), list(names).index(name))
+
+
+def language_groups(benchmark_languages: Sequence[str], seen: Sequence[str], family: str | None) -> list[Group]:
+    """The groups of one run's results on a benchmark: each language alone, by Joshi class (5 to
+    0, then unknown), seen / unseen in training (`seen`: the run's seen languages) and, where the
+    encoder's pretraining `family` is known, pretrained / not pretrained."""
+    classes = {lang: class_name(language(lang).joshi_class) for lang in benchmark_languages}
+    groups = [Group(LANGUAGE, lang, (lang,)) for lang in benchmark_languages]
+    groups += _grouped(CLASS, classes, GROUP_NAMES[CLASS])
+    training = {lang: SEEN if lang in seen else UNSEEN for lang in benchmark_languages}
+    groups += _grouped(TRAINING, training, GROUP_NAMES[TRAINING])
+    if family is not None:
+        covered = {lang: language(lang).covered_by(family) for lang in benchmark_languages}
+        labels = {lang: PRETRAINED if found else NOT_PRETRAINED for lang, found in covered.items()}
+        groups += _grouped(PRETRAINING, labels, GROUP_NAMES[PRETRAINING])
+    return groups
