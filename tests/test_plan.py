@@ -193,6 +193,43 @@ def test_the_paper_plan(paper: Plan) -> None:
     assert paper.runs.benchmark_settings("miracl") == ("mono",)
 
 
+def test_the_paper_plans_zero_shot_languages_are_unseen_by_every_run(paper: Plan) -> None:
+    """el and vi (XQuAD-R), vi (MLQA-R) and MIRACL's languages outside the nine training ones."""
+    hybrid = Run("xlmr", "hybrid", 0.5, 42)
+    seen = paper.runs.seen_languages(hybrid)
+    assert seen == paper.config["languages"]["train"]
+    unseen = {
+        b: [lang for lang in paper.runs.benchmark_languages(b) if lang not in seen] for b in paper.runs.benchmarks
+    }
+    assert unseen == {
+        "xquad_r": ["el", "vi"],
+        "mlqa_r": ["vi"],
+        "miracl": ["sw", "bn", "ko", "te", "fi", "ja", "fr", "fa", "id"],
+    }
+    groups = paper.runs.language_groups("labse", "miracl")
+    assert groups["family"] == "labse" and groups["measures"] == [["mono", "ndcg_10"], ["mono", "recall_100"]]
+    assert groups["seen"]["zero_shot"] == [] and groups["seen"]["x_x-s43"] == seen
+    assert paper.runs.language_groups("xlmr", "xquad_r")["family"] == "xlmr"
+    languages = paper.report.language_resources()
+    assert list(languages["languages"]) == ["ar", "de", "el", "en", "es", "hi", "ru", "th", "tr", "vi", "zh", "sw",
+                                            "bn", "ko", "te", "fi", "ja", "fr", "fa", "id"]  # fmt: skip
+    assert languages["languages"]["sw"]["joshi_class"] == 2 and languages["families"] == {
+        "xlmr": "xlmr",
+        "labse": "labse",
+    }
+
+
+def test_the_demos_swahili_is_its_unseen_language_and_its_encoder_has_no_family(demo: Plan) -> None:
+    groups = demo.runs.language_groups("tiny", "demo_miracl")
+    assert groups["languages"] == ["en", "de", "es", "sw"] and groups["family"] is None
+    assert {name: seen for name, seen in groups["seen"].items() if name.startswith(("zero", "x_y-s7"))} == {
+        "zero_shot": [],
+        "x_y-s7": ["en", "de", "es"],
+    }
+    assert "results/report/figures/resources/tiny-demo_miracl.png" in demo.report.figures()
+    assert "results/report/tables/language_groups.parquet" in demo.outputs.final()
+
+
 def test_a_config_with_nothing_to_translate_has_no_translation_jobs(demo: Plan) -> None:
     config = dict(demo.config)
     config["datasets"] = [dict(d, translate=False) for d in config["datasets"]]

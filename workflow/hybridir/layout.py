@@ -59,6 +59,9 @@ STRATEGY_METRICS = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/strategy_metri
 METRICS = f"{RESULTS}/evaluate/metrics.parquet"
 ALL_SIGNIFICANCE = f"{RESULTS}/evaluate/significance.parquet"
 ALL_STRATEGY_METRICS = f"{RESULTS}/evaluate/strategy_metrics.parquet"
+# results per group of languages (hybridir.evaluate.groups) and their comparisons
+LANGUAGE_GROUPS = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/language_groups.parquet"
+LANGUAGE_GROUP_TESTS = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/language_group_significance.parquet"
 
 # report
 REPORT = f"{RESULTS}/report"
@@ -71,6 +74,7 @@ REPORT_TABLES = (
     "rank_distance",
     "miracl",
     "per_language",
+    "language_groups",
     "mt_quality",
     "translation_flags",
     "corpus_ledger",

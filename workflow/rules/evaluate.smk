@@ -134,3 +134,26 @@ rule gather_strategy_metrics:
         code=script_code("concat_tables"),
     script:
         "../scripts/concat_tables.py"
+
+
+# --- results per group of languages (hybridir.evaluate.groups, hybridir.resources) -------------
+
+
+rule language_groups:
+    input:
+        lambda w: OUTPUTS.evaluated(layout.PER_QUERY, w.encoder, [w.benchmark]),
+    output:
+        groups=layout.LANGUAGE_GROUPS,
+        significance=layout.LANGUAGE_GROUP_TESTS,
+    log:
+        layout.log("evaluate/{encoder}/{benchmark}/language_groups"),
+    conda:
+        "../../envs/eval.yaml"
+    params:
+        runs=lambda w: [run.name for run in RUNS.evaluation_runs(w.encoder)],
+        groups=lambda w: RUNS.language_groups(w.encoder, w.benchmark),
+        resamples=EVALUATION["resamples"],
+        seed=config["seed"],
+        code=script_code("language_groups"),
+    script:
+        "../scripts/language_groups.py"

@@ -5,7 +5,8 @@ A question is one unit with its parallel versions in every language: a resample 
 ids with replacement (multinomial counts per question) and keeps all their queries, in every
 cell at once: with per-question sums S and query counts N (hybridir.evaluate.cells), the cell
 means of resamples with counts C (resamples x questions) are (C @ S) / (C @ N). Resamples are
-drawn in blocks of BLOCK (bounded memory).
+drawn in blocks of BLOCK (bounded memory). Draws may be stratified (stratified_counts): each
+stratum of questions resampled on its own, so that every stratum keeps its number of questions.
 
 Intervals are central 95% percentile intervals (Efron & Tibshirani 1993, An Introduction to the
 Bootstrap, ch. 13). The p-value of a difference is two-sided from its bootstrap distribution:
@@ -36,6 +37,17 @@ def draw_counts(units: int, size: int, rng: np.random.Generator) -> np.ndarray:
     replacement: multinomial counts, from uniform draws of unit indices."""
     drawn = rng.integers(0, units, size=(size, units)) + units * np.arange(size)[:, None]
     return np.bincount(drawn.ravel(), minlength=size * units).reshape(size, units).astype(np.float64)
+
+
+def stratified_counts(strata: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Times each unit is drawn (size x units) when every stratum (strata: a stratum number 0..k-1
+    per unit) is resampled on its own, as many draws as it has units, strata in number order: with
+    one stratum, exactly draw_counts."""
+    counts = np.zeros((size, len(strata)))
+    for stratum in range(int(strata.max()) + 1 if len(strata) else 0):
+        units = np.flatnonzero(strata == stratum)
+        counts[:, units] = draw_counts(len(units), size, rng)
+    return counts
 
 
 def _distinct_columns(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -21,7 +21,7 @@ seed and the strategy, so adding a strategy changes no other strategy's resample
 """
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +29,7 @@ import pandas as pd
 
 from hybridir.errors import DataError
 from hybridir.evaluate.aggregate import check_resamples
-from hybridir.evaluate.bootstrap import blocks, draw_counts, percentile_interval, question_means
+from hybridir.evaluate.bootstrap import blocks, draw_counts, percentile_interval, question_means, stratified_counts
 from hybridir.evaluate.cells import ROW_ORDER, Cells, cells, in_order
 from hybridir.evaluate.metrics import COMBINATION, QUERY_KEY
 from hybridir.vocabulary import Run, by_strategy
@@ -77,7 +77,7 @@ def check_same_queries(tables: Mapping[str, pd.DataFrame], run_a: str, run_b: st
     raise DataError(f"runs {run_a!r} and {run_b!r} list the same queries a different number of times")
 
 
-def _run_cells(per_query_by_run: Mapping[str, pd.DataFrame]) -> dict[str, Cells]:
+def run_cells(per_query_by_run: Mapping[str, pd.DataFrame]) -> dict[str, Cells]:
     """Cells of every run, after checking that all runs have the same queries and questions."""
     tables = {run: table.sort_values(QUERY_KEY, ignore_index=True) for run, table in per_query_by_run.items()}
     names = sorted(tables)
@@ -91,14 +91,26 @@ def _run_cells(per_query_by_run: Mapping[str, pd.DataFrame]) -> dict[str, Cells]
     return sums
 
 
-def _resampled(layout: Cells, sums: list[np.ndarray], resamples: int, seed: int, strategy: Run) -> np.ndarray:
-    """Multi-bootstrap values (resamples x columns) of one strategy with per-seed `sums`."""
+def resampled(
+    layout: Cells,
+    sums: list[np.ndarray],
+    resamples: int,
+    seed: int,
+    strategy: Run,
+    columns: Callable[[np.ndarray], np.ndarray] | None = None,
+    strata: np.ndarray | None = None,
+) -> np.ndarray:
+    """Multi-bootstrap values (resamples x columns) of one strategy with per-seed `sums`: `columns`
+    turns cell means into the values (default: macros then cells); `strata` (a stratum number per
+    question, default one stratum) has the questions drawn within each stratum."""
+    columns = columns or layout.with_macros
+    strata = np.zeros(len(layout.questions), dtype=np.int64) if strata is None else strata
     questions, seeds = np.random.default_rng(seed), np.random.default_rng([seed, zlib.crc32(repr(strategy).encode())])
     scale = np.sqrt(len(sums) / (len(sums) - 1)) if len(sums) > 1 else 0.0
     parts = []
     for size in blocks(resamples):
-        draws = draw_counts(len(layout.questions), size, questions)
-        values = np.stack([layout.with_macros(m) for m in question_means(layout.counts, sums, draws)])
+        draws = stratified_counts(strata, size, questions)
+        values = np.stack([columns(m) for m in question_means(layout.counts, sums, draws)])
         mean = values.mean(axis=0)
         weights = draw_counts(len(sums), size, seeds) / len(sums)
         drawn = np.einsum("rn,nrc->rc", weights, values)
@@ -112,20 +124,20 @@ def seed_statistics(
     """Mean, spread over seeds and multi-bootstrap interval of every strategy of `encoder`, from the
     per_query tables of all its runs on one benchmark (keyed by run name)."""
     check_resamples(resamples)
-    run_cells = _run_cells(per_query_by_run)
-    layout = next(iter(run_cells.values()))
-    groups = by_strategy(Run.parse(encoder, name) for name in run_cells)
+    by_run = run_cells(per_query_by_run)
+    layout = next(iter(by_run.values()))
+    groups = by_strategy(Run.parse(encoder, name) for name in by_run)
     observed, spread, low, high, overall = [], [], [], [], []
     for strategy, runs in groups.items():
-        sums = [run_cells[run.name].sums for run in runs]
+        sums = [by_run[run.name].sums for run in runs]
         per_seed = np.stack([layout.with_macros(s.sum(axis=0) / layout.counts.sum(axis=0)) for s in sums])
         observed.append(per_seed.mean(axis=0))
         spread.append(per_seed.std(axis=0, ddof=1) if len(runs) > 1 else np.full(per_seed.shape[1], np.nan))
-        resampled = _resampled(layout, sums, resamples, seed, strategy)
-        bounds = percentile_interval(resampled)
+        values = resampled(layout, sums, resamples, seed, strategy)
+        bounds = percentile_interval(values)
         low.append(bounds[0])
         high.append(bounds[1])
-        overall.append(resampled[:, np.flatnonzero(layout.overall())])
+        overall.append(values[:, np.flatnonzero(layout.overall())])
     return SeedStatistics(
         layout=layout,
         strategies=list(groups),

@@ -1,10 +1,12 @@
 """What runs: the encoders, their training runs (one per strategy, alpha for a strategy that takes
-one, and seed) with each run's training options, the benchmarks with their settings, and every
-evaluation (an evaluated run, the untrained encoder included, on a benchmark)."""
+one, and seed) with each run's training options, the benchmarks with their settings, every
+evaluation (an evaluated run, the untrained encoder included, on a benchmark), and which
+languages each run saw in training (hybridir.resources)."""
 
 import dataclasses
 from typing import Any
 
+from hybridir import resources
 from hybridir.config import training_seeds
 from hybridir.evaluate.options import ENCODING_KEYS
 from hybridir.plan.entries import Entries
@@ -88,3 +90,31 @@ class RunPlan(Entries):
             for run in self.evaluation_runs(name)
             for benchmark in (self.benchmarks if benchmarks is None else benchmarks)
         ]
+
+    # --- languages by resources (hybridir.resources) ----------------------------------------
+
+    def benchmark_languages(self, benchmark: str) -> list[str]:
+        return list(self.entry("benchmarks", benchmark)["languages"])
+
+    def run_datasets(self, run: Run) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The QA and the parallel dataset entries whose corpus a run trains on: every one of the
+        config (every run trains on one corpus)."""
+        return list(self.config["datasets"]), list(self.config.get("parallel_datasets", []))
+
+    def seen_languages(self, run: Run) -> list[str]:
+        """The languages a run saw in training: the training languages its datasets have, narrowed
+        by its strategy (none untrained; en_en: en)."""
+        languages = self.config["languages"]
+        trained = resources.trained_languages(languages["source"], languages["train"], *self.run_datasets(run))
+        return resources.seen_languages(run.strategy, trained)
+
+    def language_groups(self, encoder: str, benchmark: str) -> dict[str, Any]:
+        """What the language_groups job groups by: the benchmark's languages, each evaluated run's
+        seen languages, the encoder's pretraining family (None: unknown) and the measures of the
+        benchmark format's per-language figure."""
+        return {
+            "languages": self.benchmark_languages(benchmark),
+            "seen": {run.name: self.seen_languages(run) for run in self.evaluation_runs(encoder)},
+            "family": resources.encoder_family(self.encoder_model(encoder)),
+            "measures": [list(measure) for measure in self.benchmark_format(benchmark).per_language],
+        }
