@@ -323,3 +323,58 @@ rule report_summary:
         code=script_code("report_summary"),
     script:
         "../scripts/report_summary.py"
+
+
+# --- results by language resources (hybridir.resources) ---------------------------------------
+
+
+rule report_language_groups:
+    input:
+        groups=OUTPUTS.per_benchmark(layout.LANGUAGE_GROUPS),
+        significance=OUTPUTS.per_benchmark(layout.LANGUAGE_GROUP_TESTS),
+    output:
+        table=layout.report_table("language_groups", "parquet"),
+        markdown=layout.report_table("language_groups", "md"),
+        html=report(
+            layout.report_table("language_groups", "html"),
+            caption="../report/table_language_groups.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Results by language resources"},
+        ),
+    log:
+        layout.log("report/language_groups"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        benchmarks=RUNS.benchmarks,
+        resources=REPORT.language_resources(),
+        evaluation=REPORT.evaluation_settings,
+        seed=config["seed"],
+        code=script_code("report_language_groups"),
+    script:
+        "../scripts/report_language_groups.py"
+
+
+rule report_resources_figure:
+    input:
+        layout.LANGUAGE_GROUPS,
+    output:
+        png=report(
+            layout.figure("resources", "{encoder}-{benchmark}", "png"),
+            caption="../report/figure_resources.rst",
+            category="4. Evaluation",
+            subcategory="{benchmark}",
+            labels={"figure": "results against CC-100 size", "encoder": "{encoder}"},
+        ),
+        pdf=layout.figure("resources", "{encoder}-{benchmark}", "pdf"),
+    log:
+        layout.log("report/resources/{encoder}-{benchmark}"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        measure=lambda w: RUNS.benchmark_format(w.benchmark).per_language[0],
+        resources=REPORT.language_resources(),
+        code=script_code("report_resources_figure"),
+    script:
+        "../scripts/report_resources_figure.py"

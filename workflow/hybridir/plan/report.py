@@ -3,7 +3,7 @@ has one), the evaluation settings its pages name, and the config facts of result
 
 from typing import Any
 
-from hybridir import layout
+from hybridir import layout, resources
 from hybridir.plan.entries import Entries, canonical
 from hybridir.plan.runs import RunPlan
 
@@ -28,10 +28,20 @@ class ReportPlan(Entries):
         every = [f"{e}-{b}" for e in encoders for b in runs.benchmarks]
         kinds = [("map_heatmap", retrieval), ("map_difference", retrieval), ("rank_distance", retrieval)]
         kinds.append(("per_language", every))
+        kinds.append(("resources", every))
         if runs.retrieval_benchmarks:
             kinds.append(("alpha_sweep", encoders))
         kinds.append(("training_loss", ["training_loss"]))
         return [layout.figure(kind, name) for kind, names in kinds for name in names]
+
+    def language_resources(self) -> dict[str, dict[str, Any]]:
+        """The resources (hybridir.resources) of every benchmark language, in config order, and the
+        pretraining family of every encoder: what the report's language pages and figures show."""
+        languages = dict.fromkeys(lang for b in self.runs.benchmarks for lang in self.runs.benchmark_languages(b))
+        return {
+            "languages": {lang: resources.language(lang).record() for lang in languages},
+            "families": {e: resources.encoder_family(self.runs.encoder_model(e)) for e in self.runs.encoders},
+        }
 
     def outputs(self) -> list[str]:
         """Every report table (Parquet, Markdown, HTML), figure (PNG, PDF) and the summary."""

@@ -7,7 +7,8 @@ counts once in the family (the x_x row against x_y is the x_y row against x_x); 
 every comparison the table shows, and its p-values are adjusted with Holm's method
 (hybridir.evaluate.significance.holm). vs_<reference> is 'better' or 'worse' where the adjusted
 p-value is below 0.05 (better = higher, but lower for rank distance), else 'not significant';
-p_<reference> is the adjusted p-value; `comparisons` is the size of the family.
+p_<reference> is the adjusted p-value; `comparisons` is the size of the family. A table whose
+rows and tests have more context columns (the language groups: grouping and group) names them.
 """
 
 from collections.abc import Mapping
@@ -24,23 +25,24 @@ COLUMNS = [*(f"{column}_{name}" for name in references() for column in ("vs", "p
 CONTEXT = ["encoder", "benchmark", "setting", "metric"]
 
 
-def _tests(significance: pd.DataFrame) -> dict[tuple, tuple[float, float]]:
-    """(encoder, benchmark, setting, metric, strategy x, strategy y) -> (value x - value y, p)."""
+def _tests(significance: pd.DataFrame, context_columns: list[str]) -> dict[tuple, tuple[float, float]]:
+    """(*context, strategy x, strategy y) -> (value x - value y, p)."""
     tests = {}
     for t in significance.itertuples(index=False):
         a, b = strategy(t.encoder, t.strategy_a, t.alpha_a), strategy(t.encoder, t.strategy_b, t.alpha_b)
-        context = (t.encoder, t.benchmark, t.setting, t.metric)
+        context = tuple(getattr(t, column) for column in context_columns)
         tests[(*context, b, a)] = (t.difference, t.p_value)  # the table's difference is b - a
         tests[(*context, a, b)] = (-t.difference, t.p_value)
     return tests
 
 
-def _found(rows: pd.DataFrame, tests: dict) -> dict[tuple, tuple[float, float, tuple]]:
+def _found(rows: pd.DataFrame, tests: dict, context_columns: list[str]) -> dict[tuple, tuple[float, float, tuple]]:
     """(row index, reference) -> (difference row - reference, p, the pair's key in the family)."""
     found = {}
-    for index, row in zip(rows.index, rows[[*CONTEXT, "strategy", "alpha"]].itertuples(index=False), strict=True):
+    keys = rows[[*context_columns, "strategy", "alpha"]].itertuples(index=False)
+    for index, row in zip(rows.index, keys, strict=True):
         own = strategy(row.encoder, row.strategy, row.alpha)
-        context = (row.encoder, row.benchmark, row.setting, row.metric)
+        context = tuple(getattr(row, column) for column in context_columns)
         for name in references():
             reference = strategy(row.encoder, name, None)
             if own.strategy != ZERO_SHOT and reference != own and (*context, own, reference) in tests:
@@ -54,9 +56,10 @@ def _verdict(difference: float, p: float, metric: str) -> str:
     return ("better" if improved else "worse") if p < LEVEL else "not significant"
 
 
-def verdicts(rows: pd.DataFrame, significance: pd.DataFrame) -> pd.DataFrame:
-    """`rows` (encoder, strategy, alpha, benchmark, setting, metric) with the COLUMNS added."""
-    found = _found(rows, _tests(significance))
+def verdicts(rows: pd.DataFrame, significance: pd.DataFrame, context: list[str] = CONTEXT) -> pd.DataFrame:
+    """`rows` (strategy, alpha and the `context` columns) with the COLUMNS added, from the tests of
+    `significance` (the same context columns, strategy_a/b, alpha_a/b, difference, p_value)."""
+    found = _found(rows, _tests(significance, context), context)
     family = {key: p for _, p, key in found.values()}
     adjusted = dict(zip(family, holm(np.array(list(family.values()))), strict=True)) if family else {}
     out = rows.copy()

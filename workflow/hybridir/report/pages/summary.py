@@ -20,6 +20,8 @@ FIGURE_DESCRIPTIONS = {
     "rank_distance": "distribution of per-query rank distances per strategy, seeds pooled (box plot and cumulative "
     "distribution)",
     "per_language": "results per query language, zero-shot languages hatched",
+    "resources": "a per-language metric against the language's CC-100 size (log scale), per strategy; hollow = "
+    "unseen in training",
     "training_loss": "training loss (per step and moving average) and validation loss of every run",
 }
 TABLE_DESCRIPTIONS = {
@@ -28,6 +30,8 @@ TABLE_DESCRIPTIONS = {
     "rank_distance": "Table 3: rank distance (language bias) per encoder, strategy and benchmark",
     "miracl": "Table 4: MIRACL-format benchmarks: nDCG@10 and Recall@100 per language and mean",
     "per_language": "Table 5: mAP, Recall@1 and Recall@10 per query language",
+    "language_groups": "results by language resources: per Joshi class, seen / unseen in training and in / not in "
+    "the encoder's pretraining, with Holm-corrected comparisons; the languages' CC-100 sizes, classes and sources",
     "mt_quality": "MT quality (BLEU, chrF++) per language and kind",
     "translation_flags": "translated texts per language and flag",
     "corpus_ledger": "kept / filtered / failed pairs per dataset and language",
