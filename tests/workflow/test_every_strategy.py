@@ -45,6 +45,9 @@ def test_every_strategy_is_trained_evaluated_and_reported(workflow_copy: Path) -
     for table in ("map", "recall", "rank_distance", "per_language"):
         frame = read_table(results / "report" / "tables" / f"{table}.parquet", f"report_{table}")
         assert set(frame["strategy"]) == {ZERO_SHOT, *STRATEGIES}, table
+    groups = read_table(results / "report" / "tables" / "language_groups.parquet", "report_language_groups")
+    seen = groups[groups["group"] == "seen"].groupby("strategy")["languages"].first().map(list).to_dict()
+    assert seen == {"en_en": ["en"]} | {name: ["en", "de", "es"] for name in STRATEGIES if name != "en_en"}
     page = (results / "report" / "tables" / "map.md").read_text()
     summary = (results / "summary.md").read_text()
     for run in runs:

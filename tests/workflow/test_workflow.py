@@ -27,6 +27,7 @@ BENCHMARKS = 3
 EVALUATE_JOBS = {
     "score": len(TRAINED) * BENCHMARKS,
     "significance": BENCHMARKS,
+    "language_groups": BENCHMARKS,
     "gather_metrics": 1,
     "gather_significance": 1,
     "gather_strategy_metrics": 1,
@@ -38,6 +39,8 @@ REPORT_JOBS = {
     "report_alpha_sweep": 1,
     "report_rank_distance_figure": 2,
     "report_per_language_figure": 3,
+    "report_language_groups": 1,
+    "report_resources_figure": 3,
     "report_summary": 1,
 }
 UPSTREAM_REPORT_JOBS = {"report_translation": 1, "report_corpus": 1, "report_training_loss": 1, "report_usage": 1}
@@ -231,6 +234,7 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         "rank_distance",
         "miracl",
         "per_language",
+        "language_groups",
         "mt_quality",
         "translation_flags",
         "corpus_ledger",
@@ -242,8 +246,11 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         assert (results / "report" / "tables" / f"{name}.md").stat().st_size > 0
     pngs = sorted((results / "report" / "figures").rglob("*.png"))
     kinds = {p.parent.name for p in pngs}
-    assert kinds == {"map_heatmap", "map_difference", "rank_distance", "per_language", "alpha_sweep", "training_loss"}
-    assert len(pngs) == 2 * 3 + 3 + 1 + 1  # heatmap, difference, rank distance x 2 benchmarks; bars x 3; sweep; loss
+    assert kinds == {
+        "map_heatmap", "map_difference", "rank_distance", "per_language", "resources", "alpha_sweep", "training_loss"
+    }  # fmt: skip
+    # heatmap, difference, rank distance x 2 benchmarks; bars and against CC-100 size x 3; sweep; loss
+    assert len(pngs) == 2 * 3 + 2 * 3 + 1 + 1
     for png in pngs:
         assert_valid_png(png)
         assert_valid_pdf(png.with_suffix(".pdf"))
@@ -251,11 +258,45 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
     assert summary.startswith("# Results summary") and layout.figure("training_loss", "training_loss") in summary
 
 
+def test_demo_groups_results_by_language_resources(demo_run: Path) -> None:
+    """demo_miracl has Swahili (class 2, in no training data) beside the three class-5 training
+    languages; the others have one class and no unseen language. A group's value is the mean of its
+    languages' values in strategy_metrics."""
+    tables = demo_run / "results" / "report" / "tables"
+    table = read_table(tables / "language_groups.parquet", "report_language_groups")
+    miracl = table[(table["benchmark"] == "demo_miracl") & (table["metric"] == "ndcg_10")]
+    groups = {
+        strategy: {(row.grouping, row.group): list(row.languages) for row in part.itertuples(index=False)}
+        for strategy, part in miracl.groupby("strategy")
+    }
+    assert (
+        groups["hybrid"]
+        == groups["x_x"]
+        == {
+            ("joshi_class", "class 5"): ["en", "de", "es"],
+            ("joshi_class", "class 2"): ["sw"],
+            ("training", "seen"): ["en", "de", "es"],
+            ("training", "unseen"): ["sw"],
+        }
+    )
+    assert groups["zero_shot"][("training", "unseen")] == ["en", "de", "es", "sw"]
+    assert set(table.loc[table["benchmark"] == "demo_lareqa", "group"]) == {"class 5", "seen", "unseen"}
+    metrics = read_table(demo_run / "results" / "evaluate" / "strategy_metrics.parquet", "strategy_metrics")
+    per_language = metrics[(metrics["benchmark"] == "demo_miracl") & (metrics["metric"] == "ndcg_10")]
+    per_language = per_language[per_language["query_lang"] != "macro"].set_index(["strategy", "query_lang"])["value"]
+    row = miracl[(miracl["strategy"] == "hybrid") & (miracl["group"] == "class 5")].iloc[0]
+    assert row["value"] == pytest.approx(per_language.loc["hybrid"].loc[["en", "de", "es"]].mean())
+    page = (tables / "language_groups.md").read_text()
+    assert "| sw | Swahili | 1.6 | 2 |" in page and "`tiny`: unknown (no pretraining grouping)" in page
+    assert "One group only (class 5)" in page
+
+
 def test_snakemake_report_is_self_contained_html(demo_report: Path) -> None:
     html = demo_report.read_text()
     assert html.lstrip().lower().startswith("<!doctype html")
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=\"https?:", html)  # nothing fetched from outside
-    for caption in ("Table 1 of the paper", "Rank-distance distributions", "Training curves", "Leakage audit"):
+    captions = ("Table 1 of the paper", "Rank-distance distributions", "Training curves", "Leakage audit")
+    for caption in (*captions, "Results by language resources", "Results against the language"):
         assert caption in html
 
 

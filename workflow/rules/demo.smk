@@ -1,5 +1,7 @@
 DEMO_DATA = layout.DEMO_DATA
 DEMO_LANGUAGES = ["en", "de", "es"]
+# hybridir.demo.data.UNSEEN_LANGUAGES: in the MIRACL-like benchmark only, never in training
+DEMO_UNSEEN_LANGUAGES = ["sw"]
 
 
 rule demo_data:
@@ -16,7 +18,7 @@ rule demo_data:
         ),
         expand(
             f"{DEMO_DATA}/miracl/{{lang}}/{{file}}",
-            lang=DEMO_LANGUAGES,
+            lang=DEMO_LANGUAGES + DEMO_UNSEEN_LANGUAGES,
             file=["topics.tsv", "qrels.tsv", "corpus.jsonl.gz"],
         ),
     log:

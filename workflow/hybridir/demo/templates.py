@@ -1,5 +1,6 @@
 """The demo's sentence and question templates per fact and language, and the words that fill their
-slots (hybridir.demo.data renders them)."""
+slots (hybridir.demo.data renders them). Swahili (sw) appears in the MIRACL-like benchmark only:
+the demo's language that no training data holds."""
 
 WORDS = {
     "industry": {
@@ -20,16 +21,19 @@ WORDS = {
             "el turismo",
             "la construcción naval",
         ],
+        "sw": ["uvuvi", "uchimbaji madini", "kilimo", "ufumaji", "utalii", "ujenzi wa meli"],
     },
     "festival": {
         "en": ["music", "lanterns", "bread", "boats", "kites"],
         "de": ["Musik", "Laternen", "Brot", "Booten", "Drachen"],
         "es": ["música", "linternas", "pan", "barcas", "cometas"],
+        "sw": ["muziki", "taa", "mkate", "mashua", "tiara"],
     },
     "month": {
         "en": ["March", "May", "July", "September", "November"],
         "de": ["März", "Mai", "Juli", "September", "November"],
         "es": ["marzo", "mayo", "julio", "septiembre", "noviembre"],
+        "sw": ["Machi", "Mei", "Julai", "Septemba", "Novemba"],
     },
 }
 
@@ -39,26 +43,31 @@ TEMPLATES = {
         "en": ("{town} is a town in the region of {region}.", "In which region is {town}?"),
         "de": ("{town} ist eine Stadt in der Region {region}.", "In welcher Region liegt {town}?"),
         "es": ("{town} es una ciudad de la región de {region}.", "¿En qué región está {town}?"),
+        "sw": ("{town} ni mji katika mkoa wa {region}.", "{town} iko katika mkoa gani?"),
     },
     "year": {
         "en": ("{town} was founded in the year {year}.", "When was {town} founded?"),
         "de": ("{town} wurde im Jahr {year} gegründet.", "Wann wurde {town} gegründet?"),
         "es": ("{town} fue fundada en el año {year}.", "¿Cuándo fue fundada {town}?"),
+        "sw": ("{town} ilianzishwa mwaka {year}.", "{town} ilianzishwa lini?"),
     },
     "population": {
         "en": ("About {population} people live in {town}.", "How many people live in {town}?"),
         "de": ("In {town} leben etwa {population} Menschen.", "Wie viele Menschen leben in {town}?"),
         "es": ("En {town} viven unas {population} personas.", "¿Cuántas personas viven en {town}?"),
+        "sw": ("Takriban watu {population} wanaishi {town}.", "Watu wangapi wanaishi {town}?"),
     },
     "river": {
         "en": ("The river {river} flows through {town}.", "Which river flows through {town}?"),
         "de": ("Der Fluss {river} fließt durch {town}.", "Welcher Fluss fließt durch {town}?"),
         "es": ("El río {river} atraviesa {town}.", "¿Qué río atraviesa {town}?"),
+        "sw": ("Mto {river} unapita katika {town}.", "Mto gani unapita katika {town}?"),
     },
     "mayor": {
         "en": ("The mayor of {town} is {mayor}.", "Who is the mayor of {town}?"),
         "de": ("Die Bürgermeisterin von {town} ist {mayor}.", "Wer ist die Bürgermeisterin von {town}?"),
         "es": ("La alcaldesa de {town} es {mayor}.", "¿Quién es la alcaldesa de {town}?"),
+        "sw": ("Meya wa {town} ni {mayor}.", "Meya wa {town} ni nani?"),
     },
     "industry": {
         "en": ("The main industry of {town} is {industry}.", "What is the main industry of {town}?"),
@@ -70,6 +79,7 @@ TEMPLATES = {
             "La principal industria de {town} es {industry}.",
             "¿Cuál es la principal industria de {town}?",
         ),
+        "sw": ("Sekta kuu ya {town} ni {industry}.", "Sekta kuu ya {town} ni ipi?"),
     },
     "festival": {
         "en": (
@@ -84,6 +94,10 @@ TEMPLATES = {
             "Cada {month}, {town} celebra una fiesta de {festival}.",
             "¿Qué fiesta celebra {town} cada {month}?",
         ),
+        "sw": (
+            "Kila {month}, {town} husherehekea tamasha la {festival}.",
+            "{town} husherehekea tamasha gani kila {month}?",
+        ),
     },
     "mountain": {
         "en": (
@@ -97,6 +111,10 @@ TEMPLATES = {
         "es": (
             "El punto más alto cerca de {town} es el monte {mountain}, con {height} metros.",
             "¿Qué altura tiene el monte {mountain}?",
+        ),
+        "sw": (
+            "Sehemu ya juu zaidi karibu na {town} ni Mlima {mountain}, wenye urefu wa mita {height}.",
+            "Mlima {mountain} una urefu gani?",
         ),
     },
 }
