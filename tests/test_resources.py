@@ -131,14 +131,23 @@ def test_what_a_run_sees_depends_on_its_strategy() -> None:
     assert resources.seen_languages("hybrid", TRAIN) == resources.seen_languages("x_y", TRAIN) == TRAIN
 
 
+def rows(*codes: str) -> list[resources.Language]:
+    return [resources.language(lang) for lang in codes]
+
+
+def test_a_row_survives_a_job_param() -> None:
+    for record in resources.languages().values():
+        assert resources.Language.from_record(record.record()) == record
+
+
 def test_groups_of_a_run() -> None:
-    groups = language_groups(["en", "sw", "de", "xx"], ["en", "de"], "xlmr")
+    groups = language_groups(rows("en", "sw", "de", "xx"), ["en", "de"], "xlmr")
     by = {(g.grouping, g.name): g.languages for g in groups}
     assert [g.name for g in groups if g.grouping == LANGUAGE] == ["en", "sw", "de", "xx"]
     assert [g.name for g in groups if g.grouping == CLASS] == ["class 5", "class 2", "class unknown"]
     assert by[(CLASS, "class 5")] == ("en", "de") and by[(CLASS, "class unknown")] == ("xx",)
     assert by[(TRAINING, "seen")] == ("en", "de") and by[(TRAINING, "unseen")] == ("sw", "xx")
     assert by[(PRETRAINING, "pretrained")] == ("en", "sw", "de") and by[(PRETRAINING, "not pretrained")] == ("xx",)
-    untrained = language_groups(["en", "sw"], [], None)
+    untrained = language_groups(rows("en", "sw"), [], None)
     assert [g for g in untrained if g.grouping == TRAINING] == [Group(TRAINING, "unseen", ("en", "sw"))]
     assert not [g for g in untrained if g.grouping == PRETRAINING]

@@ -10,11 +10,12 @@ import pytest
 
 from hybridir.evaluate.bootstrap import draw_counts, stratified_counts
 from hybridir.evaluate.groups import compare_groups, group_metrics, group_statistics
-from hybridir.resources import language_groups
+from hybridir.resources import language, language_groups
 from hybridir.tables import to_arrow
 from tests.support.per_query import per_query_rows
 
 LANGUAGES = ("de", "en", "sw")  # class 5, 5, 2
+ROWS = [language(lang) for lang in LANGUAGES]
 SEEN = ["de", "en"]
 MEASURES = [("mono", "map"), ("cross", "map"), ("multi", "map")]
 
@@ -33,7 +34,7 @@ def parallel_run(rng: np.random.Generator, questions: int, level: dict[str, floa
 
 def statistics(runs: dict[str, pd.DataFrame], resamples: int = 300, seed: int = 0, seen: dict | None = None):
     seen = seen or {name: [] if name == "zero_shot" else SEEN for name in runs}
-    groups = {name: language_groups(LANGUAGES, seen[name], "xlmr") for name in runs}
+    groups = {name: language_groups(ROWS, seen[name], "xlmr") for name in runs}
     return group_statistics(runs, "enc", groups, MEASURES, resamples, seed)
 
 
@@ -98,7 +99,7 @@ def test_the_question_part_resamples_questions_within_each_language() -> None:
     values = {lang: rng.beta(2, 3, n) for lang, n in sizes.items()}
     rows = [("mono", lang, lang, f"{lang}{q}", float(v)) for lang in LANGUAGES for q, v in enumerate(values[lang])]
     runs = {"x_x-s1": per_query_rows(rows)}
-    groups = {"x_x-s1": language_groups(LANGUAGES, SEEN, None)}
+    groups = {"x_x-s1": language_groups(ROWS, SEEN, None)}
     stats = group_statistics(runs, "enc", groups, [("mono", "map")], 4000, 3)
     table = group_metrics(stats, "bench").set_index(["grouping", "group"])
     by_hand = np.random.default_rng(99)

@@ -42,7 +42,7 @@ def evaluated() -> tuple[pd.DataFrame, pd.DataFrame]:
     runs |= {f"{s}-s{seed}": run_table(rng, boost) for s, boost in BOOST.items() for seed in (1, 2)}
     runs = {name.replace("hybrid-", "hybrid-a0.5-"): table for name, table in runs.items()}
     seen = {name: [] if name == "zero_shot" else SEEN for name in runs}
-    groups = {name: language_groups(LANGUAGES, seen[name], "xlmr") for name in runs}
+    groups = {name: language_groups([language(lang) for lang in LANGUAGES], seen[name], "xlmr") for name in runs}
     statistics = group_statistics(runs, "enc", groups, [("mono", "ndcg_10")], 1000, 0)
     return group_metrics(statistics, "bench"), compare_groups(statistics, "bench")
 

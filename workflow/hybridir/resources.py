@@ -57,8 +57,12 @@ class Language:
         return family in self.pretrained
 
     def record(self) -> dict[str, Any]:
-        """The row as plain values (a job param): pretrained as a sorted list."""
+        """The row as plain values (a job param, so that a job reruns when the table changes)."""
         return dataclasses.asdict(self) | {"pretrained": sorted(self.pretrained)}
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> "Language":
+        return cls(**(dict(record) | {"pretrained": frozenset(record["pretrained"])}))
 
     @property
     def low_resource(self) -> bool | None:
@@ -186,17 +190,16 @@ def group_order(grouping: str, name: str, languages: Sequence[str]) -> tuple[int
     return ([LANGUAGE, *GROUPINGS].index(grouping), list(names).index(name))
 
 
-def language_groups(benchmark_languages: Sequence[str], seen: Sequence[str], family: str | None) -> list[Group]:
-    """The groups of one run's results on a benchmark: each language alone, by Joshi class (5 to
-    0, then unknown), seen / unseen in training (`seen`: the run's seen languages) and, where the
-    encoder's pretraining `family` is known, pretrained / not pretrained."""
-    classes = {lang: class_name(language(lang).joshi_class) for lang in benchmark_languages}
-    groups = [Group(LANGUAGE, lang, (lang,)) for lang in benchmark_languages]
+def language_groups(languages: Sequence[Language], seen: Sequence[str], family: str | None) -> list[Group]:
+    """The groups of one run's results on a benchmark of `languages` (their rows): each language
+    alone, by Joshi class (5 to 0, then unknown), seen / unseen in training (`seen`: the run's seen
+    languages) and, where the encoder's pretraining `family` is known, pretrained / not pretrained."""
+    codes = [record.lang for record in languages]
+    groups = [Group(LANGUAGE, lang, (lang,)) for lang in codes]
+    classes = {record.lang: class_name(record.joshi_class) for record in languages}
     groups += _grouped(CLASS, classes, GROUP_NAMES[CLASS])
-    training = {lang: SEEN if lang in seen else UNSEEN for lang in benchmark_languages}
-    groups += _grouped(TRAINING, training, GROUP_NAMES[TRAINING])
+    groups += _grouped(TRAINING, {lang: SEEN if lang in seen else UNSEEN for lang in codes}, GROUP_NAMES[TRAINING])
     if family is not None:
-        covered = {lang: language(lang).covered_by(family) for lang in benchmark_languages}
-        labels = {lang: PRETRAINED if found else NOT_PRETRAINED for lang, found in covered.items()}
-        groups += _grouped(PRETRAINING, labels, GROUP_NAMES[PRETRAINING])
+        covered = {record.lang: PRETRAINED if record.covered_by(family) else NOT_PRETRAINED for record in languages}
+        groups += _grouped(PRETRAINING, covered, GROUP_NAMES[PRETRAINING])
     return groups

@@ -109,11 +109,11 @@ class RunPlan(Entries):
         return resources.seen_languages(run.strategy, trained)
 
     def language_groups(self, encoder: str, benchmark: str) -> dict[str, Any]:
-        """What the language_groups job groups by: the benchmark's languages, each evaluated run's
-        seen languages, the encoder's pretraining family (None: unknown) and the measures of the
+        """What the language_groups job groups by: the benchmark's languages with their resources,
+        each evaluated run's seen languages, the encoder's pretraining family (None: unknown) and the measures of the
         benchmark format's per-language figure."""
         return {
-            "languages": self.benchmark_languages(benchmark),
+            "languages": [resources.language(lang).record() for lang in self.benchmark_languages(benchmark)],
             "seen": {run.name: self.seen_languages(run) for run in self.evaluation_runs(encoder)},
             "family": resources.encoder_family(self.encoder_model(encoder)),
             "measures": [list(measure) for measure in self.benchmark_format(benchmark).per_language],
