@@ -29,7 +29,7 @@ from hybridir.evaluate.vectors import VectorShards
 from hybridir.torch_devices import to_device
 
 NEIGHBOURS = 4
-QUERY_BLOCK = 8192
+QUERY_BLOCK = 65536  # query rows per pass over the pool: each pass re-reads the pool's shards
 
 
 @dataclass(frozen=True)
