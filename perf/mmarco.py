@@ -4,16 +4,19 @@ matmul + top-1000.
 
 Data (per size, one language, "english"): `data/google/collections/english_collection.tsv`
 (pid, passage of 4 to 16 words from a 2,000-word vocabulary), `data/google/queries/dev/
-english_queries.dev.small.tsv` (--queries queries, each the first words of its relevant
-passage) and `data/qrels.dev.small.tsv` (MS MARCO's qid 0 pid 1; one or two relevant passages
-per query, anywhere in the collection). The encoder is the tests' tiny random BERT
-(hybridir.demo.tiny, 32 dimensions), so that 1M passages encode in minutes on 2 cores.
+english_queries.dev.small.tsv` (--queries queries of 4 words) and `data/qrels.dev.small.tsv`
+(MS MARCO's qid 0 pid 1; one or two relevant passages per query, anywhere in the collection,
+each made of its query's words and one more word, so that relevant passages rank high, as
+with a real encoder). The encoder is the tests' tiny random BERT (hybridir.demo.tiny, 32 dimensions), so
+that 1M passages encode in minutes on 2 cores.
 
 Each stage runs in a fresh process, as a Snakemake job does, through the library calls a stage
 script makes: fetch (hybridir.fetch.mmarco streaming the collection into a candidates table in
 chunks), encode (float16 vector shards), rank (mono: MRR@10 and Recall@1000 need only the ranks
 of the relevant passages). Each reports its peak resident set (VmHWM). Printed: peak RSS per
-stage at both sizes and their ratio (1.00 = flat), MRR@10 and Recall@1000 of the tiny encoder,
+stage at both sizes and their ratio (1.00 = flat), MRR@10 and Recall@1000 of the tiny encoder
+with the relevant ranks and the share of pool scores the search places exactly (its cost grows
+with that share: relevant passages ranked deep make it slow),
 then, at the larger size and best of --repeats, the rank stage's search (rank_in_pool over the
 shards) against `queries @ pool.T` + `topk(1000)` on the same vectors held in memory, and as the
 last line `overhead search <ratio>`.
@@ -50,8 +53,8 @@ def write_tree(root: Path, passages: int, queries: int, seed: int = 0) -> None:
     vocabulary = np.array([f"w{i:04d}" for i in range(2000)])
     relevant = rng.choice(passages, size=(queries, 2), replace=False)
     counts = rng.integers(1, 3, size=queries)
-    first_words: dict[int, str] = {}
-    wanted = set(relevant[:, 0].tolist())
+    query_words = rng.choice(vocabulary, size=(queries, 4))
+    opening = {int(relevant[q, j]): " ".join(query_words[q]) for q in range(queries) for j in range(counts[q])}
     (root / "data/google/collections").mkdir(parents=True)
     (root / "data/google/queries/dev").mkdir(parents=True)
     with open(root / "data/google/collections/english_collection.tsv", "w") as collection:
@@ -60,11 +63,12 @@ def write_tree(root: Path, passages: int, queries: int, seed: int = 0) -> None:
             words = rng.choice(vocabulary, size=(len(lengths), 16))
             lines = []
             for offset, (length, row) in enumerate(zip(lengths, words, strict=True)):
-                if start + offset in wanted:
-                    first_words[start + offset] = " ".join(row[:4])
-                lines.append(f"{start + offset}\t{' '.join(row[:length])}\n")
+                text = " ".join(row[:length])
+                if start + offset in opening:
+                    text = f"{opening[start + offset]} {row[0]}"
+                lines.append(f"{start + offset}\t{text}\n")
             collection.writelines(lines)
-    topics = [f"{q}\t{first_words[int(relevant[q, 0])]}\n" for q in range(queries)]
+    topics = [f"{q}\t{' '.join(query_words[q])}\n" for q in range(queries)]
     (root / "data/google/queries/dev/english_queries.dev.small.tsv").write_text("".join(topics))
     qrels = [f"{q}\t0\t{relevant[q, j]}\t1\n" for q in range(queries) for j in range(counts[q])]
     (root / "data/qrels.dev.small.tsv").write_text("".join(qrels))
@@ -125,7 +129,12 @@ def ranking_metrics(root: Path) -> str:
     query = rankings.groupby("query_id").ngroup().to_numpy()
     rank = rankings["rank"].to_numpy()
     mrr, recall = reciprocal_rank_at(query, rank, 10).mean(), recall_at(query, rank, 1000).mean()
-    return f"MRR@10 {mrr:.3f}, Recall@1000 {recall:.3f}"
+    lowest = rankings.groupby("query_id")["rank"].max()
+    share = lowest.sum() / (len(lowest) * rankings["pool_size"].iloc[0])
+    return (
+        f"MRR@10 {mrr:.3f}, Recall@1000 {recall:.3f}; relevant ranks median {np.median(rank):.0f}, max {rank.max()}; "
+        f"pool scores at or above a query's lowest relevant one (placed exactly by the search): {share:.2%}"
+    )
 
 
 def overhead(root: Path, repeats: int) -> dict[str, float]:
