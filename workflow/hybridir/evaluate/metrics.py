@@ -11,6 +11,8 @@ candidate of the query in that pool and its graded relevance. Per query (`per_qu
   trec_eval `ndcg_cut.10`, ranx `ndcg@10`.
 - rank_distance (Huang et al. 2023): max rank minus min rank of the relevant candidates, in the
   multi setting for queries with two or more relevant candidates; null otherwise.
+For XTREME, XTREME-R and MS MARCO: reciprocal_rank_at (MRR@10), hit_at (Tatoeba accuracy) and
+average_precision_at (XTREME-R's mAP@20, its own denominator); recall_at also serves Recall@1000.
 A metric function takes one row per relevant candidate, with `query`, an integer code of the
 row's query in 0..n-1 (every code used), and returns the n per-query values: sums per query are
 `np.bincount` over the codes, so all queries are computed at once.
@@ -72,6 +74,35 @@ def rank_distance(query: np.ndarray, rank: np.ndarray) -> np.ndarray:
     last = np.cumsum(counts) - 1
     distance = (ranks[last] - ranks[last - counts + 1]).astype(np.float64)
     return np.where(counts >= 2, distance, np.nan)
+
+
+def best_rank(query: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """The best (lowest) rank among each query's relevant candidates."""
+    best = np.full(int(query.max()) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(best, query, rank)
+    return best
+
+
+def reciprocal_rank_at(query: np.ndarray, rank: np.ndarray, k: int) -> np.ndarray:
+    """RR@k: 1 / the best rank of a query's relevant candidates if it is k or better, else 0
+    (MS MARCO's msmarco_passage_eval.py: MRR@10 is its mean with k = 10)."""
+    best = best_rank(query, rank)
+    return np.where(best <= k, 1.0 / best, 0.0)
+
+
+def hit_at(query: np.ndarray, rank: np.ndarray, k: int) -> np.ndarray:
+    """1 where a relevant candidate of the query is ranked k or better, else 0 (k = 1 with one
+    relevant candidate: nearest-neighbour accuracy, XTREME's Tatoeba metric)."""
+    return (best_rank(query, rank) <= k).astype(np.float64)
+
+
+def average_precision_at(query: np.ndarray, rank: np.ndarray, k: int) -> np.ndarray:
+    """AP@k as XTREME-R computes it (utils_lareqa.average_precision_at_k): over the query's
+    relevant candidates ranked k or better, in rank order, the sum of i / rank_i, divided by
+    min(number of relevant candidates, k)."""
+    order, position = _positions(query, rank)
+    within = np.where(rank[order] <= k, position / rank[order], 0.0)
+    return np.bincount(query[order], within) / np.minimum(np.bincount(query), k)
 
 
 def _check_rankings(rankings: pd.DataFrame, query: np.ndarray, rank: np.ndarray, relevance: np.ndarray) -> None:
