@@ -32,14 +32,15 @@ def test_both_sides_are_candidates_and_the_gold_pairs_qrels(tmp_path: Path) -> N
         "de/de-000000001",
         "de/de-000000002",
         "de/de-000000003",
-        "en/en-000000001",
-        "en/en-000000002",
+        "en/de-en/en-000000001",
+        "en/de-en/en-000000002",
     ]
-    assert bench.candidates.iloc[0].tolist() == ["de/de-000000001", "de", "de-000000001", 0, "Der Hund schläft.", None]
+    first = ["de/de-000000001", "de", "de-000000001", 0, "Der Hund schläft.", None, "de-en"]
+    assert bench.candidates.iloc[0].tolist() == first
     assert bench.queries["query_id"].tolist() == ["de/de-000000001", "de/de-000000002", "de/de-000000003"]
     assert bench.qrels.values.tolist() == [
-        ["de-000000001", "en/en-000000002", 1],
-        ["de-000000002", "en/en-000000001", 1],
+        ["de-000000001", "en/de-en/en-000000002", 1],
+        ["de-000000002", "en/de-en/en-000000001", 1],
     ]
     for table in ("candidates", "queries", "qrels"):
         to_arrow(getattr(bench, table), table)

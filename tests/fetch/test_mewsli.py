@@ -83,13 +83,14 @@ def read(spec: dict, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
 def test_mentions_become_marked_queries_and_entities_candidates(tmp_path: Path) -> None:
     """The space before the comma is XTREME-R's form: the mention goes between " { " and " } "."""
     candidates, queries, qrels = read(write_mewsli(tmp_path))
-    assert queries.values.tolist() == [
+    assert queries["group"].isna().all() and candidates["group"].isna().all()
+    assert queries.drop(columns="group").values.tolist() == [
         ["en/m1", "m1", "en", "Helsinki: In { Helsinki } , the (union) of drivers went on strike."],
         ["en/m2", "m2", "en", "Trains: { Trains } run."],
         ["de/m3", "m3", "de", "Berlin: { Berlin } wächst."],
     ]
     assert qrels.values.tolist() == [["m1", "Q1757", 1], ["m2", "Q870", 1], ["m3", "Q64", 1]]
-    assert candidates.iloc[0].tolist() == [
+    assert candidates.drop(columns="group").iloc[0].tolist() == [
         "Q1757",
         "en",
         "Q1757",

@@ -55,7 +55,8 @@ def read(spec: dict, seed: int = 0):
 def test_queries_qrels_and_collections_in_every_language(tmp_path: Path, caplog) -> None:
     with caplog.at_level(logging.WARNING):
         candidates, queries, qrels = read(write_mmarco(tmp_path))
-    assert queries.values.tolist() == [
+    assert queries["group"].isna().all()
+    assert queries.drop(columns="group").values.tolist() == [
         ["en/1", "1", "en", "what is a cat"],
         ["en/2", "2", "en", "where is rome"],
         ["de/1", "1", "de", "was ist eine katze"],
@@ -66,7 +67,7 @@ def test_queries_qrels_and_collections_in_every_language(tmp_path: Path, caplog)
         (qid, f"{lang}/{pid}", 1) for lang in ("en", "de") for qid, pid in (("1", "7"), ("2", "3"), ("2", "11"))
     )
     assert candidates.groupby("lang").size().to_dict() == {"de": PASSAGES, "en": PASSAGES}
-    assert candidates.iloc[PASSAGES + 7].tolist() == ["de/7", "de", "7", 0, "de passage 7", None]
+    assert candidates.iloc[PASSAGES + 7].tolist() == ["de/7", "de", "7", 0, "de passage 7", None, None]
     for name, table in (("candidates", candidates), ("queries", queries), ("qrels", qrels)):
         to_arrow(table, name)
 

@@ -7,14 +7,8 @@ import pytest
 
 from hybridir.errors import ConfigError, DataError
 from hybridir.fetch.lines import read_lines
-from hybridir.fetch.tatoeba import (
-    LASER_CODES,
-    XTREME_LANGUAGES,
-    XTREME_R_LANGUAGES,
-    read_tatoeba,
-    tatoeba_pair,
-    tatoeba_paths,
-)
+from hybridir.fetch.tatoeba import read_tatoeba, tatoeba_pair, tatoeba_paths
+from hybridir.languages import LASER_CODES, XTREME_LANGUAGES, XTREME_R_LANGUAGES
 from hybridir.tables import to_arrow
 from tests.support import shared_benchmark
 
@@ -53,8 +47,9 @@ def test_the_tables_of_the_36_xtreme_languages() -> None:
         assert bench.qrels.groupby("question_id").size().eq(2).all() and len(bench.qrels) == 2 * pairs
         for table in ("candidates", "queries", "qrels"):
             to_arrow(getattr(bench, table), table)
+        assert (bench.candidates["group"] == f"{lang}-en").all() and (bench.queries["group"] == f"{lang}-en").all()
     german = benchmarks["de"]
-    first = german.candidates.iloc[[0, 1]]
+    first = german.candidates.iloc[[0, 1000]]
     assert first["text"].tolist() == [
         "Maria sagte, sie wisse nicht, wo Tom sei.",
         "Mary said she didn't know where Tom was.",
@@ -71,7 +66,7 @@ def write_pair(folder: Path, xx: str, en: str) -> dict:
 
 def test_a_line_separator_inside_a_sentence_does_not_shift_the_alignment(tmp_path: Path) -> None:
     bench = read_tatoeba(write_pair(tmp_path, "Eins\u2028zwei.\nDrei.\n", "One two.\nThree.\n"))["de"]
-    assert bench.candidates["text"].tolist() == ["Eins\u2028zwei.", "One two.", "Drei.", "Three."]
+    assert bench.candidates["text"].tolist() == ["Eins\u2028zwei.", "Drei.", "One two.", "Three."]
 
 
 @pytest.mark.parametrize(
@@ -99,6 +94,6 @@ def test_a_pair_is_readable_from_explicit_paths(tmp_path: Path) -> None:
     write_pair(tmp_path, "Ja.\n", "Yes.\n")
     bench = tatoeba_pair(str(tmp_path / "tatoeba.deu-eng.deu"), str(tmp_path / "tatoeba.deu-eng.eng"), "de")
     assert bench.queries.values.tolist() == [
-        ["de/de-en/0", "de-en/0", "de", "Ja."],
-        ["en/de-en/0", "de-en/0", "en", "Yes."],
+        ["de/de-en/0", "de-en/0", "de", "Ja.", "de-en"],
+        ["en/de-en/0", "de-en/0", "en", "Yes.", "de-en"],
     ]

@@ -12,18 +12,35 @@
   JSONL corpus (docid, title, text), read through `datasets`; candidates are passages. The corpus
   (57.5M passages over MIRACL's languages) is streamed in chunks of CHUNK_ROWS candidates, never
   held whole; with `limit`, every judged passage is kept plus the first `limit` others.
+- tatoeba, bucc, mewsli_x, mmarco: hybridir.fetch.tatoeba, .bucc, .mewsli, .mmarco.
+`stream_benchmark` reads any format through READERS; the tables' columns: hybridir.fetch.shapes.
 """
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import islice
 from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
 
 from hybridir.errors import DataError
+from hybridir.fetch.bucc import read_bucc
+from hybridir.fetch.mewsli import mewsli_benchmark
+from hybridir.fetch.mmarco import mmarco_benchmark
+from hybridir.fetch.shapes import (
+    CANDIDATE_COLUMNS,
+    CHUNK_ROWS,
+    QRELS_COLUMNS,
+    QUERY_COLUMNS,
+    Benchmark,
+    BenchmarkStream,
+    concat,
+    joined,
+    streamed,
+)
+from hybridir.fetch.tatoeba import read_tatoeba
 from hybridir.locations import fill_template
 from hybridir.sentences import sentence_spans
 from hybridir.sources import read_json, stream_columns, stream_rows
@@ -31,29 +48,6 @@ from hybridir.sources import read_json, stream_columns, stream_rows
 Spans = list[tuple[int, int]]
 Articles = tuple[int, int] | list[int] | None
 SpanFinder = Callable[[Mapping[str, Any], str, str], Spans]
-CHUNK_ROWS = 65536
-CANDIDATE_COLUMNS = ["candidate_id", "lang", "paragraph_id", "sentence_index", "text", "context"]
-QUERY_COLUMNS = ["query_id", "question_id", "lang", "text"]
-QRELS_COLUMNS = ["question_id", "candidate_id", "relevance"]
-
-
-@dataclass
-class Benchmark:
-    """The three tables of a benchmark."""
-
-    candidates: pd.DataFrame
-    queries: pd.DataFrame
-    qrels: pd.DataFrame
-
-
-@dataclass
-class BenchmarkStream:
-    """A benchmark's queries and qrels, and its candidates as data frames of at most CHUNK_ROWS
-    rows, in table order, read as they are iterated."""
-
-    candidates: Iterator[pd.DataFrame]
-    queries: pd.DataFrame
-    qrels: pd.DataFrame
 
 
 def given_breaks(paragraph: Mapping[str, Any], where: str, lang: str) -> Spans:
@@ -118,7 +112,7 @@ def squad_language(
         spans = find_spans(paragraph, where, lang)
         ids = [f"{lang}/{paragraph_id}/{i}" for i in range(len(spans))]
         for index, (start, end) in enumerate(spans):
-            candidates.append((ids[index], lang, paragraph_id, index, context[start:end].strip(), context))
+            candidates.append((ids[index], lang, paragraph_id, index, context[start:end].strip(), context, None))
         for qa in paragraph["qas"]:
             try:
                 qid, question, start = str(qa["id"]), qa["question"], int(qa["answers"][0]["answer_start"])
@@ -127,7 +121,7 @@ def squad_language(
             index = _sentence_of(spans, start)
             if index is None:
                 raise DataError(f"{where}: question {qid}: answer_start {start} is in no sentence")
-            queries.append((f"{lang}/{qid}", qid, lang, question.strip()))
+            queries.append((f"{lang}/{qid}", qid, lang, question.strip(), None))
             qrels.append((qid, ids[index], 1))
     return Benchmark(
         pd.DataFrame(candidates, columns=CANDIDATE_COLUMNS),
@@ -157,7 +151,7 @@ def miracl_language(source: Mapping[str, str], lang: str, split: str, limit: int
         return fill_template(source[kind], f"benchmarks[].source.{kind}", lang=lang, split=split)
 
     topics = stream_columns(path("topics"), "qid", "query")
-    queries = [(f"{lang}/{r['qid']}", f"{lang}/{r['qid']}", lang, r["query"].strip()) for r in topics]
+    queries = [(f"{lang}/{r['qid']}", f"{lang}/{r['qid']}", lang, r["query"].strip(), None) for r in topics]
     judged = [
         (r["qid"], r["docid"], _relevance(r, path("qrels")))
         for r in stream_columns(path("qrels"), "qid", "q0", "docid", "relevance")
@@ -183,7 +177,7 @@ def miracl_passages(corpus: str, lang: str, judged: set[str], limit: int | None)
             continue
         else:
             others += 1
-        rows.append((f"{lang}/{docid}", lang, docid.split("#")[0], 0, doc["text"], doc.get("title")))
+        rows.append((f"{lang}/{docid}", lang, docid.split("#")[0], 0, doc["text"], doc.get("title"), None))
         if len(rows) == CHUNK_ROWS:
             yield pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
             rows = []
@@ -193,11 +187,6 @@ def miracl_passages(corpus: str, lang: str, judged: set[str], limit: int | None)
         logging.warning(
             "%s: %d judged passages are not in the corpus, e.g. %s", corpus, len(missing), sorted(missing)[:3]
         )
-
-
-def _concat(frames: Iterable[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    frames = list(frames)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 @dataclass
@@ -254,21 +243,36 @@ def squad_part(spec: Mapping[str, Any], lang: str, find_spans: SpanFinder) -> Be
     return part
 
 
-def stream_benchmark(spec: Mapping[str, Any]) -> BenchmarkStream:
+def miracl_benchmark(spec: Mapping[str, Any], seed: int) -> BenchmarkStream:
+    """Every language of a MIRACL-format entry; its corpora read as the stream is iterated."""
+    return streamed(miracl_language(spec["source"], lang, spec["split"], spec["limit"]) for lang in spec["languages"])
+
+
+def squad_benchmark(spec: Mapping[str, Any], seed: int) -> BenchmarkStream:
+    """Every language of a lareqa- or mlqa-format entry; questions some languages lack are logged."""
+    find_spans = given_breaks if spec["format"] == "lareqa" else split_breaks
+    stream = joined(squad_part(spec, lang, find_spans) for lang in spec["languages"])
+    warn_partial_questions(stream.queries, spec["name"], spec["languages"])
+    return stream
+
+
+# The reader of each benchmark format (hybridir.vocabulary.FORMATS): (entry, seed) -> stream.
+READERS: dict[str, Callable[[Mapping[str, Any], int], BenchmarkStream]] = {
+    "lareqa": squad_benchmark,
+    "mlqa": squad_benchmark,
+    "miracl": miracl_benchmark,
+    "tatoeba": lambda spec, seed: joined(read_tatoeba(spec).values()),
+    "bucc": lambda spec, seed: joined(read_bucc(spec).values()),
+    "mewsli_x": mewsli_benchmark,
+    "mmarco": mmarco_benchmark,
+}
+
+
+def stream_benchmark(spec: Mapping[str, Any], seed: int = 0) -> BenchmarkStream:
     """Read one `benchmarks[]` config entry: queries and qrels of all its languages, and a stream of
-    its candidates (a MIRACL corpus is read as the stream is iterated)."""
-    parts: list[Benchmark] | list[BenchmarkStream]
-    if spec["format"] == "miracl":
-        parts = [miracl_language(spec["source"], lang, spec["split"], spec["limit"]) for lang in spec["languages"]]
-        candidates = chain.from_iterable(part.candidates for part in parts)
-    else:
-        find_spans = given_breaks if spec["format"] == "lareqa" else split_breaks
-        parts = [squad_part(spec, lang, find_spans) for lang in spec["languages"]]
-        candidates = iter([part.candidates for part in parts])
-    queries = _concat((part.queries for part in parts), QUERY_COLUMNS)
-    if spec["format"] != "miracl":
-        warn_partial_questions(queries, spec["name"], spec["languages"])
-    return BenchmarkStream(candidates, queries, _concat((part.qrels for part in parts), QRELS_COLUMNS))
+    its candidates (a large corpus is read as the stream is iterated); `seed` (config `seed`)
+    draws the sampled passages of an entry with `limit` (mmarco, mewsli_x)."""
+    return READERS[spec["format"]](spec, seed)
 
 
 def warn_partial_questions(queries: pd.DataFrame, name: str, languages: list[str]) -> None:
@@ -288,7 +292,7 @@ def warn_partial_questions(queries: pd.DataFrame, name: str, languages: list[str
         )
 
 
-def fetch_benchmark(spec: Mapping[str, Any]) -> Benchmark:
+def fetch_benchmark(spec: Mapping[str, Any], seed: int = 0) -> Benchmark:
     """One `benchmarks[]` config entry read into memory (see stream_benchmark for large ones)."""
-    stream = stream_benchmark(spec)
-    return Benchmark(_concat(stream.candidates, CANDIDATE_COLUMNS), stream.queries, stream.qrels)
+    stream = stream_benchmark(spec, seed)
+    return Benchmark(concat(stream.candidates, CANDIDATE_COLUMNS), stream.queries, stream.qrels)

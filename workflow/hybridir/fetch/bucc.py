@@ -8,9 +8,10 @@ such as "de-000000001") and `<xx>-en.<split>.gold` (one parallel pair per line: 
 id>"). XTREME renames split `training` to `test` and `sample` to `dev` and reports F1 on
 `training`. The `source` template takes `{lang}`, `{split}` and `{side}` (xx, en or gold).
 
-Tables: candidates are the sentences of both sides ("<lang>/<id>", paragraph_id the BUCC id),
+Tables: candidates are the sentences of both sides ("<xx>/<id>" and "en/<xx>-en/<id>", as every
+pair has English ids of its own; paragraph_id the BUCC id, group the pair "<xx>-en"),
 the sentences mined between; queries are the xx sentences; qrels are the gold pairs (question
-= xx id, candidate = "en/<en id>"). Scoring (margin mining, threshold, F1) is
+= xx id, candidate = "en/<xx>-en/<en id>"). Scoring (margin mining, threshold, F1) is
 hybridir.evaluate.mining.
 """
 
@@ -21,8 +22,8 @@ from typing import Any
 import pandas as pd
 
 from hybridir.errors import DataError
-from hybridir.fetch.benchmarks import CANDIDATE_COLUMNS, QRELS_COLUMNS, QUERY_COLUMNS, Benchmark
 from hybridir.fetch.lines import iter_lines, split_fields
+from hybridir.fetch.shapes import CANDIDATE_COLUMNS, QRELS_COLUMNS, QUERY_COLUMNS, Benchmark
 from hybridir.locations import fill_template
 
 ENGLISH = "en"
@@ -60,12 +61,13 @@ def bucc_pair(paths: Mapping[str, str], lang: str) -> Benchmark:
     """The tables of one BUCC language pair from its three files (paths by side: xx, en, gold)."""
     source, target = read_sentences(paths["xx"]), read_sentences(paths[ENGLISH])
     gold = read_gold(paths["gold"], source, target)
-    candidates = [(f"{lang}/{i}", lang, i, 0, text, None) for i, text in source.items()]
-    candidates += [(f"{ENGLISH}/{i}", ENGLISH, i, 0, text, None) for i, text in target.items()]
+    pair = f"{lang}-{ENGLISH}"
+    candidates = [(f"{lang}/{i}", lang, i, 0, text, None, pair) for i, text in source.items()]
+    candidates += [(f"{ENGLISH}/{pair}/{i}", ENGLISH, i, 0, text, None, pair) for i, text in target.items()]
     return Benchmark(
         pd.DataFrame(candidates, columns=CANDIDATE_COLUMNS),
-        pd.DataFrame([(f"{lang}/{i}", i, lang, text) for i, text in source.items()], columns=QUERY_COLUMNS),
-        pd.DataFrame([(s, f"{ENGLISH}/{t}", 1) for s, t in gold], columns=QRELS_COLUMNS),
+        pd.DataFrame([(f"{lang}/{i}", i, lang, text, pair) for i, text in source.items()], columns=QUERY_COLUMNS),
+        pd.DataFrame([(s, f"{ENGLISH}/{pair}/{t}", 1) for s, t in gold], columns=QRELS_COLUMNS),
     )
 
 

@@ -29,9 +29,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from hybridir.errors import DataError
-from hybridir.fetch.benchmarks import CANDIDATE_COLUMNS, CHUNK_ROWS, QRELS_COLUMNS, QUERY_COLUMNS, BenchmarkStream
 from hybridir.fetch.lines import iter_lines
 from hybridir.fetch.sampling import frames, judged_and_sampled
+from hybridir.fetch.shapes import CANDIDATE_COLUMNS, CHUNK_ROWS, QRELS_COLUMNS, QUERY_COLUMNS, BenchmarkStream
 from hybridir.locations import fill_template
 
 BRACED = re.compile(r"\{(.*?)\}")
@@ -111,7 +111,7 @@ def mention_rows(path: str, languages: set[str]) -> tuple[list[tuple], list[tupl
             if not {"example_id", "entity_id"} <= set(mention):
                 raise DataError(f"{where}: a mention lacks example_id or entity_id")
             query = mention_query(context, mention, where)
-            queries.append((f"{lang}/{mention['example_id']}", mention["example_id"], lang, query))
+            queries.append((f"{lang}/{mention['example_id']}", mention["example_id"], lang, query, None))
             qrels.append((mention["example_id"], mention["entity_id"], 1))
     return queries, qrels
 
@@ -125,7 +125,7 @@ def entity_rows(path: str) -> Iterator[tuple]:
             row = (entity["entity_id"], entity["description_language"], entity["entity_id"], 0)
             text = normalised(" ".join(sentences))
             empty += not text
-            yield (*row, text, entity["title"])
+            yield (*row, text, entity["title"], None)
         except KeyError as error:
             raise DataError(f"{where}: the entity lacks {error}") from None
     if empty:

@@ -27,9 +27,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from hybridir.errors import DataError
-from hybridir.fetch.benchmarks import CANDIDATE_COLUMNS, CHUNK_ROWS, QRELS_COLUMNS, QUERY_COLUMNS, BenchmarkStream
 from hybridir.fetch.lines import iter_lines, split_fields
 from hybridir.fetch.sampling import frames, judged_and_sampled
+from hybridir.fetch.shapes import CANDIDATE_COLUMNS, CHUNK_ROWS, QRELS_COLUMNS, QUERY_COLUMNS, BenchmarkStream
 from hybridir.locations import fill_template
 
 QRELS_FIELDS = ("qid", "iteration", "pid", "relevance")
@@ -90,7 +90,7 @@ def collection_rows(path: str, lang: str) -> Iterator[tuple]:
         pid, passage = pid.strip(), passage.strip()
         if not passage:
             empty, first = empty + 1, first or number
-        yield (f"{lang}/{pid}", lang, pid, 0, passage, None)
+        yield (f"{lang}/{pid}", lang, pid, 0, passage, None, None)
     if empty:
         logging.warning("%s: %d passages are empty (kept; first at line %d)", path, empty, first)
 
@@ -134,7 +134,7 @@ def mmarco_benchmark(spec: Mapping[str, Any], seed: int) -> BenchmarkStream:
     for lang in spec["languages"]:
         texts = read_queries(path("queries", lang), set(judged["qid"]))
         check_judged_queries(judged, texts, qrels_path, path("queries", lang))
-        queries += [(f"{lang}/{qid}", qid, lang, text) for qid, text in texts.items()]
+        queries += [(f"{lang}/{qid}", qid, lang, text, None) for qid, text in texts.items()]
         judgements = judged[["qid", "pid", "relevance"]].itertuples(index=False)
         qrels += [(qid, f"{lang}/{pid}", relevance) for qid, pid, relevance in judgements]
     candidates = (

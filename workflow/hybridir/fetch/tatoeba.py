@@ -6,11 +6,11 @@ Source: facebookresearch/LASER `data/tatoeba/v1/`, per language `tatoeba.<code>-
 of its own two languages (`tatoeba_pair`); `read_tatoeba` reads the languages of an entry.
 
 Tables of one language pair p = "<xx>-en", line i (0-based) being the pair "<p>/<i>":
-- queries and candidates: both sentences of every pair, ids "<lang>/<p>/<i>" (candidates:
-  paragraph_id p, sentence_index i, no context);
-- qrels: question "<p>/<i>" has its two sentences relevant, so in the `cross` setting the xx
-  sentence retrieves among the English ones (xx->en) and the English one among the xx ones
-  (en->xx). The `mono` setting would retrieve a sentence itself and is no Tatoeba task.
+- queries and candidates: both sentences of every pair, ids "<lang>/<p>/<i>", group p
+  (candidates: paragraph_id p, sentence_index i, no context);
+- qrels: question "<p>/<i>" has its two sentences relevant, so in the `to_en` setting the xx
+  sentence retrieves among the English ones of its pair (xx->en) and in `from_en` the English one
+  among the xx ones (en->xx).
 
 XTREME's evaluation (google-research/xtreme, third_party/utils_retrieve.py `similarity_search`)
 indexes the xx side and searches it with the English side: its reported accuracy is en->xx.
@@ -22,26 +22,12 @@ from typing import Any
 import pandas as pd
 
 from hybridir.errors import ConfigError, DataError
-from hybridir.fetch.benchmarks import CANDIDATE_COLUMNS, QRELS_COLUMNS, QUERY_COLUMNS, Benchmark
 from hybridir.fetch.lines import read_lines
+from hybridir.fetch.shapes import CANDIDATE_COLUMNS, QRELS_COLUMNS, QUERY_COLUMNS, Benchmark
+from hybridir.languages import LASER_CODES
 from hybridir.locations import fill_template
 
 ENGLISH = "en"
-# XTREME's ISO 639-1 names of LASER's file codes (xtreme utils_preprocess.py, tatoeba_preprocess).
-LASER_CODES = {
-    "af": "afr", "ar": "ara", "az": "aze", "bg": "bul", "bn": "ben", "de": "deu", "el": "ell",
-    "es": "spa", "et": "est", "eu": "eus", "fa": "pes", "fi": "fin", "fr": "fra", "he": "heb",
-    "hi": "hin", "hu": "hun", "id": "ind", "it": "ita", "ja": "jpn", "jv": "jav", "ka": "kat",
-    "kk": "kaz", "ko": "kor", "lt": "lit", "ml": "mal", "mr": "mar", "nl": "nld", "pl": "pol",
-    "pt": "por", "ro": "ron", "ru": "rus", "sw": "swh", "ta": "tam", "te": "tel", "th": "tha",
-    "tl": "tgl", "tr": "tur", "uk": "ukr", "ur": "urd", "vi": "vie", "zh": "cmn",
-}  # fmt: skip
-# XTREME's 36 (xtreme evaluate.py, TASK2LANGS["tatoeba"]) and XTREME-R's 41 (scripts/run_tatoeba.sh).
-XTREME_LANGUAGES = (
-    *"ar he vi id jv tl eu ml ta te af nl de el bn hi mr".split(),
-    *"ur fa fr it pt es bg ru ja ka ko th sw zh kk tr et fi hu".split(),
-)
-XTREME_R_LANGUAGES = (*XTREME_LANGUAGES, "az", "lt", "pl", "uk", "ro")
 
 
 def tatoeba_paths(template: str, lang: str, key: str) -> tuple[str, str]:
@@ -71,16 +57,14 @@ def aligned_sentences(xx_path: str, en_path: str) -> tuple[list[str], list[str]]
 
 
 def tatoeba_pair(xx_path: str, en_path: str, lang: str) -> Benchmark:
-    """The tables of one Tatoeba language and its English side (see the module docstring)."""
+    """The tables of one Tatoeba language and its English side (see the module docstring): the xx
+    sentences first, then the English ones, so that each side is one run of candidate rows."""
     pair = f"{lang}-{ENGLISH}"
-    candidates, queries, qrels = [], [], []
-    for index, texts in enumerate(zip(*aligned_sentences(xx_path, en_path), strict=True)):
-        question = f"{pair}/{index}"
-        for side, text in zip((lang, ENGLISH), texts, strict=True):
-            row_id = f"{side}/{question}"
-            queries.append((row_id, question, side, text))
-            candidates.append((row_id, side, pair, index, text, None))
-            qrels.append((question, row_id, 1))
+    sides = dict(zip((lang, ENGLISH), aligned_sentences(xx_path, en_path), strict=True))
+    rows = [(side, index, text) for side, texts in sides.items() for index, text in enumerate(texts)]
+    candidates = [(f"{side}/{pair}/{i}", side, pair, i, text, None, pair) for side, i, text in rows]
+    queries = [(f"{side}/{pair}/{i}", f"{pair}/{i}", side, text, pair) for side, i, text in rows]
+    qrels = [(f"{pair}/{i}", f"{side}/{pair}/{i}", 1) for side, i, _ in rows]
     return Benchmark(
         pd.DataFrame(candidates, columns=CANDIDATE_COLUMNS),
         pd.DataFrame(queries, columns=QUERY_COLUMNS),
