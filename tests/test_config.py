@@ -285,7 +285,7 @@ def test_a_users_own_configfile_replaces_config_yaml(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(config))
     result = snakemake(tmp_path, "-n", "-s", str(REPO / "Snakefile"), "--configfile", str(path))
     jobs = result.stdout
-    assert "fetch_parallel" not in jobs and "mmarco" not in jobs and "xquad_r" not in jobs
+    assert "fetch_parallel" not in jobs and "unicamp-dl/mmarco" not in jobs and "xquad_r" not in jobs
     assert "demo_lareqa" in jobs
 
 

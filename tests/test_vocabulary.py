@@ -28,11 +28,13 @@ from hybridir.train.trainer import SCHEDULES
 from hybridir.vocabulary import (
     FORMATS,
     METRICS,
+    SETTINGS,
     STRATEGIES,
     UNTRAINED,
     Run,
     Strategy,
     UnknownName,
+    ranked_metrics,
     report_order,
     run_pattern,
 )
@@ -48,9 +50,11 @@ def test_the_config_schemas_enums_are_the_registries_and_their_implementations()
     training = schema["properties"]["training"]["properties"]
     assert training["strategies"]["items"]["enum"] == list(STRATEGIES)
     assert schema["$defs"]["benchmark"]["properties"]["format"]["enum"] == list(FORMATS)
+    assert schema["$defs"]["benchmark"]["properties"]["settings"]["items"]["enum"] == list(SETTINGS)
     assert training["lr_schedule"]["enum"] == list(SCHEDULES)
     assert sorted(record.sampler for record in STRATEGIES.values()) == sorted(SAMPLERS)
-    assert {record.function for record in METRICS.values()} == set(FUNCTIONS)
+    assert {record.function for record in ranked_metrics()} == set(FUNCTIONS)
+    assert {record.scorer for record in METRICS.values()} == {"ranks", "mining"}
     assert per_query_columns() == table_schema("per_query")["required"]
 
 
@@ -63,18 +67,19 @@ def test_every_strategy_has_a_label_and_a_colour_of_its_own() -> None:
 
 def test_records_refer_to_records() -> None:
     for record in FORMATS.values():
-        assert set(record.settings) <= set(FORMATS["lareqa"].settings)
+        assert set(record.settings) <= set(SETTINGS)
+        assert set(record.optional) <= set(record.settings)
         assert set(record.metrics) <= set(METRICS)
-        measures = [*record.compared, *record.recall, *record.per_language]
+        measures = [*record.compared, *record.recall, *record.per_language, *record.xtreme_r]
         assert {setting for setting, _ in measures} <= set(record.settings)
         assert {metric for _, metric in measures} <= set(record.metrics) | {"map"}
     assert METRICS["rank_distance"].formats == ("lareqa", "mlqa") and METRICS["ndcg_10"].formats == ("miracl",)
 
 
 def test_an_unknown_name_is_an_error_listing_the_known_ones() -> None:
-    with pytest.raises(UnknownName, match=r"^unknown metric 'mrr_10'; known: map, recall_1, recall_10, recall_100"):
-        METRICS["mrr_10"]
-    assert isinstance(UnknownName("x"), ConfigError) and METRICS.get("mrr_10") is None
+    with pytest.raises(UnknownName, match=r"^unknown metric 'mrr_100'; known: map, recall_1, recall_10, recall_100"):
+        METRICS["mrr_100"]
+    assert isinstance(UnknownName("x"), ConfigError) and METRICS.get("mrr_100") is None
 
 
 def test_the_vocabulary_imports_nothing_heavy() -> None:

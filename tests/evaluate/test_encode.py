@@ -112,6 +112,7 @@ def test_a_benchmark_is_encoded_once_per_text_with_the_model_prompts(
             "question_id": ["a", "b", "a"],
             "lang": "en",
             "text": [TEXTS[0], TEXTS[2], TEXTS[0]],
+            "group": None,
         }
     )
     candidates = pd.DataFrame(
@@ -122,6 +123,7 @@ def test_a_benchmark_is_encoded_once_per_text_with_the_model_prompts(
             "sentence_index": [0, 1],
             "text": [TEXTS[1], TEXTS[3]],
             "context": [None, None],
+            "group": None,
         }
     )
     tables = {"queries": tmp_path / "queries.parquet", "candidates": tmp_path / "candidates.parquet"}

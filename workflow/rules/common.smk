@@ -54,6 +54,11 @@ def script_code(name):
     return script_fingerprint(SCRIPTS / f"{name}.py")
 
 
+def names_pattern(names):
+    """A wildcard regular expression of exactly these names (none: one that matches nothing)."""
+    return "|".join(re.escape(name) for name in names) or "(?!)"
+
+
 def run_of(wildcards):
     return Run.parse(wildcards.encoder, wildcards.run)
 

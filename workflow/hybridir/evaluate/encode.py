@@ -89,13 +89,20 @@ def precision(device: str, dtype: str) -> Iterator[None]:
         torch.backends.cuda.matmul.fp32_precision = previous
 
 
+# Formats whose candidates are encoded as their text alone, whatever `candidate_context`: Mewsli-X
+# (XTREME-R's baseline encodes the entity description without its title: utils_mewslix.py,
+# preprocess_entity_description); Tatoeba, BUCC and mMARCO candidates have no context.
+TEXT_ONLY = ("mewsli_x",)
+
+
 def candidate_texts(candidates: pd.DataFrame, benchmark_format: str, with_context: bool) -> list[str]:
     """Text to encode per candidate: the sentence followed by its paragraph (lareqa, mlqa; as
     ReQA-style answer encoders see a sentence with its context, the sentence first so that
     truncation keeps it), the title before the passage
-    (miracl), or the bare text when `with_context` is off or a candidate has no context."""
+    (miracl), or the bare text when `with_context` is off, the format is TEXT_ONLY or a candidate
+    has no context."""
     texts = candidates["text"].tolist()
-    if not with_context:
+    if not with_context or benchmark_format in TEXT_ONLY:
         return texts
     contexts = [None if pd.isna(context) or not context else context for context in candidates["context"]]
     if benchmark_format == "miracl":

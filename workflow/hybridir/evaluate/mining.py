@@ -15,18 +15,29 @@ utils_retrieve.py: mine_bitext with its defaults, bucc_optimize, bucc_extract, b
    the candidate of the first best F1 and the next one's score (XTREME optimises it on the gold
    pairs of the split it reports, BUCC's training split).
 5. Extraction and F1: the candidates scored at or above the threshold, against all gold pairs.
+
+For the statistics (hybridir.evaluate.cells), each source sentence is one query of the `mining`
+setting: with e its extracted pairs (0 or 1), c those that are gold and g its gold pairs, its F1
+value is 2c / (e + g) with weight e + g (0 and weight 0 for a sentence with neither), so that the
+weighted mean over sentences is the corpus-level F1 and a bootstrap over sentences resamples the
+corpus with the threshold fixed (`mined_per_query`). A benchmark of several pairs (group
+'<xx>-en') is mined pair by pair (`mine_benchmark`).
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import torch
 
 from hybridir.errors import DataError
+from hybridir.evaluate.metrics import per_query_columns
 from hybridir.evaluate.topk import top_k
 from hybridir.evaluate.vectors import VectorShards
 from hybridir.torch_devices import to_device
+from hybridir.vocabulary import ENGLISH, MINING
 
 NEIGHBOURS = 4
 QUERY_BLOCK = 65536  # query rows per pass over the pool: each pass re-reads the pool's shards
@@ -54,14 +65,27 @@ class BuccResult:
     gold: int
 
 
+@dataclass(frozen=True)
+class Mined:
+    """The candidate pairs of one BUCC language pair: source and target ids, margin scores, whether
+    each is gold, and the gold pairs."""
+
+    source: np.ndarray
+    target: np.ndarray
+    scores: np.ndarray
+    correct: np.ndarray
+    gold: pd.MultiIndex
+
+
 def distinct_side(candidates: pd.DataFrame, lang: str) -> Side:
-    """The distinct texts of one language of a BUCC candidates table (first occurrence each)."""
+    """The distinct texts of one language of a BUCC candidates table (first occurrence each); the
+    frame's index is the row of each candidate in its vector folder."""
     mine = candidates[candidates["lang"] == lang]
     if mine.empty:
         raise DataError(f"candidates: no sentence in language {lang!r}")
     first = ~mine["text"].duplicated(keep="first").to_numpy()
     repeated = mine["text"].duplicated(keep=False).to_numpy()
-    rows = np.flatnonzero((candidates["lang"] == lang).to_numpy())
+    rows = mine.index.to_numpy(np.int64)
     return Side(mine["paragraph_id"].to_numpy()[first], rows[first], ~repeated[first])
 
 
@@ -140,26 +164,103 @@ def extraction_f1(scores: np.ndarray, correct: np.ndarray, gold: int, threshold:
     return BuccResult(threshold, precision, recall, f1, len(scores), int(extracted.sum()), gold)
 
 
-def bucc_scores(
+def mine_pair(
     candidates: pd.DataFrame,
     vectors: VectorShards,
     qrels: pd.DataFrame,
     lang: str,
-    english: str = "en",
+    english: str = ENGLISH,
     k: int = NEIGHBOURS,
     device: str = "cpu",
-) -> BuccResult:
-    """Mine one BUCC pair (a candidates table of both sides, its vectors, its gold qrels) and score
-    the extraction at the threshold of best F1 on these gold pairs."""
+) -> Mined:
+    """The candidate pairs of one BUCC pair (a candidates table of both sides, indexed by vector
+    row, its vectors and its gold qrels), extractable ones only (module docstring, steps 1-3)."""
     x, y = distinct_side(candidates, lang), distinct_side(candidates, english)
     x2y = neighbours(vectors, x.rows, y.rows, k, device)
     y2x = neighbours(vectors, y.rows, x.rows, k, device)
     source, target, scores = mined_pairs(x2y, y2x)
     usable = x.extractable[source] & y.extractable[target]
     pairs = pd.MultiIndex.from_arrays([x.ids[source][usable], y.ids[target][usable]])
+    sentence_of = dict(zip(candidates["candidate_id"], candidates["paragraph_id"], strict=True))
     gold = pd.MultiIndex.from_arrays(
-        [qrels["question_id"].to_numpy(), qrels["candidate_id"].str.removeprefix(f"{english}/").to_numpy()]
+        [qrels["question_id"].to_numpy(), qrels["candidate_id"].map(sentence_of).to_numpy()]
     ).unique()
-    correct = pairs.isin(gold)
-    threshold = best_threshold(scores[usable], correct, len(gold))
-    return extraction_f1(scores[usable], correct, len(gold), threshold)
+    return Mined(x.ids[source][usable], y.ids[target][usable], scores[usable], pairs.isin(gold), gold)
+
+
+def bucc_scores(
+    candidates: pd.DataFrame,
+    vectors: VectorShards,
+    qrels: pd.DataFrame,
+    lang: str,
+    english: str = ENGLISH,
+    k: int = NEIGHBOURS,
+    device: str = "cpu",
+) -> BuccResult:
+    """Mine one BUCC pair and score the extraction at the threshold of best F1 on its gold pairs."""
+    mined = mine_pair(candidates, vectors, qrels, lang, english, k, device)
+    threshold = best_threshold(mined.scores, mined.correct, len(mined.gold))
+    return extraction_f1(mined.scores, mined.correct, len(mined.gold), threshold)
+
+
+def mined_per_query(
+    mined: Mined, threshold: float, sources: pd.Series, lang: str, english: str = ENGLISH
+) -> pd.DataFrame:
+    """Rows of the `per_query` table for the source sentences `sources` (ids) of one pair: F1 as
+    2 x correct / (extracted + gold) with weight extracted + gold (module docstring)."""
+    extracted = mined.scores >= threshold
+    kept = pd.Series(mined.correct[extracted].astype(np.float64), index=mined.source[extracted])
+    gold = pd.Series(mined.gold.get_level_values(0)).value_counts()
+    ids = pd.Index(sources.to_numpy())
+    e = kept.groupby(level=0).size().reindex(ids, fill_value=0).to_numpy(np.float64)
+    c = kept.groupby(level=0).sum().reindex(ids, fill_value=0.0).to_numpy(np.float64)
+    g = gold.reindex(ids, fill_value=0).to_numpy(np.float64)
+    weight = e + g
+    frame = pd.DataFrame(
+        {
+            "setting": MINING,
+            "query_id": [f"{lang}/{i}" for i in ids],
+            "question_id": ids.astype(str),
+            "query_lang": lang,
+            "pool_lang": english,
+            "relevant": g.astype(np.int64),
+            "weight": weight,
+            "f1": np.divide(2 * c, weight, out=np.zeros_like(weight), where=weight > 0),
+        }
+    )
+    return frame.reindex(columns=per_query_columns())
+
+
+def mine_benchmark(
+    candidates: pd.DataFrame,
+    vectors: VectorShards,
+    qrels: pd.DataFrame,
+    identity: Mapping[str, Any],
+    k: int = NEIGHBOURS,
+    device: str = "cpu",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The `mining` table (one row per language pair) and the `per_query` table of a BUCC benchmark
+    (its candidates table read whole, indexed by vector row; `identity` the run's columns and the
+    benchmark), mining each pair ('<xx>-en' group) on its own."""
+    rows, frames = [], []
+    for _, part in candidates.groupby("group", sort=False):
+        lang = next(lang for lang in part["lang"].unique() if lang != ENGLISH)
+        gold = qrels[qrels["candidate_id"].isin(part["candidate_id"])]
+        mined = mine_pair(part, vectors, gold, lang, ENGLISH, k, device)
+        threshold = best_threshold(mined.scores, mined.correct, len(mined.gold))
+        result = extraction_f1(mined.scores, mined.correct, len(mined.gold), threshold)
+        rows.append({**identity, "lang": lang, **asdict(result)})
+        sources = part.loc[part["lang"] == lang, "paragraph_id"]
+        frames.append(mined_per_query(mined, threshold, sources, lang))
+    if not frames:
+        raise DataError("candidates: no language pair to mine (expected groups '<xx>-en')")
+    per_query = pd.concat(frames, ignore_index=True).sort_values(
+        ["setting", "query_id", "pool_lang"], ignore_index=True
+    )
+    return pd.DataFrame(rows)[MINING_COLUMNS], per_query
+
+
+MINING_COLUMNS = [
+    "encoder", "run", "strategy", "alpha", "seed", "benchmark", "lang",
+    "threshold", "precision", "recall", "f1", "candidates", "extracted", "gold",
+]  # fmt: skip

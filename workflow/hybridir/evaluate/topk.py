@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from hybridir.evaluate.search import POOL_CHUNK, ieee_float32
+from hybridir.evaluate.ranking import POOL_CHUNK, ieee_float32
 from hybridir.evaluate.vectors import VectorShards
 from hybridir.torch_devices import to_device
 

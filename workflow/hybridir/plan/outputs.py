@@ -68,7 +68,8 @@ class Outputs:
         return [template.format(encoder=e, benchmark=b) for e in self.runs.encoders for b in self.runs.benchmarks]
 
     def evaluate(self) -> list[str]:
-        return [layout.METRICS, layout.ALL_SIGNIFICANCE, layout.ALL_STRATEGY_METRICS]
+        mining = [layout.ALL_MINING] if self.runs.mined_benchmarks else []
+        return [layout.METRICS, layout.ALL_SIGNIFICANCE, layout.ALL_STRATEGY_METRICS, *mining]
 
     def usage(self) -> list[str]:
         """The time and memory files of every heavy job: translation shards, training, encode, rank."""
@@ -84,10 +85,11 @@ class Outputs:
             for encoder in runs.encoders
             for run in runs.training_runs(encoder)
         ]
+        mined = set(runs.mined_benchmarks)
         evaluate = [
             layout.usage(job.format(encoder=run.encoder, run=run.name, benchmark=benchmark))
             for run, benchmark in runs.evaluations()
-            for job in (layout.ENCODE_JOB, layout.RANK_JOB)
+            for job in (layout.ENCODE_JOB, layout.MINE_JOB if benchmark in mined else layout.RANK_JOB)
         ]
         return translate + train + evaluate
 
