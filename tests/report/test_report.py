@@ -441,7 +441,7 @@ def evaluation_captions() -> list[Path]:
 @pytest.mark.parametrize("flag", [True, False])
 def test_every_evaluation_caption_names_the_candidate_context_setting(flag: bool) -> None:
     captions = evaluation_captions()
-    assert len(captions) == 11  # 5 tables, 5 figures, the summary
+    assert len(captions) == 15  # 9 tables, 5 figures, the summary
     config = load_config(REPO / "profiles" / "demo" / "pipeline.yaml")
     config["evaluation"]["candidate_context"] = flag
     params = SimpleNamespace(evaluation=SETTINGS, seeds=SETTINGS["seeds"])

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from hybridir.evaluate import seeds as seeds_module
+from hybridir.evaluate.metrics import per_query_columns
 from hybridir.evaluate.seeds import seed_statistics
 from hybridir.evaluate.significance import compare_strategies
 from hybridir.tables import write_table
@@ -80,7 +81,7 @@ def per_query_rows(run: str, languages: list[str], lareqa: bool, rng: np.random.
                         "rank_distance": float(rng.integers(1, 400) * (1.2 - cross)) if setting == "multi" else None,
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).assign(weight=1.0).reindex(columns=per_query_columns())
 
 
 def training_log(rng: np.random.Generator, steps: int = 120) -> pd.DataFrame:

@@ -1,6 +1,9 @@
 PAPER_NUMBERS = str(
     Path(LIBRARY) / "hybridir" / "report" / "data" / "paper_numbers.csv"
 )
+PUBLISHED_NUMBERS = str(
+    Path(LIBRARY) / "hybridir" / "report" / "data" / "published_numbers.csv"
+)
 
 
 rule report_retrieval_tables:
@@ -58,6 +61,64 @@ rule report_retrieval_tables:
         code=script_code("report_retrieval_tables"),
     script:
         "../scripts/report_retrieval_tables.py"
+
+
+rule report_language_tables:
+    input:
+        metrics=layout.ALL_STRATEGY_METRICS,
+        significance=layout.ALL_SIGNIFICANCE,
+        paper=PAPER_NUMBERS,
+        published=PUBLISHED_NUMBERS,
+    output:
+        tatoeba=layout.report_table("tatoeba", "parquet"),
+        tatoeba_md=layout.report_table("tatoeba", "md"),
+        tatoeba_html=report(
+            layout.report_table("tatoeba", "html"),
+            caption="../report/table_tatoeba.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Table 6: Tatoeba accuracy per language"},
+        ),
+        bucc=layout.report_table("bucc", "parquet"),
+        bucc_md=layout.report_table("bucc", "md"),
+        bucc_html=report(
+            layout.report_table("bucc", "html"),
+            caption="../report/table_bucc.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Table 7: BUCC F1 per language pair"},
+        ),
+        mewsli_x=layout.report_table("mewsli_x", "parquet"),
+        mewsli_x_md=layout.report_table("mewsli_x", "md"),
+        mewsli_x_html=report(
+            layout.report_table("mewsli_x", "html"),
+            caption="../report/table_mewsli_x.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Table 8: Mewsli-X mAP@20 per language"},
+        ),
+        mmarco=layout.report_table("mmarco", "parquet"),
+        mmarco_md=layout.report_table("mmarco", "md"),
+        mmarco_html=report(
+            layout.report_table("mmarco", "html"),
+            caption="../report/table_mmarco.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Table 9: mMARCO MRR@10 mono and against English"},
+        ),
+    log:
+        layout.log("report/language_tables"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        benchmarks={name: RUNS.shown_in(name) for name in layout.LANGUAGE_TABLES},
+        limited=RUNS.limited_benchmarks,
+        train_languages=DATA.train_languages,
+        evaluation=REPORT.evaluation_settings,
+        seed=config["seed"],
+        code=script_code("report_language_tables"),
+    script:
+        "../scripts/report_language_tables.py"
 
 
 rule report_per_language:
@@ -248,11 +309,7 @@ rule report_rank_distance_figure:
 
 rule report_per_language_figure:
     input:
-        lambda w: (
-            layout.report_table("miracl", "parquet")
-            if w.benchmark in RUNS.miracl_benchmarks
-            else layout.report_table("per_language", "parquet")
-        ),
+        lambda w: layout.report_table(RUNS.benchmark_format(w.benchmark).language_table),
     output:
         png=report(
             layout.figure("per_language", "{encoder}-{benchmark}", "png"),
@@ -267,7 +324,9 @@ rule report_per_language_figure:
     conda:
         "../../envs/report.yaml"
     params:
-        miracl=lambda w: w.benchmark in RUNS.miracl_benchmarks,
+        schema=lambda w: layout.report_schema(
+            RUNS.benchmark_format(w.benchmark).language_table
+        ),
         measures=lambda w: RUNS.benchmark_format(w.benchmark).per_language,
         train_languages=DATA.train_languages,
         code=script_code("report_per_language_figure"),
