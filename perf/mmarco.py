@@ -39,7 +39,8 @@ from timing import best_times
 from hybridir.demo.tiny import build_tiny_encoder
 from hybridir.evaluate.encode import EncodingOptions, encode_benchmark
 from hybridir.evaluate.metrics import recall_at, reciprocal_rank_at
-from hybridir.evaluate.search import candidate_chunks, rank_benchmark, rank_in_pool
+from hybridir.evaluate.ranking import rank_in_pool
+from hybridir.evaluate.search import candidate_chunks, rank_benchmark
 from hybridir.evaluate.vectors import VectorShards
 from hybridir.fetch.mmarco import mmarco_benchmark
 from hybridir.tables import read_table, write_table, write_table_chunks
@@ -98,7 +99,7 @@ def run_stage(stage: str, root: Path, model: Path) -> None:
         write_table(benchmark.qrels, tables["qrels"], "qrels")
         write_table_chunks(benchmark.candidates, tables["candidates"], "candidates")
     elif stage == "encode":
-        encode_benchmark(str(model), tables, "mmarco", EncodingOptions(), vectors, "cpu")
+        encode_benchmark(str(model), tables, "mmarco", EncodingOptions.from_schema(), vectors, "cpu")
     else:
         queries = read_table(tables["queries"], "queries")
         rankings = rank_benchmark(

@@ -2,9 +2,9 @@
 
 Per language: the Tatoeba reader (hybridir.fetch.tatoeba) on LASER's files, the tables written
 as the fetch stage writes them, the encode stage's encode_benchmark (float16 vector shards), the
-rank stage's rank_benchmark in the `cross` setting, and hit@1 (hybridir.evaluate.metrics.hit_at)
-per query: xx->en (an xx sentence retrieves among the English ones) and en->xx (XTREME's
-reported direction). Prints one line per language and the means.
+rank stage's rank_benchmark in the format's settings to its depth, and the per_query table's
+accuracy: xx->en (to_en: an xx sentence retrieves among the English ones) and en->xx (from_en,
+XTREME's reported direction). Prints one line per language and the means.
 
 Run: PYTHONPATH=workflow .venv/bin/python tools/tatoeba_zero_shot.py [--model DIR] [--languages de fr ...]
 (default: the packaged, untrained all-MiniLM-L6-v2; ../shared/data/tatoeba).
@@ -19,11 +19,12 @@ import numpy as np
 import torch
 
 from hybridir.evaluate.encode import EncodingOptions, encode_benchmark
-from hybridir.evaluate.metrics import hit_at
+from hybridir.evaluate.metrics import per_query
 from hybridir.evaluate.search import candidate_chunks, rank_benchmark
 from hybridir.evaluate.vectors import VectorShards
 from hybridir.fetch.tatoeba import read_tatoeba
 from hybridir.tables import write_table
+from hybridir.vocabulary import FORMATS, FROM_EN, TO_EN
 
 TABLES = ("candidates", "queries", "qrels")
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "tatoeba"
@@ -37,22 +38,18 @@ def accuracies(model: str, folder: Path, lang: str, scratch: Path) -> dict[str, 
     for name in TABLES:
         write_table(getattr(bench, name), tables[name], name)
     vectors = {name: scratch / lang / name for name in ("queries", "candidates")}
-    encode_benchmark(model, tables, "tatoeba", EncodingOptions(), vectors)
+    encode_benchmark(model, tables, "tatoeba", EncodingOptions.from_schema(), vectors)
     rankings = rank_benchmark(
         bench.queries,
         candidate_chunks(tables["candidates"]),
         bench.qrels,
         VectorShards(vectors["queries"], len(bench.queries)),
         VectorShards(vectors["candidates"]),
-        ["cross"],
+        FORMATS["tatoeba"].settings,
+        depth=FORMATS["tatoeba"].depth,
     )
-    found = {}
-    for (query_lang, pool_lang), rows in rankings.groupby(["query_lang", "pool_lang"]):
-        codes = rows.groupby("query_id").ngroup().to_numpy()
-        found[f"{'xx' if query_lang == lang else 'en'}->{'xx' if pool_lang == lang else 'en'}"] = float(
-            hit_at(codes, rows["rank"].to_numpy(), 1).mean()
-        )
-    return found
+    accuracy = per_query(rankings).groupby("setting")["accuracy"].mean()
+    return {"xx->en": float(accuracy[TO_EN]), "en->xx": float(accuracy[FROM_EN])}
 
 
 def main() -> None:

@@ -617,6 +617,154 @@ CASES = [
 ]  # fmt: skip
 
 
+# --- Tatoeba, mMARCO, Mewsli-X and BUCC (issue 22) ----------------------------------------------
+
+
+def tatoeba_files(ctx: Context, german: bytes, english: bytes) -> None:
+    """LASER-layout Tatoeba files of German and English, read as the fetch stage reads them."""
+    (ctx.folder / "tatoeba.deu-eng.deu").write_bytes(german)
+    (ctx.folder / "tatoeba.deu-eng.eng").write_bytes(english)
+    spec = {"name": "tatoeba", "format": "tatoeba", "languages": ["de"]}
+    fetch_benchmark(spec | {"source": f"{ctx.folder}/tatoeba.{{code}}-eng.{{side}}"})
+
+
+def tatoeba_unequal(ctx: Context) -> None:
+    tatoeba_files(ctx, b"Hallo.\nDanke.\nBitte.\n", b"Hello.\nThanks.\n")
+
+
+def tatoeba_empty_line(ctx: Context) -> None:
+    tatoeba_files(ctx, b"Hallo.\n\nBitte.\n", b"Hello.\nThanks.\nPlease.\n")
+
+
+def tatoeba_not_utf8(ctx: Context) -> None:
+    tatoeba_files(ctx, "Hallo.\nGrüße.\n".encode("latin-1"), b"Hello.\nRegards.\n")
+
+
+MMARCO_QRELS = "1\t0\t7\t1\n2\t0\t3\t1\n"
+
+
+def mmarco_files(
+    ctx: Context, qrels: str = MMARCO_QRELS, queries: str = "1\twhat is a cat\n2\twhere is rome\n", passages: int = 9
+) -> None:
+    """An mMARCO tree of English only (queries, collection, qrels), read as the fetch stage reads it."""
+    (ctx.folder / "queries.tsv").write_text(queries)
+    (ctx.folder / "collection.tsv").write_text("".join(f"{pid}\tpassage {pid}\n" for pid in range(passages)))
+    (ctx.folder / "qrels.tsv").write_text(qrels)
+    source = {kind: str(ctx.folder / f"{kind}.tsv") for kind in ("queries", "collection", "qrels")}
+    fetch_benchmark({"name": "mmarco", "format": "mmarco", "source": source, "languages": ["en"], "limit": None})
+
+
+def mmarco_query_without_qrels(ctx: Context) -> None:
+    mmarco_files(ctx, queries="1\twhat is a cat\n2\twhere is rome\n5\tunjudged query\n")
+
+
+def mmarco_judged_query_missing(ctx: Context) -> None:
+    mmarco_files(ctx, queries="1\twhat is a cat\n")
+
+
+def mmarco_judged_passage_missing(ctx: Context) -> None:
+    mmarco_files(ctx, qrels=MMARCO_QRELS + "2\t0\t42\t1\n")
+
+
+def mmarco_empty_line(ctx: Context) -> None:
+    mmarco_files(ctx, queries="1\twhat is a cat\n\n2\twhere is rome\n")
+
+
+def mmarco_repeated_query(ctx: Context) -> None:
+    mmarco_files(ctx, queries="1\twhat is a cat\n2\twhere is rome\n1\tagain\n")
+
+
+def mewsli_files(ctx: Context, text: str = "Rome is old.", span: tuple = (0, 4, "Rome"), gold: str = "Q220") -> None:
+    """Mewsli-X files of one English article with one mention, read as the fetch stage reads them."""
+    article = {
+        "context": {"document_id": "en-1", "language": "en", "text": text,
+                    "sentence_spans": [{"start": 0, "end": len(text)}] if text else []},
+        "mentions": [{"example_id": "m1", "entity_id": gold,
+                      "mention_span": {"start": span[0], "end": span[1], "text": span[2]}}],
+    }  # fmt: skip
+    entity = {"entity_id": "Q220", "title": "Rome", "description": "Rome is a city.", "description_language": "en",
+              "sentence_spans": [{"start": 0, "end": 15}]}  # fmt: skip
+    write_jsonl(ctx.folder / "wikinews_mentions-dev.jsonl", [article])
+    write_jsonl(ctx.folder / "candidate_set_entities.jsonl", [entity])
+    source = {
+        "mentions": f"{ctx.folder}/wikinews_mentions-{{split}}.jsonl",
+        "entities": f"{ctx.folder}/candidate_set_entities.jsonl",
+    }
+    spec = {"name": "mewsli", "format": "mewsli_x", "source": source, "split": "dev", "languages": ["en"]}
+    fetch_benchmark(spec | {"limit": None})
+
+
+def mewsli_text_not_restored(ctx: Context) -> None:
+    mewsli_files(ctx, text="")
+
+
+def mewsli_bad_span(ctx: Context) -> None:
+    mewsli_files(ctx, span=(0, 4, "Roma"))
+
+
+def mewsli_gold_missing(ctx: Context) -> None:
+    mewsli_files(ctx, gold="Q999")
+
+
+def bucc_files(
+    ctx: Context, english: str = "en-000000001\tIt rains.\n", gold: str = "de-000000001\ten-000000001\n"
+) -> None:
+    """BUCC files of one German-English pair, read as the fetch stage reads them."""
+    (ctx.folder / "de-en").mkdir()
+    files = {"de": "de-000000001\tEs regnet.\n", "en": english, "gold": gold}
+    for side, text in files.items():
+        (ctx.folder / f"de-en/de-en.training.{side}").write_text(text)
+    source = f"{ctx.folder}/{{lang}}-en/{{lang}}-en.{{split}}.{{side}}"
+    fetch_benchmark({"name": "bucc", "format": "bucc", "source": source, "split": "training", "languages": ["de"]})
+
+
+def bucc_gold_missing(ctx: Context) -> None:
+    bucc_files(ctx, gold="de-000000001\ten-000000009\n")
+
+
+def bucc_repeated_id(ctx: Context) -> None:
+    bucc_files(ctx, english="en-000000001\tIt rains.\nen-000000001\tAgain.\n")
+
+
+BENCHMARK_FORMAT_CASES = [
+    Case("tatoeba-unequal-files", "Tatoeba files of 3 German and 2 English lines",
+         "DataError naming both files, their line counts and the line without a partner", "DataError",
+         ("tatoeba.deu-eng.deu: 3 lines", "tatoeba.deu-eng.eng: 2 lines", "line 3 has no partner"), tatoeba_unequal),
+    Case("tatoeba-empty-line", "a Tatoeba file with an empty line", "DataError naming the file and line",
+         "DataError", ("tatoeba.deu-eng.deu: line 2 is empty",), tatoeba_empty_line),
+    Case("tatoeba-not-utf8", "a Tatoeba file in Latin-1", "DataError naming the file, line and byte",
+         "DataError", ("tatoeba.deu-eng.deu: line 2: not UTF-8",), tatoeba_not_utf8),
+    Case("mmarco-query-without-qrels", "an mMARCO query that the qrels do not judge",
+         "a warning naming the file, the count and the first line: the query is dropped", WARNING,
+         ("queries.tsv", "1 queries have no qrels", "line 3"), mmarco_query_without_qrels),
+    Case("mmarco-judged-query-missing", "a query judged in the qrels but absent from the queries file",
+         "DataError naming the qrels line, the query and the queries file", "DataError",
+         ("qrels.tsv: line 2", "query 2 is judged but not in", "queries.tsv"), mmarco_judged_query_missing),
+    Case("mmarco-judged-passage-missing", "a passage judged in the qrels but absent from the collection",
+         "DataError naming the collection, the passage and the qrels line", "DataError",
+         ("collection.tsv: passage 42", "qrels.tsv: line 3"), mmarco_judged_passage_missing),
+    Case("mmarco-empty-line", "an empty line in an mMARCO queries file", "DataError naming the file and line",
+         "DataError", ("queries.tsv: line 2", "tab-separated fields"), mmarco_empty_line),
+    Case("mmarco-repeated-query", "a query id twice in an mMARCO queries file", "DataError naming the file and line",
+         "DataError", ("queries.tsv: line 3", "query 1 occurs a second time"), mmarco_repeated_query),
+    Case("mewsli-text-not-restored", "Mewsli-X mentions whose article text is empty (the released zip)",
+         "DataError naming the file and line and get-mewsli-x.sh", "DataError",
+         ("wikinews_mentions-dev.jsonl: line 1", "get-mewsli-x.sh"), mewsli_text_not_restored),
+    Case("mewsli-bad-span", "a Mewsli-X mention span that is not its text",
+         "DataError naming the file, line, mention and span", "DataError",
+         ("wikinews_mentions-dev.jsonl: line 1", "mention m1", "text[0:4]"), mewsli_bad_span),
+    Case("mewsli-gold-not-in-candidates", "a Mewsli-X gold entity absent from the candidate set",
+         "DataError naming the candidate file and the entity", "DataError",
+         ("candidate_set_entities.jsonl", "Q999"), mewsli_gold_missing),
+    Case("bucc-gold-id-missing", "a BUCC gold pair naming an English sentence that is not in the file",
+         "DataError naming the gold file, line and sentence", "DataError",
+         ("de-en.training.gold: line 1", "en-000000009"), bucc_gold_missing),
+    Case("bucc-repeated-id", "a BUCC sentence id twice in its file", "DataError naming the file and line",
+         "DataError", ("de-en.training.en: line 2", "en-000000001 occurs a second time"), bucc_repeated_id),
+]  # fmt: skip
+CASES += BENCHMARK_FORMAT_CASES
+
+
 # --- observing --------------------------------------------------------------------------------
 
 
