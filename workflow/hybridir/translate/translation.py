@@ -45,11 +45,11 @@ def translate_texts(
         masks[counts > 0] = np.bitwise_or.reduceat(result.flags[codes], starts[counts > 0])
     flags = [list(FLAG_LISTS[mask]) if count else ["empty_source"] for mask, count in zip(masks, counts, strict=True)]
     table = {
-        "text_id": texts["text_id"].to_numpy(),
+        "text_id": pd.Series(texts["text_id"].to_numpy(), dtype=object),
         "lang": target,
-        "text": joined,
-        "source_chars": texts["text"].str.len().to_numpy(dtype=np.int64),
+        "text": pd.Series(joined, dtype=object),
+        "source_chars": np.fromiter(map(len, texts["text"]), dtype=np.int64, count=len(texts)),
         "sentences": counts,
-        "flags": flags,
+        "flags": pd.Series(flags, dtype=object),  # object even when empty: an empty shard is a valid table
     }
     return pd.DataFrame(table, columns=COLUMNS)
