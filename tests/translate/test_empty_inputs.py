@@ -54,7 +54,7 @@ def test_a_subset_dataset_and_empty_shards_run_to_the_corpus(workflow_copy: Path
     snakemake(workflow_copy, "--profile", "profiles/demo", *targets, "--configfile", str(config))
     results = workflow_copy / "results"
     shards = {
-        name: [read_table(results / f"translate/shards/{name}/de/{shard}.parquet", "translations") for shard in range(n)]
+        name: [read_table(results / f"translate/shards/{name}/de/{i}.parquet", "translations") for i in range(n)]
         for name, (_, n) in DATASETS.items()
     }
     assert [len(table) for table in shards["subset"]] == [0, 0]
