@@ -29,7 +29,8 @@ import yaml
 from hybridir.config import validate_config
 from hybridir.corpus import parallel_corpus, translated_corpus
 from hybridir.errors import ConfigError, DataError
-from hybridir.fetch.benchmarks import fetch_benchmark, miracl_language
+from hybridir.fetch.benchmarks import fetch_benchmark
+from hybridir.fetch.miracl import MiraclLanguage
 from hybridir.fetch.parallel import fetch_parallel
 from hybridir.fetch.qa import fetch_qa
 from hybridir.sources import read_json, read_json_files
@@ -153,9 +154,14 @@ def squad(paragraphs: list[dict]) -> dict:
     return {"version": "1.1", "data": [{"title": "t", "paragraphs": paragraphs}]}
 
 
-def paragraph(context: str, breaks: list[list[int]], questions: list[tuple[str, int]]) -> dict:
+def paragraph(context: str, breaks: list[list[int]], questions: list[tuple[str, int]], answer: str = "") -> dict:
+    """A LAReQA paragraph whose questions (id, answer_start) answer `answer`, or the word at their start."""
     qas = [
-        {"id": qid, "question": f"Question {qid}?", "answers": [{"text": "x", "answer_start": start}]}
+        {
+            "id": qid,
+            "question": f"Question {qid}?",
+            "answers": [{"text": answer or context[start:].split(" ")[0], "answer_start": start}],
+        }
         for qid, start in questions
     ]
     return {"context": context, "sentence_breaks": breaks, "qas": qas}
@@ -413,7 +419,7 @@ def miracl_qrels_outside_corpus(ctx: Context) -> None:
         handle.write(json.dumps({"docid": "doc1#0", "title": "Rome", "text": "Rome lies on the Tiber."}) + "\n")
     source = {kind: str(ctx.folder / "{lang}" / name) for kind, name in (
         ("topics", "topics.tsv"), ("qrels", "qrels.tsv"), ("corpus", "corpus.jsonl.gz"))}  # fmt: skip
-    list(miracl_language(source, "en", "dev", None).candidates)
+    list(MiraclLanguage(source, "en", "dev", None).passages())
 
 
 def nan_embeddings(ctx: Context) -> None:

@@ -19,6 +19,7 @@ FETCH_LEDGER = f"{RESULTS}/fetch/ledger/{{dataset}}.parquet"
 PARALLEL_SOURCE = f"{RESULTS}/fetch/parallel/{{dataset}}.parquet"
 BENCHMARK = f"{RESULTS}/fetch/benchmarks/{{benchmark}}"
 BENCHMARK_TABLES = ("candidates", "queries", "qrels")
+BENCHMARK_LEDGER = f"{BENCHMARK}/ledger.parquet"
 MINED = f"{RESULTS}/fetch/mined/{{dataset}}.jsonl"
 
 # translate

@@ -287,9 +287,9 @@ class Plan:
         qa = [layout.QA.format(dataset=d) for d in self.qa_datasets + self.validation_datasets]
         parallel = [layout.PARALLEL_SOURCE.format(dataset=d) for d in self.parallel_datasets]
         benchmarks = [
-            layout.benchmark_table(table).format(benchmark=b)
+            template.format(benchmark=b)
             for b in self.benchmarks
-            for table in layout.BENCHMARK_TABLES
+            for template in [*map(layout.benchmark_table, layout.BENCHMARK_TABLES), layout.BENCHMARK_LEDGER]
         ]
         return qa + parallel + benchmarks
 

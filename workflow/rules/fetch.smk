@@ -41,6 +41,7 @@ rule fetch_benchmark:
         candidates=layout.benchmark_table("candidates"),
         queries=layout.benchmark_table("queries"),
         qrels=layout.benchmark_table("qrels"),
+        ledger=layout.BENCHMARK_LEDGER,
     log:
         layout.log("fetch/benchmarks/{benchmark}"),
     conda:
