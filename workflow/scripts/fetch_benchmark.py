@@ -3,9 +3,11 @@ streamed in chunks, first: a MIRACL judgement is checked against the corpus once
 
 from hybridir.fetch.benchmarks import stream_benchmark
 from hybridir.logs import log_to
+from hybridir.network import use_network
 from hybridir.tables import write_table, write_table_chunks
 
 log_to(snakemake.log[0], snakemake.rule)
+use_network(snakemake.params.network)
 spec, seed = snakemake.params.spec, snakemake.params.seed
 benchmark = stream_benchmark(spec)
 write_table_chunks(benchmark.candidates, snakemake.output.candidates, "candidates", config=spec, seed=seed)
