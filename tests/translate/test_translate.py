@@ -132,6 +132,14 @@ def test_limits_are_flagged_never_silent(translator: NllbTranslator) -> None:
     assert {"truncated_input", "truncated_output"} <= set(flag_names(result.flags[0]))
 
 
+def test_texts_cut_at_the_input_limit_are_counted_in_the_log(translator: NllbTranslator, caplog) -> None:
+    texts = pd.DataFrame({"text_id": ["a", "b"], "lang": "en", "text": [SENTENCES[3], "Hi."]})
+    with caplog.at_level(logging.INFO):
+        table = translate_texts(texts, translator, "en", "de", DecodingOptions(beam_size=1, max_input_tokens=6))
+    assert ["truncated_input" in flags for flags in table["flags"]] == [True, False]
+    assert "1 of 2 texts had a sentence longer than 6 tokens, cut there" in caplog.text
+
+
 def test_unknown_language_code_fails_clearly(translator: NllbTranslator) -> None:
     texts = pd.DataFrame({"text_id": ["a"], "lang": "en", "text": [SENTENCES[0]]})
     with pytest.raises(ConfigError, match="language code 'xx' has no NLLB-200 equivalent"):

@@ -4,6 +4,7 @@ Texts are split into sentences (hybridir.sentences), the unique sentences are tr
 call, and each text is re-joined from its sentences' translations, with the union of their flags.
 """
 
+import logging
 from itertools import chain
 
 import numpy as np
@@ -52,4 +53,16 @@ def translate_texts(
         "sentences": counts,
         "flags": pd.Series(flags, dtype=object),  # object even when empty: an empty shard is a valid table
     }
+    log_cut_inputs(flags, options.max_input_tokens)
     return pd.DataFrame(table, columns=COLUMNS)
+
+
+def log_cut_inputs(flags: list[list[str]], limit: int) -> None:
+    """How many texts had a sentence cut at the input limit (a warning when any)."""
+    cut = sum("truncated_input" in text_flags for text_flags in flags)
+    log = logging.warning if cut else logging.info
+    log(
+        "%d of %d texts had a sentence longer than %d tokens, cut there and flagged truncated_input "
+        "(translation.max_input_tokens)",
+        cut, len(flags), limit,
+    )  # fmt: skip
