@@ -38,9 +38,16 @@ REPORT_JOBS = {
     "report_alpha_sweep": 1,
     "report_rank_distance_figure": 2,
     "report_per_language_figure": 3,
+    "report_warnings": 1,
     "report_summary": 1,
 }
-UPSTREAM_REPORT_JOBS = {"report_translation": 1, "report_corpus": 1, "report_training_loss": 1, "report_usage": 1}
+UPSTREAM_REPORT_JOBS = {
+    "report_translation": 1,
+    "report_corpus": 1,
+    "report_training_loss": 1,
+    "report_usage": 1,
+    "report_checks": 1,
+}
 TRAINED_RUN_JOBS = (
     {"train": len(TRAINED), "encode": len(TRAINED) * BENCHMARKS, "rank": len(TRAINED) * BENCHMARKS}
     | EVALUATE_JOBS
@@ -236,6 +243,9 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         "corpus_ledger",
         "leakage",
         "usage",
+        "truncation",
+        "benchmark_ledger",
+        "warnings",
     )
     for name in tables:
         assert len(read_table(results / "report" / "tables" / f"{name}.parquet", f"report_{name}")) > 0

@@ -1,6 +1,6 @@
-"""Job logs read back: the warnings every job logged (hybridir.logs writes them one per line), as
-the report's `warnings` table and as the line that ends a run (`show_warnings`, in the workflow's
-onsuccess / onerror handlers)."""
+"""Job logs read back: the warnings every job logged (hybridir.logs writes them one per line), for
+the report's `warnings` table and for the line that ends a run (`show_warnings`, in the workflow's
+onsuccess / onerror handlers; no heavy import, as the Snakefile imports it)."""
 
 import os
 import sys
@@ -9,12 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-import pandas as pd
-
 from hybridir.failures import LOG_LINE
 from hybridir.logs import RULE_LINE, WARNING_LINE
-
-COLUMNS = ["rule", "job", "message", "count"]
 
 
 def log_warnings(path: str | os.PathLike) -> tuple[str | None, Counter[str]]:
@@ -29,15 +25,15 @@ def log_warnings(path: str | os.PathLike) -> tuple[str | None, Counter[str]]:
     return rule, messages
 
 
-def warnings_table(logs: Iterable[str | os.PathLike], root: str | os.PathLike) -> pd.DataFrame:
-    """One row per (job, message) of the job logs: the rule, the job (the log's path under `root`,
-    without .log), the message and how often it was logged; jobs in path order."""
+def warning_rows(logs: Iterable[str | os.PathLike], root: str | os.PathLike) -> list[tuple[str | None, str, str, int]]:
+    """(rule, job, message, count) per job and message of the job logs: the job is the log's path
+    under `root` without .log; jobs in path order, messages in the order first logged."""
     rows = []
     for path in sorted(map(Path, logs)):
         rule, messages = log_warnings(path)
         job = str(path.relative_to(root).with_suffix(""))
         rows.extend((rule, job, message, count) for message, count in messages.items())
-    return pd.DataFrame(rows, columns=COLUMNS).astype({"count": "int64"})
+    return rows
 
 
 def job_logs(folder: str | os.PathLike, excluded: Iterable[str | os.PathLike] = ()) -> list[Path]:
@@ -70,7 +66,9 @@ def warnings_line(logs: Iterable[str], table: str) -> str | None:
     )
 
 
-def show_warnings(snakemake_logs: str | os.PathLike | Iterable[str | os.PathLike], table: str, stream: TextIO = sys.stderr) -> None:
+def show_warnings(
+    snakemake_logs: str | os.PathLike | Iterable[str | os.PathLike], table: str, stream: TextIO = sys.stderr
+) -> None:
     """Print how many warnings the jobs of a run logged and where to read them (an onsuccess /
     onerror handler's `log`: the run's Snakemake log file or files)."""
     paths = [snakemake_logs] if isinstance(snakemake_logs, str | os.PathLike) else list(snakemake_logs)

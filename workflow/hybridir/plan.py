@@ -95,6 +95,9 @@ REPORT_TABLES = (
     "translation_flags",
     "corpus_ledger",
     "usage",
+    "truncation",
+    "benchmark_ledger",
+    "warnings",
 )
 
 
@@ -393,6 +396,12 @@ class Plan:
         tables = [layout.report_table(name, ext) for name in REPORT_TABLES for ext in layout.REPORT_TABLE_FORMATS]
         figures = [path for png in self.report_figures() for path in (png, png.removesuffix("png") + "pdf")]
         return tables + figures + [layout.SUMMARY, layout.SUMMARY_HTML]
+
+    def logged_outputs(self) -> list[str]:
+        """What the warnings table waits for: every output but the summary and the table itself."""
+        warnings = [layout.report_table("warnings", ext) for ext in layout.REPORT_TABLE_FORMATS]
+        last = {layout.SUMMARY, layout.SUMMARY_HTML, *warnings}
+        return [path for path in self.final_outputs() if path not in last]
 
     def final_outputs(self) -> list[str]:
         """Everything the pipeline makes for this config."""

@@ -14,6 +14,7 @@ from hybridir.config import validate_config
 from hybridir.devices import stage_device
 from hybridir.failures import show_failures, stale_lock_hint
 from hybridir.fingerprint import script_fingerprint
+from hybridir.joblogs import show_warnings
 from hybridir.plan import REPORT_TABLES, RUN_PATTERN, Plan, Run, ZERO_SHOT, canonical
 
 put_first_on_pythonpath(LIBRARY)
@@ -28,8 +29,13 @@ if workflow.is_main_process and "--unlock" not in sys.argv:
         print(LOCK_HINT, file=sys.stderr)
 
 
+onsuccess:
+    show_warnings(log, layout.report_table("warnings", "md"))
+
+
 onerror:
     show_failures(log)
+    show_warnings(log, layout.report_table("warnings", "md"))
 
 
 wildcard_constraints:
