@@ -5,10 +5,10 @@ server that never answers is an error naming the URL that leaves no output (hybr
 import itertools
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import datasets
-import fsspec
 import pytest
 from huggingface_hub import constants as hub_constants
 
@@ -16,27 +16,19 @@ from hybridir.errors import DataError
 from hybridir.fetch import miracl
 from hybridir.fetch.benchmarks import stream_benchmark
 from hybridir.fetch.qa import fetch_qa
-from hybridir.network import MAX_WAIT_S, Network, retry_after, use_network
+from hybridir.network import MAX_WAIT_S, Network, retry_after
 from hybridir.sources import read_json
 from hybridir.tables import write_table_chunks
+from tests.support.http import fast_network
 
 ROWS = [{"id": str(i), "question": f"Who founded town {i}?", "passage": f"Town {i} was founded."} for i in range(300)]
-DATASETS_SETTINGS = [
-    "STREAMING_READ_MAX_RETRIES", "STREAMING_OPEN_MAX_RETRIES", "STREAMING_READ_RETRY_INTERVAL",
-    "STREAMING_OPEN_RETRY_INTERVAL", "STREAMING_READ_SERVER_UNAVAILABLE_RETRY_INTERVAL",
-    "STREAMING_READ_RATE_LIMIT_RETRY_INTERVAL",
-]  # fmt: skip
 
 
 @pytest.fixture
-def network(monkeypatch: pytest.MonkeyPatch) -> Network:
-    """Fast network settings for this test only (fsspec's, datasets' and huggingface_hub's restored after)."""
-    monkeypatch.setattr(fsspec.config, "conf", {})
-    for name in DATASETS_SETTINGS:
-        monkeypatch.setattr(datasets.config, name, getattr(datasets.config, name))
-    for name in ("HF_HUB_DOWNLOAD_TIMEOUT", "HF_HUB_ETAG_TIMEOUT"):
-        monkeypatch.setattr(hub_constants, name, getattr(hub_constants, name))
-    return use_network({"retries": 2, "backoff": 0.01, "timeout": 0.5})
+def network() -> Iterator[Network]:
+    """Fast network settings for this test only."""
+    with fast_network() as settings:
+        yield settings
 
 
 @pytest.fixture

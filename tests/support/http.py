@@ -11,9 +11,24 @@ import io
 import re
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import datasets
+import fsspec
+from huggingface_hub import constants as hub_constants
+
+from hybridir.network import Network, use_network
+
 SILENT_S = 20.0
+# what hybridir.network.use_network sets, besides fsspec's configuration
+DATASETS_SETTINGS = [
+    "STREAMING_READ_MAX_RETRIES", "STREAMING_OPEN_MAX_RETRIES", "STREAMING_READ_RETRY_INTERVAL",
+    "STREAMING_OPEN_RETRY_INTERVAL", "STREAMING_READ_SERVER_UNAVAILABLE_RETRY_INTERVAL",
+    "STREAMING_READ_RATE_LIMIT_RETRY_INTERVAL",
+]  # fmt: skip
+HUB_SETTINGS = ["HF_HUB_DOWNLOAD_TIMEOUT", "HF_HUB_ETAG_TIMEOUT"]
 STATUS = re.compile(r"^/status/(\d{3})/(\d+)(/.*)$")
 
 
@@ -87,3 +102,21 @@ class FileHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.flush()
         self.close_connection = True
         return None
+
+
+@contextmanager
+def fast_network(retries: int = 2, backoff: float = 0.01, timeout: float = 0.5) -> Iterator[Network]:
+    """hybridir.network's settings, small enough for tests, for the time of the context only."""
+    conf = fsspec.config.conf
+    saved = [
+        (module, name, getattr(module, name))
+        for module, names in ((datasets.config, DATASETS_SETTINGS), (hub_constants, HUB_SETTINGS))
+        for name in names
+    ]
+    fsspec.config.conf = {}
+    try:
+        yield use_network({"retries": retries, "backoff": backoff, "timeout": timeout})
+    finally:
+        fsspec.config.conf = conf
+        for module, name, value in saved:
+            setattr(module, name, value)

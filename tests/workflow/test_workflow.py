@@ -56,13 +56,6 @@ TRAINED_RUN_JOBS = (
 )
 
 
-@pytest.fixture(scope="module")
-def demo_report(demo_run: Path) -> Path:
-    """The Snakemake HTML report of the demo run (the second command of `make demo`)."""
-    snakemake(demo_run, *DEMO, "--report", "results/report.html")
-    return demo_run / "results" / "report.html"
-
-
 def planned_jobs(cwd: Path, *args: str) -> dict[str, int]:
     """Rule -> job count of a dry run."""
     output = snakemake(cwd, "-n", *DEMO, *args).stdout
@@ -259,6 +252,20 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         assert_valid_pdf(png.with_suffix(".pdf"))
     summary = (results / "summary.md").read_text()
     assert summary.startswith("# Results summary") and layout.figure("training_loss", "training_loss") in summary
+
+
+def test_the_run_ends_with_its_warnings_and_the_report_lists_every_one(demo_run: Path) -> None:
+    console = (demo_run.parent / "demo_run.out").read_text()
+    assert re.search(
+        r"hybridir: \d+ warning\(s\) logged by \d+ of this run's \d+ jobs; read them in "
+        r"results/report/tables/warnings\.md",
+        console,
+    )
+    warnings = read_table(demo_run / "results/report/tables/warnings.parquet", "report_warnings")
+    mlqa = warnings[warnings["job"] == "fetch/benchmarks/demo_mlqa"]
+    assert mlqa["rule"].tolist() == ["fetch_benchmark"] and "missing in some languages" in mlqa["message"].iloc[0]
+    summary = (demo_run / "results/summary.md").read_text()
+    assert "## Data checks and warnings" in summary and "missing in some languages" in summary
 
 
 def test_snakemake_report_is_self_contained_html(demo_report: Path) -> None:
