@@ -270,7 +270,7 @@ def test_qa_rows_over_http(http_files) -> None:
 
 def test_http_404_through_datasets_names_the_url(http_files) -> None:
     _, base = http_files
-    with pytest.raises(DataError, match=f"{base}/none.jsonl \\(read as json\\): cannot be read"):
+    with pytest.raises(DataError, match=f"{base}/none.jsonl: file not found"):
         fetch_qa(qa_spec(f"{base}/none.jsonl"), "en")
 
 
