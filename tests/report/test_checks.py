@@ -21,18 +21,25 @@ def test_texts_cut_per_language_and_per_encoder_benchmark_and_table() -> None:
         {"es": iter([[], ["truncated_input"]]), "de": [["truncated_input", "empty"]]}, 64
     )
     encoding = checks.encoding_cuts(
-        {("tiny", "x_x-s7", "b"): lengths(30, 3), ("tiny", "zero_shot", "b"): lengths(30, 3)}
+        {
+            ("tiny", "x_x-s7", "b"): lengths(30, 3),
+            ("tiny", "x_y-s7", "b"): lengths(30, 3),
+            ("tiny", "zero_shot", "b"): lengths(30, 1),  # no prompts: fewer tokens
+        }
     )
     table = checks.truncation_table(translation, encoding)
     to_arrow(table, "report_truncation")
-    assert table[["stage", "scope", "limit", "texts", "cut", "runs"]].values.tolist() == [
-        ["translation", "de", 64, 1, 1, 1],
-        ["translation", "es", 64, 2, 1, 1],
-        ["encoding", "tiny b queries", 8, 10, 0, 2],
-        ["encoding", "tiny b candidates", 8, 30, 3, 2],
+    assert table.fillna("-")[["stage", "scope", "limit", "texts", "cut", "runs"]].values.tolist() == [
+        ["translation", "de", 64, 1, 1, "-"],
+        ["translation", "es", 64, 2, 1, "-"],
+        ["encoding", "tiny b queries", 8, 10, 0, "x_x-s7, x_y-s7, zero_shot"],
+        ["encoding", "tiny b candidates", 8, 30, 3, "x_x-s7, x_y-s7"],
+        ["encoding", "tiny b candidates", 8, 30, 1, "zero_shot"],
     ]
-    assert table["share"].tolist() == [1.0, 0.5, 0.0, 0.1]
-    assert "| encoding | tiny b candidates | 8 | 30 | 3 (10.0%) |" in to_markdown(pages.truncation_page(table))
+    assert table["share"].tolist() == [1.0, 0.5, 0.0, 0.1, 1 / 30]
+    page = to_markdown(pages.truncation_page(table))
+    assert "| encoding | tiny b candidates (x_x-s7, x_y-s7) | 8 | 30 | 3 (10.0%) |" in page
+    assert "| encoding | tiny b queries (x_x-s7, x_y-s7 and 1 more runs) | 8 | 10 | 0 (0.0%) |" in page
 
 
 def test_benchmark_judgements_per_language_and_fate() -> None:

@@ -30,25 +30,25 @@ def translation_cuts(flags: Mapping[str, Iterable[Sequence[str]]], limit: int) -
 def encoding_cuts(lengths: Mapping[tuple[str, str, str], pd.DataFrame]) -> pd.DataFrame:
     """Per (encoder, benchmark, table), the distinct texts cut at the model's maximum length, from the
     `text_lengths` tables of the encode jobs ((encoder, run, benchmark) -> table); runs whose counts
-    agree (an encoder's runs share its tokenizer) make one row."""
+    agree (the runs of an encoder with the same prompts) make one row, naming them."""
     rows = [
-        ("encoding", f"{encoder} {benchmark} {row.table}", row.max_length, row.distinct, row.cut)
-        for (encoder, _run, benchmark), table in lengths.items()
+        ("encoding", f"{encoder} {benchmark} {row.table}", row.max_length, row.distinct, row.cut, run)
+        for (encoder, run, benchmark), table in lengths.items()
         for row in table.itertuples(index=False)
     ]
-    frame = pd.DataFrame(rows, columns=TRUNCATION_COLUMNS[:5])
-    return frame.groupby(TRUNCATION_COLUMNS[:5], sort=False, dropna=False).size().rename("runs").reset_index()
+    frame = pd.DataFrame(rows, columns=[*TRUNCATION_COLUMNS[:5], "runs"])
+    return frame.groupby(TRUNCATION_COLUMNS[:5], sort=False, dropna=False)["runs"].agg(", ".join).reset_index()
 
 
 def truncation_table(translation: pd.DataFrame, encoding: pd.DataFrame) -> pd.DataFrame:
     """Texts cut for length per stage and scope, with their share."""
-    frames = [frame for frame in (translation.assign(runs=1), encoding) if not frame.empty]
+    frames = [frame for frame in (translation.assign(runs=None), encoding) if not frame.empty]
     if not frames:
         return _empty(TRUNCATION_COLUMNS)
     table = pd.concat(frames, ignore_index=True)
     table["share"] = (table["cut"] / table["texts"].where(table["texts"] > 0)).fillna(0.0)
     table["limit"] = table["limit"].astype("Int64")
-    return table[TRUNCATION_COLUMNS].astype({"texts": "int64", "cut": "int64", "runs": "int64"})
+    return table[TRUNCATION_COLUMNS].astype({"texts": "int64", "cut": "int64"})
 
 
 def benchmark_ledger_table(ledgers: Sequence[pd.DataFrame]) -> pd.DataFrame:

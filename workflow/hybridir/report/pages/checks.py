@@ -20,17 +20,29 @@ def truncation_page(table: pd.DataFrame) -> list[Block]:
             "Translation cuts a sentence longer than `translation.max_input_tokens` tokens; its text is flagged "
             "truncated_input and the corpus stage drops its pair in that language. Encoding for evaluation cuts a "
             "text (with its prompt; a candidate sentence followed by its paragraph, so the paragraph is cut first) "
-            "at the model's maximum length (`evaluation.max_length`). Encoding counts are of distinct texts; the "
-            "runs of one encoder share its tokenizer and are counted once."
+            "at the model's maximum length (`evaluation.max_length`). Encoding counts are of distinct texts; runs "
+            "of one encoder whose counts agree (the same tokenizer and prompts) make one row."
         ),
     ]
     if table.empty:
         return [*blocks, Paragraph("No text was translated or encoded.")]
     rows = [
-        [r.stage, r.scope, "none" if pd.isna(r.limit) else str(r.limit), str(r.texts), f"{r.cut} ({r.share:.1%})"]
+        [
+            r.stage,
+            r.scope if pd.isna(r.runs) else f"{r.scope} ({_runs(r.runs)})",
+            "none" if pd.isna(r.limit) else str(r.limit),
+            str(r.texts),
+            f"{r.cut} ({r.share:.1%})",
+        ]
         for r in table.itertuples(index=False)
     ]
     return [*blocks, Table(["stage", "of", "limit (tokens)", "texts", "cut"], rows, [False, False, True, True, True])]
+
+
+def _runs(runs: str) -> str:
+    """'zero_shot', or 'x_x-s7, x_y-s7 and 7 more runs'."""
+    names = runs.split(", ")
+    return runs if len(names) <= 2 else f"{', '.join(names[:2])} and {len(names) - 2} more runs"
 
 
 def benchmark_ledger_page(table: pd.DataFrame) -> list[Block]:
