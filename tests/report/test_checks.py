@@ -77,6 +77,9 @@ def test_warnings_table_page_and_summary_lines() -> None:
         [pd.DataFrame({"benchmark": "b", "lang": ["en"], "status": "kept", "reason": ["answer_moved"]})]
     )
     summary = to_markdown(pages.checks_summary(truncation, ledger, warnings))
-    assert "Texts cut for length at translation: 1 of 1." in summary
+    assert (
+        "Texts cut for length at translation: 1 of 1 over 1 rows of `report/tables/truncation.md`; at most 100.0% (de)."
+        in summary
+    )
     assert "Benchmark judgements: 1 read; 1 answer_moved." in summary
     assert "Warnings: 4 logged by 2 jobs" in summary and "| x | y | 3 |" in summary

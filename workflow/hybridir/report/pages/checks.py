@@ -89,7 +89,11 @@ def checks_summary(truncation: pd.DataFrame, ledger: pd.DataFrame, warnings: pd.
     """The summary's lines on the data checks and the warnings (the tables are linked below it)."""
     items = []
     for stage, part in truncation.groupby("stage", sort=False) if not truncation.empty else []:
-        items.append(f"Texts cut for length at {stage}: {int(part['cut'].sum())} of {int(part['texts'].sum())}.")
+        worst = part.loc[part["share"].idxmax()]
+        items.append(
+            f"Texts cut for length at {stage}: {int(part['cut'].sum())} of {int(part['texts'].sum())} over "
+            f"{len(part)} rows of `report/tables/truncation.md`; at most {worst['share']:.1%} ({worst['scope']})."
+        )
     if not ledger.empty:
         reasons = ledger.dropna(subset=["reason"]).groupby("reason")["judgements"].sum()
         found = ", ".join(f"{int(count)} {reason}" for reason, count in reasons.items()) or "none changed"
