@@ -5,7 +5,9 @@ SQuAD v1.1's evaluation script (lower case, punctuation removed, the articles a 
 whitespace collapsed; punctuation here is every Unicode punctuation character, as MLQA's script has
 it for its languages). When it does not, the answer is looked for in the context, exactly and then
 ignoring case, and the occurrence nearest to `answer_start` is taken (`answer_moved`); an answer
-found nowhere leaves its question without a relevant candidate (`answer_not_in_context`).
+found nowhere leaves its question without a relevant candidate (`answer_not_in_context`). A
+question's fields are read by `read_question` (texts must be texts), and the counts of one file
+are logged by `log_answer_checks`.
 """
 
 import logging
