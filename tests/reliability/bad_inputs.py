@@ -563,12 +563,14 @@ def long_sentence_at_translation(ctx: Context) -> None:
 
 
 def long_text_at_encoding(ctx: Context) -> Observed:
-    from hybridir.evaluate.encode import EncodingOptions, encode_table, load_encoder
+    from hybridir.evaluate.encode import encode_table, load_encoder
+    from hybridir.evaluate.options import EncodingOptions
 
     encoder = load_encoder(str(tiny_encoder(ctx.folder)), max_length=8)
     texts = ["Rome.", " ".join(["Rome lies on the Tiber."] * 20)]
     runtime = {"device": "cpu", "dtype": "float32"}
-    counts = encode_table(encoder, [texts], None, EncodingOptions(), ctx.folder / "vectors", "encode", runtime)
+    options = EncodingOptions.from_schema()
+    counts = encode_table(encoder, [texts], None, options, ctx.folder / "vectors", "encode", runtime)
     return Observed(VALID, f"text_lengths: {counts['cut']} of {counts['distinct']} texts cut at {counts['max_length']}")
 
 
