@@ -95,9 +95,9 @@ def run_stage(stage: str, root: Path, model: Path) -> None:
     vectors = {name: root / "embeddings" / name for name in ("queries", "candidates")}
     if stage == "fetch":
         benchmark = mmarco_benchmark(spec(root), seed=0)
-        write_table(benchmark.queries, tables["queries"], "queries")
-        write_table(benchmark.qrels, tables["qrels"], "qrels")
         write_table_chunks(benchmark.candidates, tables["candidates"], "candidates")
+        write_table(benchmark.queries, tables["queries"], "queries")
+        write_table(benchmark.judgements()[0], tables["qrels"], "qrels")
     elif stage == "encode":
         encode_benchmark(str(model), tables, "mmarco", EncodingOptions.from_schema(), vectors, "cpu")
     else:

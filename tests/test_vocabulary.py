@@ -14,7 +14,7 @@ from hybridir.config import load_config
 from hybridir.errors import ConfigError
 from hybridir.evaluate.metrics import FUNCTIONS, per_query_columns
 from hybridir.plan.runs import RunPlan
-from hybridir.report.data import retrieval
+from hybridir.report.data import checks, retrieval
 from hybridir.report.data.paper import read_paper_numbers
 from hybridir.report.figures import curves
 from hybridir.report.format import colours, label
@@ -131,6 +131,11 @@ def test_a_strategy_added_as_one_record_is_reported(throwaway: Strategy, tmp_pat
     empty = table.iloc[:0]
     tables = {"map": table, "rank_distance": empty, "miracl": pd.DataFrame(columns=["lang", "metric"])}
     tables |= {"mt_quality": pd.DataFrame(), "corpus_ledger": pd.DataFrame()}
+    tables |= {
+        "truncation": checks.truncation_table(checks.translation_cuts({}, 1024), checks.encoding_cuts({})),
+        "benchmark_ledger": checks.benchmark_ledger_table([]),
+        "warnings": checks.warnings_table([]),
+    }
     summary = to_markdown(summary_document(config, tables, significance, {}, [], [], rd_settings()))
     assert f"`x_en`: {throwaway.description}" in summary
 

@@ -16,6 +16,7 @@ from hybridir.evaluate.encode import (
     encode_table,
     load_encoder,
     token_batches,
+    token_lengths,
 )
 from hybridir.evaluate.options import EncodingOptions
 from hybridir.evaluate.vectors import VectorShards
@@ -74,6 +75,15 @@ def test_a_table_is_encoded_chunk_by_chunk_into_float16_shards(
     assert [np.load(p).dtype for p in sorted((tmp_path / "vectors").glob("*.npy"))] == [np.float16] * 3
     vectors = VectorShards(tmp_path / "vectors", len(texts)).read([(0, len(texts))])
     np.testing.assert_allclose(vectors, encoder.encode(texts, normalize_embeddings=True), atol=2e-3)
+
+
+def test_texts_over_the_maximum_length_are_counted_as_cut(tiny_model: str, tmp_path: Path) -> None:
+    encoder = load_encoder(tiny_model, max_length=8)
+    long = " ".join(TEXTS * 3)
+    texts = ["Who?", long, long, "A."]
+    counts = encode_table(encoder, [texts[:2], texts[2:]], None, FLOAT32, tmp_path / "vectors", "test", RUNTIME)
+    assert counts == {"texts": 4, "distinct": 4, "cut": 2, "max_length": 8}  # distinct within each chunk
+    assert token_lengths(encoder, [long, "Who?"], None).tolist() == [8, len(encoder.tokenizer("Who?")["input_ids"])]
 
 
 def test_batches_hold_texts_of_one_length_bucket_within_the_token_budget() -> None:

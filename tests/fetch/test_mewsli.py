@@ -77,7 +77,7 @@ def write_mewsli(folder: Path, articles: list | None = None, entities: list | No
 
 def read(spec: dict, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     stream = mewsli_benchmark(spec, seed)
-    return pd.concat(list(stream.candidates), ignore_index=True), stream.queries, stream.qrels
+    return pd.concat(list(stream.candidates), ignore_index=True), stream.queries, stream.judgements()[0]
 
 
 def test_mentions_become_marked_queries_and_entities_candidates(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from hybridir.errors import DataError
 from hybridir.fetch import mmarco
+from hybridir.fetch.benchmarks import stream_benchmark
 from hybridir.fetch.mmarco import mmarco_benchmark
 from hybridir.fetch.sampling import judged_and_sampled, sample_key
 from hybridir.tables import to_arrow
@@ -49,7 +50,7 @@ def write_mmarco(root: Path, qrels: str = QRELS, queries: dict = QUERIES, passag
 
 def read(spec: dict, seed: int = 0):
     stream = mmarco_benchmark(spec, seed)
-    return pd.concat(list(stream.candidates), ignore_index=True), stream.queries, stream.qrels
+    return pd.concat(list(stream.candidates), ignore_index=True), stream.queries, stream.judgements()[0]
 
 
 def test_queries_qrels_and_collections_in_every_language(tmp_path: Path, caplog) -> None:
@@ -144,3 +145,15 @@ def test_an_empty_line_in_a_collection_is_an_error_naming_it(tmp_path: Path) -> 
     path.write_text(path.read_text().replace("de passage 4\n", "de passage 4\n\n"))
     with pytest.raises(DataError, match=r"german_collection.tsv: line 6: expected 2 tab-separated fields"):
         read(spec)
+
+
+def test_the_ledger_keeps_every_qrels_line_in_every_language(tmp_path: Path) -> None:
+    stream = stream_benchmark(write_mmarco(tmp_path) | {"name": "tiny_mmarco"})
+    list(stream.candidates)
+    qrels, ledger = stream.judgements()
+    to_arrow(ledger, "benchmark_ledger")
+    assert (
+        len(ledger) == len(qrels) and set(ledger["status"]) == {"kept"} and set(ledger["benchmark"]) == {"tiny_mmarco"}
+    )
+    assert ledger.groupby("lang")["source_row"].agg(list).to_dict() == {"de": [0, 1, 2], "en": [0, 1, 2]}
+    assert ledger["source"].str.endswith("qrels.dev.small.tsv").all()

@@ -22,10 +22,11 @@ from hybridir import layout
 from hybridir.config import load_config
 from hybridir.errors import DataError
 from hybridir.report import format as fmt
-from hybridir.report.data import comparisons, pipeline, retrieval, usage
+from hybridir.report.data import checks, comparisons, pipeline, retrieval, usage
 from hybridir.report.data.paper import attach_paper, read_paper_numbers
 from hybridir.report.data.runs import primary, runs_by_strategy, strategies
 from hybridir.report.figures import base, curves, heatmaps, results
+from hybridir.report.pages import checks as checks_pages
 from hybridir.report.pages import languages
 from hybridir.report.pages import pipeline as pipeline_pages
 from hybridir.report.pages import retrieval as pages
@@ -74,6 +75,17 @@ def built(inputs: dict) -> dict[str, pd.DataFrame]:
         "mt_quality": pipeline.mt_quality_table(inputs["mt_quality"]),
         "translation_flags": pipeline.translation_flags_table(inputs["translation_ledgers"]),
         "corpus_ledger": pipeline.corpus_ledger_table(inputs["corpus_ledgers"]),
+        "truncation": checks.truncation_table(
+            checks.translation_cuts({"de": [[], ["truncated_input"]]}, 1024), checks.encoding_cuts({})
+        ),
+        "benchmark_ledger": checks.benchmark_ledger_table(
+            [
+                pd.DataFrame(
+                    {"benchmark": rd.LAREQA, "lang": ["en", "de"], "status": "kept", "reason": [None, "answer_moved"]}
+                )
+            ]
+        ),
+        "warnings": checks.warnings_table([("fetch_benchmark", "fetch/benchmarks/b", "b: 1 answer moved", 1)]),
     }
 
 
@@ -86,6 +98,9 @@ PAGES = {
     "mt_quality": lambda frame: pipeline_pages.mt_quality_page(frame, rd.LAREQA),
     "translation_flags": pipeline_pages.translation_flags_page,
     "corpus_ledger": pipeline_pages.corpus_ledger_page,
+    "truncation": checks_pages.truncation_page,
+    "benchmark_ledger": checks_pages.benchmark_ledger_page,
+    "warnings": checks_pages.warnings_page,
 }
 
 

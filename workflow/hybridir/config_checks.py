@@ -74,7 +74,12 @@ SOURCE_TEMPLATES: dict[str, dict[str | None, tuple[str, ...]]] = {
     "mewsli_x": {"mentions": ("split",), "entities": ()},
     "mmarco": {"queries": ("lang",), "collection": ("lang",), "qrels": ()},
 }
-SPLITS = {"bucc": ("training", "sample"), "mewsli_x": ("dev", "test")}
+# Formats whose source reads `split` (miracl: any name; the others: these splits only).
+SPLITS: dict[str, tuple[str, ...] | None] = {
+    "miracl": None,
+    "bucc": ("training", "sample"),
+    "mewsli_x": ("dev", "test"),
+}
 BUCC_LANGUAGES = ("de", "fr", "ru", "zh")
 
 
@@ -100,7 +105,7 @@ def check_benchmark_sources(config: Mapping[str, Any]) -> None:
             for name in parts[part]:
                 if f"{{{name}}}" not in template:
                     raise ConfigError(f"config key {key}: {template!r} must contain '{{{name}}}'")
-        if any("split" in names for names in parts.values()):
+        if bench["format"] in SPLITS:
             split_key = f"benchmarks[{i}].split ({bench['name']})"
             check_template_value("split", bench.get("split", ""), split_key)
             allowed = SPLITS.get(bench["format"])

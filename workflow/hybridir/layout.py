@@ -19,6 +19,7 @@ FETCH_LEDGER = f"{RESULTS}/fetch/ledger/{{dataset}}.parquet"
 PARALLEL_SOURCE = f"{RESULTS}/fetch/parallel/{{dataset}}.parquet"
 BENCHMARK = f"{RESULTS}/fetch/benchmarks/{{benchmark}}"
 BENCHMARK_TABLES = ("candidates", "queries", "qrels")
+BENCHMARK_LEDGER = f"{BENCHMARK}/ledger.parquet"
 MINED = f"{RESULTS}/fetch/mined/{{dataset}}.jsonl"
 
 # translate
@@ -51,6 +52,7 @@ VALIDATION = f"{RESULTS}/train/validation.parquet"
 EVALUATED = f"{RESULTS}/evaluate/{{encoder}}/{{run}}/{{benchmark}}"
 QUERY_VECTORS = f"{EVALUATED}/embeddings/queries"
 CANDIDATE_VECTORS = f"{EVALUATED}/embeddings/candidates"
+TEXT_LENGTHS = f"{EVALUATED}/text_lengths.parquet"
 RANKINGS = f"{EVALUATED}/rankings.parquet"
 PER_QUERY = f"{EVALUATED}/per_query.parquet"
 RUN_METRICS = f"{EVALUATED}/metrics.parquet"
@@ -82,6 +84,9 @@ REPORT_TABLES = (
     "translation_flags",
     "corpus_ledger",
     "usage",
+    "truncation",
+    "benchmark_ledger",
+    "warnings",
 )
 LANGUAGE_TABLES = ("tatoeba", "bucc", "mewsli_x", "mmarco")
 SUMMARY = f"{RESULTS}/summary.md"

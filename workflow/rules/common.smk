@@ -20,6 +20,7 @@ from hybridir.plan.outputs import Outputs
 from hybridir.plan.report import ReportPlan
 from hybridir.plan.runs import RunPlan
 from hybridir.vocabulary import ZERO_SHOT, Run, run_pattern
+from hybridir.joblogs import show_warnings
 
 put_first_on_pythonpath(LIBRARY)
 validate_config(config)
@@ -36,8 +37,13 @@ if workflow.is_main_process and "--unlock" not in sys.argv:
         print(LOCK_HINT, file=sys.stderr)
 
 
+onsuccess:
+    show_warnings(log, layout.report_table("warnings", "md"))
+
+
 onerror:
     show_failures(log)
+    show_warnings(log, layout.report_table("warnings", "md"))
 
 
 wildcard_constraints:

@@ -12,6 +12,7 @@ rule encode:
     output:
         queries=directory(layout.QUERY_VECTORS),
         candidates=directory(layout.CANDIDATE_VECTORS),
+        lengths=layout.TEXT_LENGTHS,
     log:
         layout.log(layout.ENCODE_JOB),
     benchmark:

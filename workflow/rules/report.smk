@@ -208,6 +208,69 @@ rule report_corpus:
         "../scripts/report_corpus.py"
 
 
+rule report_checks:
+    input:
+        translations=[
+            layout.TRANSLATIONS.format(lang=lang) for lang in DATA.translated_languages
+        ],
+        lengths=OUTPUTS.evaluated(layout.TEXT_LENGTHS),
+        ledgers=[
+            layout.BENCHMARK_LEDGER.format(benchmark=name) for name in DATA.benchmarks
+        ],
+    output:
+        truncation=layout.report_table("truncation", "parquet"),
+        truncation_md=layout.report_table("truncation", "md"),
+        truncation_html=report(
+            layout.report_table("truncation", "html"),
+            caption="../report/table_truncation.rst",
+            category="6. Data checks and warnings",
+            labels={"table": "Texts cut for length"},
+        ),
+        benchmark_ledger=layout.report_table("benchmark_ledger", "parquet"),
+        benchmark_ledger_md=layout.report_table("benchmark_ledger", "md"),
+        benchmark_ledger_html=report(
+            layout.report_table("benchmark_ledger", "html"),
+            caption="../report/table_benchmark_ledger.rst",
+            category="6. Data checks and warnings",
+            labels={"table": "Benchmark ledger"},
+        ),
+    log:
+        layout.log("report/checks"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        languages=DATA.translated_languages,
+        evaluations=[(run.encoder, run.name, name) for run, name in RUNS.evaluations()],
+        max_input_tokens=TRANSLATION["max_input_tokens"],
+        code=script_code("report_checks"),
+    script:
+        "../scripts/report_checks.py"
+
+
+rule report_warnings:
+    input:
+        OUTPUTS.logged(),
+    output:
+        table=layout.report_table("warnings", "parquet"),
+        markdown=layout.report_table("warnings", "md"),
+        html=report(
+            layout.report_table("warnings", "html"),
+            caption="../report/table_warnings.rst",
+            category="6. Data checks and warnings",
+            labels={"table": "Warnings logged by the jobs"},
+        ),
+    log:
+        layout.log("report/warnings"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        logs=layout.LOGS,
+        excluded=[layout.log("report/summary")],
+        code=script_code("report_warnings"),
+    script:
+        "../scripts/report_warnings.py"
+
+
 rule report_usage:
     input:
         OUTPUTS.usage(),

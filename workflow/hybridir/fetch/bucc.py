@@ -23,7 +23,7 @@ import pandas as pd
 
 from hybridir.errors import DataError
 from hybridir.fetch.lines import iter_lines, split_fields
-from hybridir.fetch.shapes import CANDIDATE_COLUMNS, QRELS_COLUMNS, QUERY_COLUMNS, Benchmark
+from hybridir.fetch.shapes import CANDIDATE_COLUMNS, QRELS_COLUMNS, QUERY_COLUMNS, Benchmark, kept_ledger
 from hybridir.locations import fill_template
 
 ENGLISH = "en"
@@ -64,10 +64,12 @@ def bucc_pair(paths: Mapping[str, str], lang: str) -> Benchmark:
     pair = f"{lang}-{ENGLISH}"
     candidates = [(f"{lang}/{i}", lang, i, 0, text, None, pair) for i, text in source.items()]
     candidates += [(f"{ENGLISH}/{pair}/{i}", ENGLISH, i, 0, text, None, pair) for i, text in target.items()]
+    qrels = pd.DataFrame([(s, f"{ENGLISH}/{pair}/{t}", 1) for s, t in gold], columns=QRELS_COLUMNS)
     return Benchmark(
         pd.DataFrame(candidates, columns=CANDIDATE_COLUMNS),
         pd.DataFrame([(f"{lang}/{i}", i, lang, text, pair) for i, text in source.items()], columns=QUERY_COLUMNS),
-        pd.DataFrame([(s, f"{ENGLISH}/{pair}/{t}", 1) for s, t in gold], columns=QRELS_COLUMNS),
+        qrels,
+        kept_ledger(qrels, lang, paths["gold"]),
     )
 
 

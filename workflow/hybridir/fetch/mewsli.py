@@ -29,9 +29,18 @@ import pandas as pd
 from tqdm import tqdm
 
 from hybridir.errors import DataError
+from hybridir.fetch.judgements import LEDGER_COLUMNS
 from hybridir.fetch.lines import iter_lines
 from hybridir.fetch.sampling import frames, judged_and_sampled
-from hybridir.fetch.shapes import CANDIDATE_COLUMNS, CHUNK_ROWS, QRELS_COLUMNS, QUERY_COLUMNS, BenchmarkStream
+from hybridir.fetch.shapes import (
+    CANDIDATE_COLUMNS,
+    CHUNK_ROWS,
+    QRELS_COLUMNS,
+    QUERY_COLUMNS,
+    BenchmarkStream,
+    concat,
+    kept_ledger,
+)
 from hybridir.locations import fill_template
 
 BRACED = re.compile(r"\{(.*?)\}")
@@ -159,6 +168,7 @@ def mewsli_benchmark(spec: Mapping[str, Any], seed: int) -> BenchmarkStream:
         raise DataError(f"{mentions}: no mention in the languages {spec['languages']}")
     gold = {entity for _, entity, _ in qrels}
     candidates = entity_chunks(spec["source"]["entities"], gold, spec.get("limit"), seed)
-    return BenchmarkStream(
-        candidates, pd.DataFrame(queries, columns=QUERY_COLUMNS), pd.DataFrame(qrels, columns=QRELS_COLUMNS)
-    )
+    table = pd.DataFrame(qrels, columns=QRELS_COLUMNS)
+    langs = pd.Series([query[2] for query in queries])
+    ledger = concat((kept_ledger(table[langs == lang], lang, mentions) for lang in pd.unique(langs)), LEDGER_COLUMNS)
+    return BenchmarkStream(candidates, pd.DataFrame(queries, columns=QUERY_COLUMNS), lambda: (table, ledger))

@@ -27,9 +27,18 @@ import pandas as pd
 from tqdm import tqdm
 
 from hybridir.errors import DataError
+from hybridir.fetch.judgements import LEDGER_COLUMNS
 from hybridir.fetch.lines import iter_lines, split_fields
 from hybridir.fetch.sampling import frames, judged_and_sampled
-from hybridir.fetch.shapes import CANDIDATE_COLUMNS, CHUNK_ROWS, QRELS_COLUMNS, QUERY_COLUMNS, BenchmarkStream
+from hybridir.fetch.shapes import (
+    CANDIDATE_COLUMNS,
+    CHUNK_ROWS,
+    QRELS_COLUMNS,
+    QUERY_COLUMNS,
+    BenchmarkStream,
+    concat,
+    kept_ledger,
+)
 from hybridir.locations import fill_template
 
 QRELS_FIELDS = ("qid", "iteration", "pid", "relevance")
@@ -130,18 +139,19 @@ def mmarco_benchmark(spec: Mapping[str, Any], seed: int) -> BenchmarkStream:
 
     qrels_path = spec["source"]["qrels"]
     judged = read_qrels(qrels_path)
-    queries, qrels = [], []
+    queries, qrels, ledgers = [], [], []
     for lang in spec["languages"]:
         texts = read_queries(path("queries", lang), set(judged["qid"]))
         check_judged_queries(judged, texts, qrels_path, path("queries", lang))
         queries += [(f"{lang}/{qid}", qid, lang, text, None) for qid, text in texts.items()]
         judgements = judged[["qid", "pid", "relevance"]].itertuples(index=False)
-        qrels += [(qid, f"{lang}/{pid}", relevance) for qid, pid, relevance in judgements]
+        rows = [(qid, f"{lang}/{pid}", relevance) for qid, pid, relevance in judgements]
+        qrels += rows
+        ledgers.append(kept_ledger(pd.DataFrame(rows, columns=QRELS_COLUMNS), lang, qrels_path, judged["line"] - 1))
     candidates = (
         chunk
         for lang in spec["languages"]
         for chunk in collection_chunks(path("collection", lang), lang, judged, qrels_path, spec.get("limit"), seed)
     )
-    return BenchmarkStream(
-        candidates, pd.DataFrame(queries, columns=QUERY_COLUMNS), pd.DataFrame(qrels, columns=QRELS_COLUMNS)
-    )
+    judgements = (pd.DataFrame(qrels, columns=QRELS_COLUMNS), concat(ledgers, LEDGER_COLUMNS))
+    return BenchmarkStream(candidates, pd.DataFrame(queries, columns=QUERY_COLUMNS), lambda: judgements)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from hybridir.errors import ConfigError, DataError
 from hybridir.fetch.lines import read_lines
-from hybridir.fetch.shapes import CANDIDATE_COLUMNS, QRELS_COLUMNS, QUERY_COLUMNS, Benchmark
+from hybridir.fetch.shapes import CANDIDATE_COLUMNS, QRELS_COLUMNS, QUERY_COLUMNS, Benchmark, kept_ledger
 from hybridir.languages import LASER_CODES
 from hybridir.locations import fill_template
 
@@ -64,11 +64,12 @@ def tatoeba_pair(xx_path: str, en_path: str, lang: str) -> Benchmark:
     rows = [(side, index, text) for side, texts in sides.items() for index, text in enumerate(texts)]
     candidates = [(f"{side}/{pair}/{i}", side, pair, i, text, None, pair) for side, i, text in rows]
     queries = [(f"{side}/{pair}/{i}", f"{pair}/{i}", side, text, pair) for side, i, text in rows]
-    qrels = [(f"{pair}/{i}", f"{side}/{pair}/{i}", 1) for side, i, _ in rows]
+    qrels = pd.DataFrame([(f"{pair}/{i}", f"{side}/{pair}/{i}", 1) for side, i, _ in rows], columns=QRELS_COLUMNS)
     return Benchmark(
         pd.DataFrame(candidates, columns=CANDIDATE_COLUMNS),
         pd.DataFrame(queries, columns=QUERY_COLUMNS),
-        pd.DataFrame(qrels, columns=QRELS_COLUMNS),
+        qrels,
+        kept_ledger(qrels, lang, xx_path),
     )
 
 

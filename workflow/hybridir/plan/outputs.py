@@ -18,9 +18,9 @@ class Outputs:
         qa = [layout.QA.format(dataset=d) for d in data.qa_datasets + data.validation_datasets]
         parallel = [layout.PARALLEL_SOURCE.format(dataset=d) for d in data.parallel_datasets]
         benchmarks = [
-            layout.benchmark_table(table).format(benchmark=b)
+            template.format(benchmark=b)
             for b in data.benchmarks
-            for table in layout.BENCHMARK_TABLES
+            for template in [*map(layout.benchmark_table, layout.BENCHMARK_TABLES), layout.BENCHMARK_LEDGER]
         ]
         return qa + parallel + benchmarks
 
@@ -92,6 +92,12 @@ class Outputs:
             for job in (layout.ENCODE_JOB, layout.MINE_JOB if benchmark in mined else layout.RANK_JOB)
         ]
         return translate + train + evaluate
+
+    def logged(self) -> list[str]:
+        """What the warnings table waits for: every output but the summary and the table itself."""
+        warnings = [layout.report_table("warnings", ext) for ext in layout.REPORT_TABLE_FORMATS]
+        last = {layout.SUMMARY, layout.SUMMARY_HTML, *warnings}
+        return [path for path in self.final() if path not in last]
 
     def final(self) -> list[str]:
         """Everything the pipeline makes for this config."""

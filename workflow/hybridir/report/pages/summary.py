@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from hybridir.report.format import PAPER_NAME, evaluation_note
-from hybridir.report.pages import summary_pipeline, summary_results
+from hybridir.report.pages import checks, summary_pipeline, summary_results
 from hybridir.report.pages.document import Block, Bullets, Heading, Paragraph
 from hybridir.vocabulary import SETTINGS, alpha_text, references, strategy
 
@@ -32,6 +32,9 @@ TABLE_DESCRIPTIONS = {
     "translation_flags": "translated texts per language and flag",
     "corpus_ledger": "kept / filtered / failed pairs per dataset and language",
     "usage": "time and memory of every translation shard, training run, encode and rank job",
+    "truncation": "texts cut for length at translation and at encoding",
+    "benchmark_ledger": "benchmark judgements per language: kept, answers moved, dropped",
+    "warnings": "every warning the jobs logged, per job and message",
 }
 
 
@@ -177,6 +180,7 @@ def summary_document(
         *summary_results.miracl(tables["miracl"]),
         *summary_pipeline.training(logs),
         *summary_pipeline.data(tables["mt_quality"], tables["corpus_ledger"]),
+        *checks.checks_summary(tables["truncation"], tables["benchmark_ledger"], tables["warnings"]),
         *_paper(tables["map"]),
         *_where(figures, table_files),
     ]
