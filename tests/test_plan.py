@@ -189,8 +189,12 @@ def test_training_reads_the_corpus_without_leaked_pairs_only_when_asked(demo: Pl
 def test_the_paper_plan(paper: Plan) -> None:
     assert len(paper.data.target_languages) == 8
     assert paper.runs.encoders == ["xlmr", "labse"]
-    assert len(paper.runs.evaluations()) == 2 * (1 + len(paper.runs.training_runs("xlmr"))) * 3
+    assert len(paper.runs.evaluations()) == 2 * (1 + len(paper.runs.training_runs("xlmr"))) * 6
     assert paper.runs.benchmark_settings("miracl") == ("mono",)
+    assert paper.runs.benchmark_settings("tatoeba") == ("to_en", "from_en")
+    assert paper.runs.benchmark_settings("mmarco_dev") == ("mono", "to_en", "from_en")
+    assert paper.runs.mined_benchmarks == ["bucc"] and paper.runs.limited_benchmarks == ["mmarco_dev"]
+    assert paper.runs.benchmark_depth("mmarco_dev") == 1000 and paper.runs.benchmark_depth("xquad_r") is None
 
 
 def test_a_config_with_nothing_to_translate_has_no_translation_jobs(demo: Plan) -> None:

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.workflow
 DEMO = ("--profile", "profiles/demo")
 SEEDS = (7, 8, 9)
 TRAINED = [f"{strategy}-s{seed}" for strategy in ("x_x", "x_y", "hybrid-a0.5") for seed in SEEDS]
-BENCHMARKS = 3
+BENCHMARKS = 5  # lareqa, mlqa, miracl, tatoeba and mmarco formats
 EVALUATE_JOBS = {
     "score": len(TRAINED) * BENCHMARKS,
     "significance": BENCHMARKS,
@@ -37,7 +37,8 @@ REPORT_JOBS = {
     "report_map_heatmaps": 2,
     "report_alpha_sweep": 1,
     "report_rank_distance_figure": 2,
-    "report_per_language_figure": 3,
+    "report_per_language_figure": BENCHMARKS,
+    "report_language_tables": 1,
     "report_warnings": 1,
     "report_summary": 1,
 }
@@ -79,7 +80,7 @@ def test_demo_writes_every_fetch_table(demo_run: Path) -> None:
         assert len(read_table(fetch / "qa" / f"{name}.parquet", "qa")) > 0
     parallel = read_table(fetch / "parallel" / "parallel_facts.parquet", "parallel")
     assert parallel.groupby("pair_id")["lang"].nunique().eq(3).all()
-    for bench in ("demo_lareqa", "demo_mlqa", "demo_miracl"):
+    for bench in ("demo_lareqa", "demo_mlqa", "demo_miracl", "demo_tatoeba", "demo_mmarco"):
         for table in ("candidates", "queries", "qrels"):
             assert len(read_table(fetch / "benchmarks" / bench / f"{table}.parquet", table)) > 0
 
@@ -198,7 +199,13 @@ def test_demo_training_loss_falls_and_the_model_loads(demo_run: Path, run: str) 
 
 RUNS = {"zero_shot", *TRAINED}
 STRATEGIES = {("zero_shot", None), ("x_x", None), ("x_y", None), ("hybrid", 0.5)}
-SETTINGS = {"demo_lareqa": {"mono", "cross", "multi"}, "demo_mlqa": {"mono", "cross", "multi"}, "demo_miracl": {"mono"}}
+SETTINGS = {
+    "demo_lareqa": {"mono", "cross", "multi"},
+    "demo_mlqa": {"mono", "cross", "multi"},
+    "demo_miracl": {"mono"},
+    "demo_tatoeba": {"to_en", "from_en"},
+    "demo_mmarco": {"mono", "to_en", "from_en", "cross"},
+}
 
 
 def test_demo_evaluates_every_run_on_every_benchmark_with_intervals(demo_run: Path) -> None:
@@ -231,6 +238,8 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         "rank_distance",
         "miracl",
         "per_language",
+        "tatoeba",
+        "mmarco",
         "mt_quality",
         "translation_flags",
         "corpus_ledger",
@@ -241,12 +250,13 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         "warnings",
     )
     for name in tables:
-        assert len(read_table(results / "report" / "tables" / f"{name}.parquet", f"report_{name}")) > 0
+        assert len(read_table(results / "report" / "tables" / f"{name}.parquet", layout.report_schema(name))) > 0
         assert (results / "report" / "tables" / f"{name}.md").stat().st_size > 0
     pngs = sorted((results / "report" / "figures").rglob("*.png"))
     kinds = {p.parent.name for p in pngs}
     assert kinds == {"map_heatmap", "map_difference", "rank_distance", "per_language", "alpha_sweep", "training_loss"}
-    assert len(pngs) == 2 * 3 + 3 + 1 + 1  # heatmap, difference, rank distance x 2 benchmarks; bars x 3; sweep; loss
+    # heatmap, difference, rank distance x 2 benchmarks; per-language bars x 5 benchmarks; sweep; loss
+    assert len(pngs) == 2 * 3 + BENCHMARKS + 1 + 1
     for png in pngs:
         assert_valid_png(png)
         assert_valid_pdf(png.with_suffix(".pdf"))
@@ -266,6 +276,26 @@ def test_the_run_ends_with_its_warnings_and_the_report_lists_every_one(demo_run:
     assert mlqa["rule"].tolist() == ["fetch_benchmark"] and "missing in some languages" in mlqa["message"].iloc[0]
     summary = (demo_run / "results/summary.md").read_text()
     assert "## Data checks and warnings" in summary and "missing in some languages" in summary
+
+
+def test_demo_tatoeba_and_mmarco_tables_give_every_language_and_direction(demo_run: Path) -> None:
+    """Tables 6 and 9 on the demo's Tatoeba- and mMARCO-format benchmarks: every language in each
+    direction with its mean, the zero-shot marks, and the published numbers with their source."""
+    tables = demo_run / "results" / "report" / "tables"
+    tatoeba = read_table(tables / "tatoeba.parquet", "report_languages")
+    directions = tatoeba.groupby("setting")["lang"].agg(set).to_dict()
+    assert directions == {"to_en": {"de", "es", "mean"}, "from_en": {"de", "es", "mean"}}
+    assert set(tatoeba["strategy"]) == {s for s, _ in STRATEGIES} and set(tatoeba["metric"]) == {"accuracy"}
+    mmarco = read_table(tables / "mmarco.parquet", "report_languages")
+    languages = mmarco[mmarco["metric"] == "mrr_10"].groupby("setting")["lang"].agg(set).to_dict()
+    every, paired = {"en", "de", "es", "mean"}, {"de", "es", "mean"}
+    assert languages == {"mono": every, "cross": every, "to_en": paired, "from_en": paired}
+    page = (tables / "mmarco.md").read_text()
+    assert "Published numbers of other systems" in page and "unicamp-dl/mMARCO README.md" in page
+    assert "Benchmarks `demo_mmarco` keep only a sample of their collection" in page
+    assert "mean of both" in (tables / "tatoeba.md").read_text()
+    ledger = read_table(tables / "benchmark_ledger.parquet", "report_benchmark_ledger")
+    assert {"demo_tatoeba", "demo_mmarco"} <= set(ledger["benchmark"])
 
 
 def test_snakemake_report_is_self_contained_html(demo_report: Path) -> None:
