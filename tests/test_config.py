@@ -244,7 +244,8 @@ def test_a_named_tatoeba_language_set_is_its_languages() -> None:
     config = copy.deepcopy(DEMO_CONFIG)
     config["benchmarks"][3]["languages"] = "xtreme_r"
     languages = validate_config(config)["benchmarks"][3]["languages"]
-    assert len(languages) == 41 and languages[:3] == ["ar", "he", "vi"] and languages[-5:] == ["az", "lt", "pl", "uk", "ro"]
+    assert len(languages) == 41 and languages[:3] == ["ar", "he", "vi"]
+    assert languages[-5:] == ["az", "lt", "pl", "uk", "ro"]
 
 
 def test_nothing_to_translate_needs_no_translation_model() -> None:
