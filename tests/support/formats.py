@@ -12,14 +12,15 @@ def write_bucc_like(folder: Path, seed: int = 0, lang: str = "de", parallel: int
     sentences of `parallel` towns on both sides (the gold pairs, in another order on the English
     side) and those of `others` towns on one side only; returns its benchmarks[] entry."""
     towns = make_towns(parallel + 2 * others, seed + 300, set())
-    both, xx_only, en_only = towns[:parallel], towns[parallel : parallel + others], towns[parallel + others :]
-    xx = [(t, f) for t in both + xx_only for f in t.facts]
-    en = [(t, f) for t in en_only + both for f in t.facts]
+    both, xx_only = range(parallel), range(parallel, parallel + others)
+    en_only = range(parallel + others, parallel + 2 * others)
+    xx = [(t, f) for t in [*both, *xx_only] for f in towns[t].facts]  # (town number, fact)
+    en = [(t, f) for t in [*en_only, *both] for f in towns[t].facts]
     xx_ids = {pair: f"{lang}-{i + 1:09d}" for i, pair in enumerate(xx)}
     en_ids = {pair: f"en-{i + 1:09d}" for i, pair in enumerate(en)}
     files = {
-        lang: [f"{xx_ids[(t, f)]}\t{t.sentence(f, lang)}" for t, f in xx],
-        "en": [f"{en_ids[(t, f)]}\t{t.sentence(f, 'en')}" for t, f in en],
+        lang: [f"{xx_ids[(t, f)]}\t{towns[t].sentence(f, lang)}" for t, f in xx],
+        "en": [f"{en_ids[(t, f)]}\t{towns[t].sentence(f, 'en')}" for t, f in en],
         "gold": [f"{xx_ids[pair]}\t{en_ids[pair]}" for pair in xx if pair in en_ids],
     }
     (folder / f"{lang}-en").mkdir(parents=True)

@@ -26,7 +26,8 @@ def every_strategy_config(demo: Path, data: Path) -> dict:
     config = yaml.safe_load(demo.read_text())
     config["datasets"] = [d for d in config["datasets"] if d.get("translate") is False]
     config["benchmarks"] = [b for b in config["benchmarks"] if b["format"] == "lareqa"]
-    config["benchmarks"] += [write_bucc_like(data / "bucc"), write_mewsli_like(data / "mewsli")]
+    # the Mewsli-X candidate set sampled (`limit`: its 12 gold entities and 4 others)
+    config["benchmarks"] += [write_bucc_like(data / "bucc"), write_mewsli_like(data / "mewsli") | {"limit": 4}]
     config["translation"] = {"model": None, "quality": {"benchmark": None}}
     config["validation_datasets"] = []
     config["training"] |= {"strategies": list(STRATEGIES), "seeds": [SEED], "steps": 6, "checkpoint_steps": 6}
@@ -56,6 +57,7 @@ def test_every_strategy_is_trained_evaluated_and_reported(workflow_copy: Path) -
     assert {("tiny_bucc", "mining", "f1"), ("tiny_mewsli", "multi", "map_20")} <= set(
         zip(significance["benchmark"], significance["setting"], significance["metric"], strict=True)
     )
+    assert "Benchmarks `tiny_mewsli` keep only a sample" in (results / "report" / "tables" / "mewsli_x.md").read_text()
     page = (results / "report" / "tables" / "map.md").read_text()
     summary = (results / "summary.md").read_text()
     for run in runs:
