@@ -23,7 +23,7 @@ from tests.support.training import TEXTS, labse_like, minilm, options, run_comma
 
 
 def test_a_killed_run_resumes_to_the_same_weights(workspace: dict[str, Path]) -> None:
-    opts = options(steps=60, checkpoint_steps=5)
+    opts = options(steps=20, checkpoint_steps=5)
     whole = run_command(workspace, "whole", "dropout", opts)
     subprocess.run([sys.executable, *whole], check=True, capture_output=True)
     resumed = run_command(workspace, "resumed", "dropout", opts)
