@@ -47,14 +47,17 @@ def trainer(workspace: dict[str, Path], encoder: str = "deterministic", **overri
     return Trainer(EncoderSpec(str(workspace[encoder])), corpus, LANGUAGES, options(**overrides), device="cpu")
 
 
-def run_command(workspace: dict[str, Path], name: str, encoder: str, opts: TrainingOptions) -> list[str]:
+def run_command(
+    workspace: dict[str, Path], name: str, encoder: str, opts: TrainingOptions, validation: Path | None = None
+) -> list[str]:
     folder = workspace["folder"] / name
     folder.mkdir(exist_ok=True)
     (folder / "options.json").write_text(json.dumps(opts.__dict__))
+    validating = ["--validation", str(validation)] if validation else []
     return [
         "-m", "hybridir.train.run", "--model", str(workspace[encoder]), "--corpus", str(workspace["corpus"]),
         "--languages", *LANGUAGES, "--options", str(folder / "options.json"), "--output", str(folder / "model"),
-        "--checkpoint", str(folder / "checkpoint.pt"), "--training-log", str(folder / "log.parquet"),
+        "--checkpoint", str(folder / "checkpoint.pt"), "--training-log", str(folder / "log.parquet"), *validating,
     ]  # fmt: skip
 
 
