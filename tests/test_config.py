@@ -130,6 +130,19 @@ MALFORMED = {
         lambda c: c.update(datasets=[], parallel_datasets=[]),
         "config keys datasets / parallel_datasets: both are empty",
     ),
+    "given negatives without fields.negatives": (
+        lambda c: c["datasets"][1].update(negatives="given"),
+        "config key datasets[1].negatives (extra): given, but the entry has no fields.negatives to give them",
+    ),
+    "given negatives of a parallel source without them": (
+        lambda c: c["parallel_datasets"][0].update(negatives="given", fields={"question": "q", "passage": "p"}),
+        "config key parallel_datasets[0].negatives (parallel_facts): given, but the entry has no fields.negatives "
+        "or format: triples",
+    ),
+    "unknown negatives source": (
+        lambda c: c["datasets"][0].update(negatives="bm25"),
+        "config key datasets[0].negatives: 'bm25' is not allowed; allowed: mined, given, none",
+    ),
     "translated datasets without a model": (
         translated_without_a_model,
         "config key translation.model: required, because datasets ['facts', 'extra'] are translated into ['de', 'es']",

@@ -12,6 +12,7 @@ import jsonschema
 import yaml
 
 from hybridir.errors import ConfigError
+from hybridir.fetch.negatives import check_negatives
 from hybridir.languages import NLLB_CODES
 from hybridir.locations import check_template_value
 from hybridir.schemas import config_schema
@@ -178,6 +179,7 @@ def check_config(config: Mapping[str, Any]) -> None:
     check_training_data(config)
     check_translation_model(config)
     check_quality_benchmark(config)
+    check_negatives(config)
 
 
 def _with_defaults(validator_class: type) -> type:

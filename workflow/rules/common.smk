@@ -13,6 +13,7 @@ from hybridir.pythonpath import put_first_on_pythonpath
 from hybridir.config import validate_config
 from hybridir.devices import stage_device
 from hybridir.failures import show_failures, stale_lock_hint
+from hybridir.fetch.negatives import negatives_to_mine
 from hybridir.fingerprint import script_fingerprint
 from hybridir.plan import REPORT_TABLES, RUN_PATTERN, Plan, Run, ZERO_SHOT, canonical
 
@@ -44,6 +45,20 @@ wildcard_constraints:
 def script_code(name):
     """A param that changes when script `name` or a library module it imports (transitively) changes."""
     return script_fingerprint(SCRIPTS / f"{name}.py")
+
+
+def negatives_to_mine_for(wildcards):
+    """Hard negatives that the fetch job of a training dataset mines per pair (none for a
+    validation dataset: its loss reads none)."""
+    if wildcards.dataset in PLAN.validation_datasets:
+        return 0
+    section = (
+        "parallel_datasets"
+        if wildcards.dataset in PLAN.parallel_datasets
+        else "datasets"
+    )
+    entry = PLAN.entry(section, wildcards.dataset)
+    return negatives_to_mine(entry, config["training"]["hard_negatives"])
 
 
 def run_of(wildcards):

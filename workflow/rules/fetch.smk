@@ -8,9 +8,12 @@ rule fetch_qa:
         layout.log("fetch/qa/{dataset}"),
     conda:
         "../../envs/data.yaml"
+    threads: 4
     params:
         spec=lambda w: PLAN.entry(PLAN.qa_section(w.dataset), w.dataset),
         lang=PLAN.source_language,
+        # hard negatives mined per pair (0: given or none)
+        negatives=negatives_to_mine_for,
         seed=config["seed"],
         code=script_code("fetch_qa"),
     script:
@@ -26,8 +29,11 @@ rule fetch_parallel:
         layout.log("fetch/parallel/{dataset}"),
     conda:
         "../../envs/data.yaml"
+    threads: 4
     params:
         spec=lambda w: PLAN.entry("parallel_datasets", w.dataset),
+        lang=PLAN.source_language,
+        negatives=negatives_to_mine_for,
         seed=config["seed"],
         code=script_code("fetch_parallel"),
     script:
