@@ -13,6 +13,7 @@ import yaml
 from sentence_transformers import SentenceTransformer
 
 from hybridir import layout
+from hybridir.config import load_config
 from hybridir.demo.data import LANGUAGES, demo_towns
 from hybridir.tables import read_table
 from tests.support import BIN, REPO, snakemake
@@ -183,6 +184,31 @@ def test_demo_corpus_ledger_accounts_for_every_pair_in_every_language(demo_run: 
         assert len(corpus) == (ledger["status"] == "kept").sum()
     parallel = read_table(results / "corpus" / "ledger" / "parallel_facts.parquet", "corpus_ledger")
     assert len(parallel) == len(read_table(results / "fetch" / "parallel" / "parallel_facts.parquet", "parallel"))
+
+
+def test_a_dataset_without_given_negatives_reaches_the_corpus_with_mined_ones(demo_run: Path) -> None:
+    """`extra` gives no negatives: fetch mines them from its own passages (BM25), and in the corpus
+    each pair's negatives are the same passages (ids) in every language, translated with the
+    dataset; the corpus ledger counts each kept (pair, language) without one as no_negative."""
+    results = demo_run / "results"
+    qa = read_table(results / "fetch" / "qa" / "extra.parquet", "qa")
+    assert (qa["negative_passage_ids"].map(len) > 0).all()
+    for ids, own in zip(qa["negative_passage_ids"], qa["passage_id"], strict=True):
+        assert set(ids) <= set(qa["passage_id"]) - {own}
+    text_of = {"en": dict(zip(qa["passage_id"], qa["passage"], strict=True))}
+    for lang in ("de", "es"):
+        table = read_table(results / "translate" / "translations" / f"{lang}.parquet", "translations")
+        text_of[lang] = dict(zip(table["text_id"], table["text"], strict=True))
+    source_id = {text: text_id for text_id, text in text_of["en"].items()}
+    corpus = read_table(results / "corpus" / "parallel" / "extra.parquet", "parallel").set_index(["pair_id", "lang"])
+    ledger = read_table(results / "corpus" / "ledger" / "extra.parquet", "corpus_ledger").set_index(["pair_id", "lang"])
+    hard_negatives = load_config(demo_run / "profiles/demo/pipeline.yaml")["training"]["hard_negatives"]
+    for (pair_id, lang), negatives in corpus["negative_passages"].map(list).items():
+        ids = [source_id[text] for text in corpus.loc[(pair_id, "en"), "negative_passages"]]
+        assert negatives == [text_of[lang][i] for i in ids]
+        assert len(ids) <= hard_negatives
+        assert (ledger.loc[(pair_id, lang), "reason"] == "no_negative") == (not ids)
+    assert (corpus["negative_passages"].map(len) > 0).mean() > 0.5
 
 
 @pytest.mark.parametrize("run", ["x_x-s7", "x_y-s7", "hybrid-a0.5-s7"])

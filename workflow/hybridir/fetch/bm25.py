@@ -57,4 +57,5 @@ def bm25_rankings(
     tokens = bm25s.tokenize(list(queries), stopwords=words, show_progress=False)
     mask = None if allowed is None else allowed.astype(np.float32)
     k = min(top_k, len(documents))
-    return retriever.retrieve(tokens, k=k, show_progress=False, n_threads=threads, weight_mask=mask)
+    workers = threads if threads > 1 else 0  # 0: in this thread, without a pool's overhead
+    return retriever.retrieve(tokens, k=k, show_progress=False, n_threads=workers, weight_mask=mask)

@@ -142,7 +142,8 @@ def mine_qa(
     qa: pd.DataFrame, count: int, lang: str, seed: int = 0, threads: int = 1, chunk: int = CHUNK
 ) -> pd.DataFrame:
     """A `qa` table whose hard negatives are mined from its own passages (ids and texts)."""
-    codes, ids = pd.factorize(qa["passage_id"])
+    codes, unique = pd.factorize(qa["passage_id"])
+    ids = unique.tolist()
     texts = qa["passage"].to_numpy()[np.unique(codes, return_index=True)[1]].tolist()
     answers = [None if pd.isna(a) else a for a in qa["answer"]]
     mined = mine_negatives(qa["question"].tolist(), codes, answers, texts, count, lang, seed, threads, chunk)
