@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(OFFLINE) $(BIN)/snakemake --profile profiles/demo
 	$(OFFLINE) $(BIN)/snakemake --profile profiles/demo --report results/report.html
 
-# The micro reproduction (README, "Micro reproduction"): about 35 minutes on 2 CPU cores, not part of
+# The micro reproduction (docs/reproduction.md): about 35 minutes on 2 CPU cores, not part of
 # the tests. XQuAD-R from ../shared/data when present, else from LAReQA's pinned commit.
 MICRO_SOURCE := $(if $(wildcard ../shared/data/xquad-r/en.json),,--configfile profiles/micro/pipeline.yaml profiles/micro/lareqa-url.yaml)
 

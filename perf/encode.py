@@ -29,9 +29,10 @@ import numpy as np
 import torch
 from timing import best_times
 
-from hybridir.evaluate.encode import EncodingOptions, encode_table, load_encoder, token_batches, token_lengths
+from hybridir.evaluate.encode import encode_table, load_encoder, token_batches, token_lengths
+from hybridir.evaluate.options import EncodingOptions
 
-OPTIONS = EncodingOptions(max_batch_tokens=4096)  # the CPU needs no larger batches
+OPTIONS = EncodingOptions.from_schema(max_batch_tokens=4096)  # the CPU needs no larger batches
 RUNTIME = {"device": "cpu", "dtype": "float32"}
 
 

@@ -38,9 +38,10 @@ from ranx import Qrels, Run, evaluate
 
 from hybridir.evaluate.aggregate import aggregate
 from hybridir.evaluate.cells import means
-from hybridir.evaluate.metrics import COLUMNS, METRICS, per_query
+from hybridir.evaluate.metrics import per_query
 from hybridir.evaluate.seeds import seed_statistics
 from hybridir.evaluate.significance import compare_strategies
+from hybridir.vocabulary import METRICS
 
 LANGUAGES = ("ar", "de", "el", "en", "es", "hi", "ru", "th", "tr", "vi", "zh")
 QUESTIONS, PER_PARAGRAPH, DIM = 1190, 5, 384
@@ -202,7 +203,7 @@ def main() -> None:
     keys = table["setting"] + " " + table["query_id"] + " " + table["pool_lang"]
     mine = table.set_index(keys).loc[list(run.get_query_ids())]
     for name, metric in RANX_METRICS.items():
-        difference = np.abs(mine[COLUMNS[metric]].to_numpy() - scores[name]).max()
+        difference = np.abs(mine[METRICS[metric].column].to_numpy() - scores[name]).max()
         print(f"max |hybridir - ranx| {name}: {difference:.2e}")
 
 

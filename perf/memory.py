@@ -32,8 +32,10 @@ import pandas as pd
 import torch
 
 from hybridir.demo.tiny import build_tiny_encoder
-from hybridir.evaluate.encode import EncodingOptions, encode_benchmark
-from hybridir.evaluate.search import SCORE_RESOLUTION, candidate_chunks, rank_benchmark
+from hybridir.evaluate.encode import encode_benchmark
+from hybridir.evaluate.options import EncodingOptions
+from hybridir.evaluate.ranking import SCORE_RESOLUTION
+from hybridir.evaluate.search import candidate_chunks, rank_benchmark
 from hybridir.evaluate.vectors import VectorShards
 from hybridir.fetch.benchmarks import stream_benchmark
 from hybridir.tables import read_table, write_table, write_table_chunks
@@ -84,6 +86,7 @@ def spec(folder: Path) -> dict:
         "languages": [LANG],
         "split": SPLIT,
         "limit": None,
+        "missing_judged": "error",
     }
 
 
@@ -93,11 +96,11 @@ def run_stage(stage: str, folder: Path, model: Path) -> None:
     vectors = {name: folder / "embeddings" / name for name in ("queries", "candidates")}
     if stage == "fetch":
         benchmark = stream_benchmark(spec(folder))
-        write_table(benchmark.queries, tables["queries"], "queries")
-        write_table(benchmark.qrels, tables["qrels"], "qrels")
         write_table_chunks(benchmark.candidates, tables["candidates"], "candidates")
+        write_table(benchmark.queries, tables["queries"], "queries")
+        write_table(benchmark.judgements()[0], tables["qrels"], "qrels")
     elif stage == "encode":
-        encode_benchmark(str(model), tables, "miracl", EncodingOptions(), vectors, "cpu")
+        encode_benchmark(str(model), tables, "miracl", EncodingOptions.from_schema(), vectors, "cpu")
     else:
         queries = read_table(tables["queries"], "queries")
         rankings = rank_benchmark(

@@ -7,8 +7,8 @@ and rounded to float16 as the encode stage stores them. Query i is relevant to a
 relevant candidate per query (version 0) and with 10 (every version), on the same vectors.
 
 Timed, best of --repeats alternated runs (noise on a shared machine only adds time):
-- stage: hybridir.evaluate.search.rank_in_pool over the pool as the rank job reads it (float16
-  shards from disk, blocks of search.POOL_CHUNK rows, float32 scores), ranks of the relevant candidates
+- stage: hybridir.evaluate.ranking.rank_in_pool over the pool as the rank job reads it (float16
+  shards from disk, blocks of ranking.POOL_CHUNK rows, float32 scores), ranks of the relevant candidates
   under the tie rule;
 - raw: torch `queries @ pool.T` then `topk(100)` on the same float32 vectors in memory;
 - faiss IndexFlatIP `search(queries, 100)`, where faiss is installed.
@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from timing import best_times
 
-from hybridir.evaluate import search
+from hybridir.evaluate import ranking
 from hybridir.evaluate.vectors import VectorShards, write_vectors
 
 QUERIES, ANSWERS, VERSIONS, DIM, TOP_K = 1000, 5000, 10, 384, 100
@@ -86,7 +86,7 @@ def main() -> None:
         vectors = VectorShards(Path(scratch) / "candidates")
         ranges = ((0, vectors.rows),)
         functions = {
-            f"stage, {relevant} relevant": lambda case=case: search.rank_in_pool(queries, vectors, ranges, *case)
+            f"stage, {relevant} relevant": lambda case=case: ranking.rank_in_pool(queries, vectors, ranges, *case)
             for relevant, case in cases.items()
         }
         functions["raw torch matmul + topk"] = lambda: torch.topk(queries @ pool.T, TOP_K, dim=1)
@@ -94,7 +94,7 @@ def main() -> None:
         if faiss_function is not None:
             functions["faiss IndexFlatIP"] = faiss_function
         for relevant, case in cases.items():
-            ranks, _ = search.rank_in_pool(queries, vectors, ranges, *case)
+            ranks, _ = ranking.rank_in_pool(queries, vectors, ranges, *case)
             share = taken_out(queries, pool, *case)
             print(
                 f"{relevant} relevant per query: ranks median {np.median(ranks):.0f}, max {ranks.max()}; "

@@ -60,8 +60,8 @@ def english_corpus(towns: int = 400) -> pd.DataFrame:
 
 
 def options(steps: int, batch: int, length: int, bf16: bool, cached: bool = False) -> TrainingOptions:
-    return TrainingOptions(
-        strategy="x_x", steps=steps, batch_size=batch, max_query_length=length, max_passage_length=length,
+    return TrainingOptions.from_schema(
+        strategy="x_x", seed=0, steps=steps, batch_size=batch, max_query_length=length, max_passage_length=length,
         hard_negatives=0, cached=cached, cache_chunk=32, checkpoint_steps=10**9, bf16=bf16,
     )  # fmt: skip
 
@@ -72,7 +72,9 @@ def synchronize() -> None:
 
 
 def hybridir_rate(model: str, corpus: pd.DataFrame, steps: int, batch: int, length: int, bf16: bool) -> float:
-    trainer = Trainer(EncoderSpec(model), corpus, ["en"], options(steps + 1, batch, length, bf16))
+    trainer = Trainer(
+        encoder=EncoderSpec(model), corpus=corpus, languages=["en"], options=options(steps + 1, batch, length, bf16)
+    )
     synchronize()
     started = time.perf_counter()
     for step_batch in trainer.batches:
@@ -88,7 +90,7 @@ def sentence_transformers_rate(
     model = SentenceTransformer(model_path, device="cuda" if cuda else "cpu")
     model.max_seq_length = length
     pairs = corpus.drop_duplicates("question").drop_duplicates("passage").head(batch * (steps + 1))
-    prefixes = TrainingOptions()
+    prefixes = TrainingOptions.from_schema(strategy="x_x", seed=0)
     dataset = Dataset.from_dict(
         {
             "anchor": [prefixes.query_prefix + q for q in pairs["question"]],
@@ -117,7 +119,9 @@ def raw_step(model: SentenceTransformer, optimizer: torch.optim.Optimizer, featu
 
 def overhead(model: str, corpus: pd.DataFrame, steps: int, batch: int, length: int, bf16: bool) -> tuple[float, float]:
     """Seconds per step of the trainer and of the raw loop, interleaved step by step."""
-    trainer = Trainer(EncoderSpec(model), corpus, ["en"], options(steps + 1, batch, length, bf16))
+    trainer = Trainer(
+        encoder=EncoderSpec(model), corpus=corpus, languages=["en"], options=options(steps + 1, batch, length, bf16)
+    )
     raw = SentenceTransformer(model, device=trainer.device)
     raw.train()
     optimizer = torch.optim.AdamW(raw.parameters(), lr=3e-5, weight_decay=0.01)
@@ -158,7 +162,9 @@ def synthetic_corpus(pairs: int) -> pd.DataFrame:
 
 def step_seconds(model: str, corpus: pd.DataFrame, steps: int, batch: int, length: int, bf16: bool) -> float:
     """The trainer's seconds per step on `corpus` (the first step, a warm-up, left out)."""
-    trainer = Trainer(EncoderSpec(model), corpus, ["en"], options(steps + 1, batch, length, bf16))
+    trainer = Trainer(
+        encoder=EncoderSpec(model), corpus=corpus, languages=["en"], options=options(steps + 1, batch, length, bf16)
+    )
     trainer.train_step(trainer.texts(trainer.batches[0]))
     synchronize()
     started = time.perf_counter()
@@ -172,7 +178,7 @@ def memory_probe(model: str, batch: int, cached: bool, steps: int, length: int, 
     """Print the memory in MiB before training (model and data loaded) and its peak during
     training: GPU memory allocated on a GPU, else the RSS sampled every 2 ms by a thread."""
     settings = options(steps, batch, length, bf16, cached)
-    trainer = Trainer(EncoderSpec(model), english_corpus(), ["en"], settings)
+    trainer = Trainer(encoder=EncoderSpec(model), corpus=english_corpus(), languages=["en"], options=settings)
     if torch.cuda.is_available():
         baseline = torch.cuda.memory_allocated()
         torch.cuda.reset_peak_memory_stats()

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hybridir.config import check_config, validate_config
+from hybridir.config import validate_config
+from hybridir.config_checks import check_config
 from hybridir.errors import ConfigError
 from tests.support import REPO, snakemake
 
@@ -143,6 +144,30 @@ MALFORMED = {
         lambda c: c["datasets"][0].update(negatives="bm25"),
         "config key datasets[0].negatives: 'bm25' is not allowed; allowed: mined, given, none",
     ),
+    "alphas that give one run name": (
+        lambda c: c["training"].update(alpha=[0.1234567, 0.1234571]),
+        "config key training.alpha: [0.1234567, 0.1234571] are all written a0.123457 in run names",
+    ),
+    "an alpha that its run name rounds": (
+        lambda c: c["training"].update(alpha=[0.5, 0.1234567]),
+        "config key training.alpha: 0.1234567 is written a0.123457 in run names, which reads back as 0.123457",
+    ),
+    "an alpha that a run name cannot hold": (
+        lambda c: c["training"].update(alpha=[0.00001]),
+        "config key training.alpha: 1e-05 is written a1e-05 in run names, which a run name cannot hold",
+    ),
+    "a repeated alpha": (
+        lambda c: c["training"].update(alpha=[0.5, 0.50]),
+        "config key training.alpha: [0.5, 0.5] has non-unique elements",
+    ),
+    "a repeated seed": (
+        lambda c: c["training"].update(seeds=[7, 8, 7]),
+        "config key training.seeds: [7, 8, 7] has non-unique elements",
+    ),
+    "a repeated strategy": (
+        lambda c: c["training"].update(strategies=["x_x", "x_x"]),
+        "config key training.strategies: ['x_x', 'x_x'] has non-unique elements",
+    ),
     "translated datasets without a model": (
         translated_without_a_model,
         "config key translation.model: required, because datasets ['facts', 'extra'] are translated into ['de', 'es']",
@@ -161,17 +186,30 @@ def test_malformed_config_is_rejected_naming_the_key(case: str) -> None:
     assert "\n" not in str(error.value)
 
 
-def test_a_malformed_config_stops_snakemake_before_any_job_with_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("training", "message"),
+    [
+        (
+            {"strategies": ["x_x", "hybird"]},
+            "config key training.strategies[1]: 'hybird' is not allowed (did you mean 'hybrid'?)",
+        ),
+        (
+            {"strategies": ["hybrid"], "alpha": [0.1234567, 0.1234571]},
+            "config key training.alpha: [0.1234567, 0.1234571] are all written a0.123457 in run names",
+        ),
+    ],
+    ids=["misspelt strategy", "alphas of one run name"],
+)
+def test_a_malformed_config_stops_snakemake_before_any_job_with_one_line(
+    tmp_path: Path, training: dict, message: str
+) -> None:
     config = copy.deepcopy(DEMO_CONFIG)
-    config["training"]["strategies"] = ["x_x", "hybird"]
+    config["training"].update(training)
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(config))
     result = snakemake(tmp_path, "-n", "-s", str(REPO / "Snakefile"), "--configfile", str(path), check=False)
     assert result.returncode != 0
-    assert (
-        "config key training.strategies[1]: 'hybird' is not allowed (did you mean 'hybrid'?)"
-        in result.stdout + result.stderr
-    )
+    assert message in result.stdout + result.stderr
     assert not (tmp_path / "results").exists()
 
 

@@ -2,27 +2,54 @@
 shards, evaluations and every output of the demo and paper configs."""
 
 import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hybridir import layout
 from hybridir.config import load_config
-from hybridir.plan import ZERO_SHOT, Plan, Run
+from hybridir.plan.data import DataPlan
+from hybridir.plan.outputs import Outputs
+from hybridir.plan.report import ReportPlan
+from hybridir.plan.runs import RunPlan
+from hybridir.vocabulary import ZERO_SHOT, Run
 from tests.support import REPO
 
 DEMO = REPO / "profiles" / "demo" / "pipeline.yaml"
 PAPER = REPO / "config.yaml"
 
 
+@dataclass
+class Plan:
+    """The four parts of the plan of one config, as workflow/rules/common.smk builds them."""
+
+    data: DataPlan
+    runs: RunPlan
+    report: ReportPlan
+    outputs: Outputs
+
+    @classmethod
+    def of(cls, config: Mapping[str, Any]) -> "Plan":
+        data, runs = DataPlan(config), RunPlan(config)
+        report = ReportPlan(runs)
+        return cls(data, runs, report, Outputs(data, runs, report))
+
+    @property
+    def config(self) -> Mapping[str, Any]:
+        return self.runs.config
+
+
 @pytest.fixture(scope="module")
 def demo() -> Plan:
-    return Plan(load_config(DEMO))
+    return Plan.of(load_config(DEMO))
 
 
 @pytest.fixture(scope="module")
 def paper() -> Plan:
-    return Plan(load_config(PAPER))
+    return Plan.of(load_config(PAPER))
 
 
 @pytest.mark.parametrize(
@@ -40,7 +67,7 @@ def test_a_run_name_parses_back_to_the_same_run(run: Run, name: str) -> None:
     assert Run.parse(run.encoder, name) == run
 
 
-@pytest.mark.parametrize("name", ["hybrid", "x_x-42", "mixed-s1", "hybrid-a-s1", "zero-shot"])
+@pytest.mark.parametrize("name", ["hybrid", "x_x-42", "mixed-s1", "hybrid-a-s1", "zero-shot", "hybrid-s1", "x_x-a1-s1"])
 def test_a_malformed_run_name_is_an_error_saying_what_a_name_looks_like(name: str) -> None:
     with pytest.raises(ValueError, match=r"like 'x_x-s42' or 'hybrid-a0\.5-s42'"):
         Run.parse("xlmr", name)
@@ -48,14 +75,14 @@ def test_a_malformed_run_name_is_an_error_saying_what_a_name_looks_like(name: st
 
 def test_the_run_name_format_is_written_in_one_place() -> None:
     found = subprocess.run(
-        ["grep", "-rln", r"hybrid-a\|-s{", "workflow/"], cwd=REPO, capture_output=True, text=True
+        ["grep", "-rln", r"hybrid-a\|-s{\|f\"s{", "workflow/"], cwd=REPO, capture_output=True, text=True
     ).stdout.split()
-    assert found == ["workflow/hybridir/plan.py"]
+    assert found == ["workflow/hybridir/vocabulary.py"]
 
 
 def test_runs_are_every_strategy_alpha_and_seed(demo: Plan) -> None:
-    config = dict(demo.config, training=dict(demo.training, alpha=[0.3, 0.7], seeds=[1, 2]))
-    runs = [run.name for run in Plan(config).training_runs("tiny")]
+    config = dict(demo.config, training=dict(demo.config["training"], alpha=[0.3, 0.7], seeds=[1, 2]))
+    runs = [run.name for run in RunPlan(config).training_runs("tiny")]
     assert runs == [
         "x_x-s1",
         "x_x-s2",
@@ -68,15 +95,22 @@ def test_runs_are_every_strategy_alpha_and_seed(demo: Plan) -> None:
     ]
     seeds = [f"-s{seed}" for seed in (7, 8, 9)]
     expected = ["zero_shot"] + [f"{name}{seed}" for name in ("x_x", "x_y", "hybrid-a0.5") for seed in seeds]
-    assert [run.name for run in demo.evaluation_runs("tiny")] == expected
+    assert [run.name for run in demo.runs.evaluation_runs("tiny")] == expected
+
+
+def test_without_training_seeds_one_run_per_strategy_has_the_top_level_seed(demo: Plan) -> None:
+    config = dict(demo.config, training=dict(demo.config["training"], seeds=None))
+    plan = Plan.of(config)
+    assert [run.name for run in plan.runs.training_runs("tiny")] == ["x_x-s7", "x_y-s7", "hybrid-a0.5-s7"]
+    assert plan.report.summary()["training"]["seeds"] == plan.report.evaluation_settings["seeds"] == [7]
 
 
 def test_a_runs_training_options_come_from_config_and_the_run(demo: Plan) -> None:
-    options = demo.training_options(Run("tiny", "hybrid", 0.5, 7))
+    options = demo.runs.training_options(Run("tiny", "hybrid", 0.5, 7))
     assert (options.strategy, options.alpha, options.seed) == ("hybrid", 0.5, 7)
     assert (options.steps, options.batch_size, options.learning_rate) == (60, 16, 1.0e-3)
-    assert demo.training_options(Run("tiny", "x_x", None, 7)).alpha == 0.0
-    assert demo.training_settings(Run("tiny", "x_y", None, 7))["strategy"] == "x_y"
+    assert demo.runs.training_options(Run("tiny", "x_x", None, 7)).alpha == 0.0
+    assert demo.runs.training_settings(Run("tiny", "x_y", None, 7))["strategy"] == "x_y"
 
 
 def test_identity_columns_of_a_run() -> None:
@@ -91,27 +125,36 @@ def test_identity_columns_of_a_run() -> None:
 
 
 def test_translation_plan_of_the_demo(demo: Plan) -> None:
-    assert demo.target_languages == ["de", "es"]
-    assert demo.translated_datasets == ["facts", "extra"]
-    assert demo.translation_shards("de") == [
+    data = demo.data
+    assert data.target_languages == ["de", "es"]
+    assert data.translated_datasets == ["facts", "extra"]
+    assert data.translation_shards("de") == [
         "results/translate/shards/facts/de/0.parquet",
         "results/translate/shards/facts/de/1.parquet",
         "results/translate/shards/extra/de/0.parquet",
         "results/translate/shards/extra/de/1.parquet",
     ]
-    assert demo.qa_tables_through("extra") == ["results/fetch/qa/facts.parquet", "results/fetch/qa/extra.parquet"]
-    assert demo.quality_languages == ["de", "es"]
-    assert demo.translation_languages("english_only") == []
+    assert data.qa_tables_through("extra") == ["results/fetch/qa/facts.parquet", "results/fetch/qa/extra.parquet"]
+    assert data.quality_languages == ["de", "es"]
+    assert data.translation_languages("english_only") == []
 
 
-def test_benchmark_settings(demo: Plan) -> None:
-    assert demo.benchmark_settings("demo_miracl") == ("mono",)
-    assert demo.retrieval_benchmarks == ["demo_lareqa", "demo_mlqa"]
-    assert demo.miracl_benchmarks == ["demo_miracl"]
+def test_benchmark_settings_and_tables_come_from_their_formats(demo: Plan) -> None:
+    assert demo.runs.benchmark_settings("demo_miracl") == ("mono",)
+    assert demo.runs.benchmark_settings("demo_lareqa") == ("mono", "cross", "multi")
+    assert demo.runs.retrieval_benchmarks == ["demo_lareqa", "demo_mlqa"]
+    assert demo.runs.miracl_benchmarks == ["demo_miracl"]
+    assert demo.runs.encoding_settings == {
+        "max_batch_tokens": 4096,
+        "candidate_context": True,
+        "max_length": None,
+        "dtype": "auto",
+        "vector_dtype": "float16",
+    }
 
 
 def test_the_demos_outputs_are_unique_and_cover_every_stage(demo: Plan) -> None:
-    outputs = demo.final_outputs()
+    outputs = demo.outputs.final()
     assert len(outputs) == len(set(outputs))
     for expected in (
         "results/fetch/qa/validation.parquet",
@@ -132,34 +175,37 @@ def test_the_demos_outputs_are_unique_and_cover_every_stage(demo: Plan) -> None:
 
 
 def test_training_reads_the_corpus_without_leaked_pairs_only_when_asked(demo: Plan) -> None:
-    assert demo.training_corpus() == [f"results/corpus/parallel/{d}.parquet" for d in demo.corpus_datasets]
-    assert not [p for p in demo.final_outputs() if p.startswith("results/leakage/ledger/")]
+    corpus = demo.data.corpus_datasets
+    assert demo.data.training_corpus() == [f"results/corpus/parallel/{d}.parquet" for d in corpus]
+    assert not [p for p in demo.outputs.final() if p.startswith("results/leakage/ledger/")]
     config = dict(demo.config, training=dict(demo.config["training"], exclude_leaked=True))
-    plan = Plan(config)
-    assert plan.training_corpus() == [f"results/leakage/parallel/{d}.parquet" for d in demo.corpus_datasets]
-    assert "results/leakage/ledger/facts.parquet" in plan.final_outputs()
-    assert plan.training_options(plan.training_runs("tiny")[0]) == demo.training_options(demo.training_runs("tiny")[0])
+    plan = Plan.of(config)
+    assert plan.data.training_corpus() == [f"results/leakage/parallel/{d}.parquet" for d in corpus]
+    assert "results/leakage/ledger/facts.parquet" in plan.outputs.final()
+    first = plan.runs.training_runs("tiny")[0]
+    assert plan.runs.training_options(first) == demo.runs.training_options(first)
 
 
 def test_the_paper_plan(paper: Plan) -> None:
-    assert len(paper.target_languages) == 8
-    assert paper.encoders == ["xlmr", "labse"]
-    assert len(paper.evaluations()) == 2 * (1 + len(paper.training_runs("xlmr"))) * 3
-    assert paper.benchmark_settings("miracl") == ("mono",)
+    assert len(paper.data.target_languages) == 8
+    assert paper.runs.encoders == ["xlmr", "labse"]
+    assert len(paper.runs.evaluations()) == 2 * (1 + len(paper.runs.training_runs("xlmr"))) * 3
+    assert paper.runs.benchmark_settings("miracl") == ("mono",)
 
 
 def test_a_config_with_nothing_to_translate_has_no_translation_jobs(demo: Plan) -> None:
     config = dict(demo.config)
     config["datasets"] = [dict(d, translate=False) for d in config["datasets"]]
     config["translation"] = dict(config["translation"], quality={"benchmark": None})
-    plan = Plan(config)
-    assert plan.translate_outputs() == []
-    assert not [p for p in plan.final_outputs() if "/translate/" in p]
+    plan = Plan.of(config)
+    assert plan.outputs.translate() == []
+    assert not [p for p in plan.outputs.final() if "/translate/" in p]
 
 
 def test_source_files_are_the_local_files_an_entry_reads(demo: Plan, tmp_path: Path) -> None:
-    assert demo.source_files("datasets", "facts") == ["results/demo/data/qa/facts.jsonl"]
-    assert demo.source_files("parallel_datasets", "parallel_facts") == [
+    data = demo.data
+    assert data.source_files("datasets", "facts") == ["results/demo/data/qa/facts.jsonl"]
+    assert data.source_files("parallel_datasets", "parallel_facts") == [
         f"results/demo/data/parallel/{lang}.jsonl" for lang in ("de", "en", "es")
     ]
-    assert demo.source_files("benchmarks", "demo_miracl")[0] == "results/demo/data/miracl/de/corpus.jsonl.gz"
+    assert data.source_files("benchmarks", "demo_miracl")[0] == "results/demo/data/miracl/de/corpus.jsonl.gz"

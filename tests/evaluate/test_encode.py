@@ -11,18 +11,19 @@ from sentence_transformers import SentenceTransformer
 from hybridir.demo.tiny import build_tiny_encoder
 from hybridir.encoders import EncoderSpec
 from hybridir.evaluate.encode import (
-    EncodingOptions,
     candidate_texts,
     encode_benchmark,
     encode_table,
     load_encoder,
     token_batches,
+    token_lengths,
 )
+from hybridir.evaluate.options import EncodingOptions
 from hybridir.evaluate.vectors import VectorShards
 from hybridir.tables import write_table
 
 TEXTS = ["Where is Ulm?", "Ulm lies on the Danube.", "Wo liegt Ulm?", "Ulm liegt an der Donau.", "Who?", "A."]
-FLOAT32 = EncodingOptions(vector_dtype="float32")
+FLOAT32 = EncodingOptions.from_schema(vector_dtype="float32")
 RUNTIME = {"device": "cpu", "dtype": "float32"}
 
 
@@ -69,11 +70,20 @@ def test_a_table_is_encoded_chunk_by_chunk_into_float16_shards(
     texts = [TEXTS[i] for i in (0, 1, 0, 2, 3, 1, 4, 5, 0)]
     encoder = load_encoder(tiny_model)
     chunks = [texts[:4], texts[4:8], texts[8:]]
-    encode_table(encoder, chunks, None, EncodingOptions(), tmp_path / "vectors", "test", RUNTIME)
+    encode_table(encoder, chunks, None, EncodingOptions.from_schema(), tmp_path / "vectors", "test", RUNTIME)
     assert encoded(batches) == sorted(text for chunk in chunks for text in set(chunk))
     assert [np.load(p).dtype for p in sorted((tmp_path / "vectors").glob("*.npy"))] == [np.float16] * 3
     vectors = VectorShards(tmp_path / "vectors", len(texts)).read([(0, len(texts))])
     np.testing.assert_allclose(vectors, encoder.encode(texts, normalize_embeddings=True), atol=2e-3)
+
+
+def test_texts_over_the_maximum_length_are_counted_as_cut(tiny_model: str, tmp_path: Path) -> None:
+    encoder = load_encoder(tiny_model, max_length=8)
+    long = " ".join(TEXTS * 3)
+    texts = ["Who?", long, long, "A."]
+    counts = encode_table(encoder, [texts[:2], texts[2:]], None, FLOAT32, tmp_path / "vectors", "test", RUNTIME)
+    assert counts == {"texts": 4, "distinct": 4, "cut": 2, "max_length": 8}  # distinct within each chunk
+    assert token_lengths(encoder, [long, "Who?"], None).tolist() == [8, len(encoder.tokenizer("Who?")["input_ids"])]
 
 
 def test_batches_hold_texts_of_one_length_bucket_within_the_token_budget() -> None:
@@ -90,7 +100,9 @@ def test_long_texts_go_in_small_batches_and_short_ones_in_large(
 ) -> None:
     texts = [f"{'word ' * (n % 30 + 1)}{n}" for n in range(60)]
     encoder = load_encoder(tiny_model)
-    encode_table(encoder, [texts], None, EncodingOptions(max_batch_tokens=256), tmp_path / "v", "test", RUNTIME)
+    encode_table(
+        encoder, [texts], None, EncodingOptions.from_schema(max_batch_tokens=256), tmp_path / "v", "test", RUNTIME
+    )
     tokens = [len(encoder.tokenizer(batch[0])["input_ids"]) for batch in batches]
     assert all(len(batch) * length <= 256 for batch, length in zip(batches, tokens, strict=True))
     assert len(batches[0]) < max(len(batch) for batch in batches)
@@ -141,7 +153,7 @@ def test_a_benchmark_is_encoded_once_per_text_with_the_model_prompts(
 
 def test_bfloat16_autocast_changes_little(tiny_model: str, tmp_path: Path) -> None:
     encoder = load_encoder(tiny_model)
-    options = EncodingOptions(vector_dtype="float32")
+    options = EncodingOptions.from_schema(vector_dtype="float32")
     encode_table(encoder, [TEXTS], None, options, tmp_path / "bf16", "test", {"device": "cpu", "dtype": "bfloat16"})
     autocast = VectorShards(tmp_path / "bf16").read([(0, len(TEXTS))])
     exact = encoder.encode(TEXTS, normalize_embeddings=True)

@@ -12,8 +12,9 @@ from ranx import Qrels, Run, evaluate
 from hybridir.errors import ConfigError, DataError
 from hybridir.evaluate.aggregate import aggregate
 from hybridir.evaluate.cells import means
-from hybridir.evaluate.metrics import METRICS, per_query
+from hybridir.evaluate.metrics import per_query
 from hybridir.tables import read_table, to_arrow, write_table
+from hybridir.vocabulary import METRICS
 from tests.support.per_query import per_query_rows
 
 REFERENCE_METRICS = {  # ours: (ranx, trec_eval)

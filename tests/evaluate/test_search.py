@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from hybridir.errors import DataError
-from hybridir.evaluate.search import rank_benchmark, rank_in_pool
+from hybridir.evaluate.ranking import rank_in_pool
+from hybridir.evaluate.search import rank_benchmark
 from hybridir.evaluate.vectors import VectorShards, write_vectors
 from hybridir.tables import to_arrow
 

@@ -11,13 +11,13 @@ from scipy import stats
 
 from hybridir.errors import ConfigError, DataError
 from hybridir.evaluate.cells import means
-from hybridir.evaluate.metrics import COLUMNS
 from hybridir.evaluate.seeds import seed_statistics, strategy_metrics
 from hybridir.evaluate.significance import compare_strategies, holm
 from hybridir.tables import read_table, to_arrow, write_table
+from hybridir.vocabulary import METRICS
 from tests.support.per_query import per_query_rows
 
-VALUE_COLUMNS = list(COLUMNS.values())
+VALUE_COLUMNS = [metric.column for metric in METRICS.values()]
 
 
 def run_table(rng: np.random.Generator, questions: int, languages: tuple[str, ...] = ("de", "en")) -> pd.DataFrame:

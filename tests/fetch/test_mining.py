@@ -10,7 +10,7 @@ from hybridir.config import load_config
 from hybridir.fetch.bm25 import answer_tokens, has_answer
 from hybridir.fetch.mining import mine_parallel, mine_qa, passage_chunks, with_negatives
 from hybridir.fetch.negatives import SPARES, negatives_source, negatives_to_mine
-from hybridir.plan import Plan
+from hybridir.plan.data import DataPlan
 from hybridir.tables import to_arrow
 from hybridir.text import comparable, text_id
 from tests.support import REPO
@@ -135,12 +135,8 @@ def test_the_paper_config_mines_negatives_for_every_training_dataset_without_giv
     them (EntityQuestions' BM25 recipe, Mr. TyDi, mMARCO's triples), else mined, with spares for
     a translated dataset."""
     config = load_config(REPO / "config.yaml")
-    plan, hard = Plan(config), config["training"]["hard_negatives"]
-    mined = {
-        name: negatives_to_mine(plan.entry(section, name), hard)
-        for section in ("datasets", "parallel_datasets")
-        for name in plan.names(section)
-    }
+    plan, hard = DataPlan(config), config["training"]["hard_negatives"]
+    mined = {name: plan.negatives_to_mine(name) for name in plan.corpus_datasets}
     given = {"entityquestions", "mrtydi_en", "mmarco"}
     assert {name for name, count in mined.items() if count == 0} == given
     assert all(negatives_source(plan.entry("datasets", name)) == "given" for name in given - {"mmarco"})

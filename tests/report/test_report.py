@@ -21,18 +21,19 @@ import pytest
 from hybridir import layout
 from hybridir.config import load_config
 from hybridir.errors import DataError
-from hybridir.plan import Run
 from hybridir.report import format as fmt
-from hybridir.report.data import comparisons, pipeline, retrieval, usage
+from hybridir.report.data import checks, comparisons, pipeline, retrieval, usage
 from hybridir.report.data.paper import attach_paper, read_paper_numbers
 from hybridir.report.data.runs import primary, runs_by_strategy, strategies
 from hybridir.report.figures import base, curves, heatmaps, results
+from hybridir.report.pages import checks as checks_pages
 from hybridir.report.pages import languages
 from hybridir.report.pages import pipeline as pipeline_pages
 from hybridir.report.pages import retrieval as pages
 from hybridir.report.pages.document import Bullets, Heading, Paragraph, Table, to_html, to_markdown, write_report_table
 from hybridir.report.pages.summary import summary_document
 from hybridir.tables import read_table, to_arrow
+from hybridir.vocabulary import Run
 from tests.support import REPO
 from tests.support import report_data as rd
 from tests.support.browser import console_errors, needs_browser
@@ -74,6 +75,17 @@ def built(inputs: dict) -> dict[str, pd.DataFrame]:
         "mt_quality": pipeline.mt_quality_table(inputs["mt_quality"]),
         "translation_flags": pipeline.translation_flags_table(inputs["translation_ledgers"]),
         "corpus_ledger": pipeline.corpus_ledger_table(inputs["corpus_ledgers"]),
+        "truncation": checks.truncation_table(
+            checks.translation_cuts({"de": [[], ["truncated_input"]]}, 1024), checks.encoding_cuts({})
+        ),
+        "benchmark_ledger": checks.benchmark_ledger_table(
+            [
+                pd.DataFrame(
+                    {"benchmark": rd.LAREQA, "lang": ["en", "de"], "status": "kept", "reason": [None, "answer_moved"]}
+                )
+            ]
+        ),
+        "warnings": checks.warnings_table([("fetch_benchmark", "fetch/benchmarks/b", "b: 1 answer moved", 1)]),
     }
 
 
@@ -86,6 +98,9 @@ PAGES = {
     "mt_quality": lambda frame: pipeline_pages.mt_quality_page(frame, rd.LAREQA),
     "translation_flags": pipeline_pages.translation_flags_page,
     "corpus_ledger": pipeline_pages.corpus_ledger_page,
+    "truncation": checks_pages.truncation_page,
+    "benchmark_ledger": checks_pages.benchmark_ledger_page,
+    "warnings": checks_pages.warnings_page,
 }
 
 
@@ -180,7 +195,7 @@ def test_per_language_cross_is_the_seed_mean_of_the_mean_over_pools(built: dict,
     table = built["per_language"]
     assert table.loc[table["lang"] == "el", "zero_shot_lang"].all()
     assert not table.loc[table["lang"] != "el", "zero_shot_lang"].any()
-    assert set(zip(table["setting"], table["metric"], strict=True)) == set(retrieval.PER_LANGUAGE_MEASURES)
+    assert set(zip(table["setting"], table["metric"], strict=True)) == set(retrieval.table_measures("per_language"))
     cross = table[(table["setting"] == "cross") & (table["metric"] == "map") & (table["strategy"] == "x_x")]
     per_seed = []
     for run in ("x_x-s7", "x_x-s8"):
@@ -444,7 +459,8 @@ def test_every_evaluation_caption_names_the_candidate_context_setting(flag: bool
     assert len(captions) == 11  # 5 tables, 5 figures, the summary
     config = load_config(REPO / "profiles" / "demo" / "pipeline.yaml")
     config["evaluation"]["candidate_context"] = flag
-    snakemake = SimpleNamespace(config=config, wildcards=SimpleNamespace(encoder="e", benchmark="b"))
+    params = SimpleNamespace(evaluation=SETTINGS, seeds=SETTINGS["seeds"])
+    snakemake = SimpleNamespace(config=config, params=params, wildcards=SimpleNamespace(encoder="e", benchmark="b"))
     for caption in captions:
         text = jinja2.Template(caption.read_text()).render(snakemake=snakemake)
         assert f"evaluation.candidate_context: {flag}" in text, caption.name

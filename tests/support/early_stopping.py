@@ -23,7 +23,14 @@ from tests.support.training import options, validation_table
 def main(corpus_path: str, encoder: str, folder: str) -> None:
     corpus = read_table(corpus_path, "parallel")
     opts = options(steps=40, eval_steps=2, patience=2)
-    trainer = Trainer(EncoderSpec(encoder), corpus, LANGUAGES, opts, validation_table(corpus), device="cpu")
+    trainer = Trainer(
+        encoder=EncoderSpec(encoder),
+        corpus=corpus,
+        languages=LANGUAGES,
+        options=opts,
+        validation=validation_table(corpus),
+        device="cpu",
+    )
     shares: list[float] = []
 
     def made_up_share(*_args) -> list[float]:

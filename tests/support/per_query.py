@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from hybridir.evaluate.metrics import COLUMNS
+from hybridir.vocabulary import METRICS
 
 
 def per_query_rows(rows: list[tuple]) -> pd.DataFrame:
@@ -11,6 +11,6 @@ def per_query_rows(rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["setting", "query_lang", "pool_lang", "question_id", "value"])
     frame = frame.assign(query_id=frame["query_lang"] + "/" + frame["question_id"], relevant=1)
     multi = frame["setting"] == "multi"
-    metrics = {column: frame["value"] for column in COLUMNS.values()}
+    metrics = {metric.column: frame["value"] for metric in METRICS.values()}
     metrics["rank_distance"] = (10 * frame["value"]).where(multi)
     return frame.assign(**metrics).drop(columns="value")

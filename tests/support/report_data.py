@@ -17,8 +17,8 @@ import pandas as pd
 from hybridir.evaluate import seeds as seeds_module
 from hybridir.evaluate.seeds import seed_statistics
 from hybridir.evaluate.significance import compare_strategies
-from hybridir.plan import Run
 from hybridir.tables import write_table
+from hybridir.vocabulary import Run, strategy
 
 ENCODER = "tiny"
 RUNS = ["zero_shot", "x_x-s7", "x_x-s8", "x_y-s7", "x_y-s8", "hybrid-a0.3-s7", "hybrid-a0.5-s7", "hybrid-a0.5-s8"]
@@ -36,7 +36,8 @@ def run_quality(run: str) -> tuple[float, float]:
     fields = run_fields(run)
     if fields["strategy"] == "zero_shot":
         return 0.25, 0.10
-    alpha = {"x_x": 1.0, "x_y": 0.0}.get(fields["strategy"], fields["alpha"])
+    equivalent = strategy(fields["strategy"]).alpha_equivalent
+    alpha = equivalent if equivalent is not None else fields["alpha"] if fields["alpha"] is not None else 0.5
     return 0.68 + 0.08 * alpha - 0.1 * (alpha - 0.5) ** 2, 0.65 - 0.1 * alpha**2
 
 

@@ -1,7 +1,6 @@
 """Training helpers of the tests: a corpus of demo towns, a tiny encoder's trainer with small
 options, the command line of one training run."""
 
-import json
 import socket
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from sentence_transformers.sentence_transformer.modules import Dense, Normalize,
 from hybridir.demo.data import LANGUAGES, make_towns
 from hybridir.encoders import EncoderSpec
 from hybridir.tables import read_table
-from hybridir.train.options import TrainingOptions
+from hybridir.train.options import TrainingJob, TrainingOptions
 from hybridir.train.trainer import Trainer
 from hybridir.train.validation import validation_set
 
@@ -38,27 +37,47 @@ def validation_table(corpus: pd.DataFrame, size: int = 40, batch_size: int = 16)
 
 
 def options(**overrides) -> TrainingOptions:
-    settings = {"steps": 6, "batch_size": 8, "learning_rate": 1e-3, "checkpoint_steps": 1000, "seed": 3}
-    return TrainingOptions(**(settings | overrides))
+    """The schema's defaults, small: 6 steps of 8 pairs, hybrid, seed 3."""
+    settings = {"strategy": "hybrid", "seed": 3, "steps": 6, "batch_size": 8, "learning_rate": 1e-3}
+    return TrainingOptions.from_schema(**(settings | {"checkpoint_steps": 1000} | overrides))
 
 
 def trainer(workspace: dict[str, Path], encoder: str = "deterministic", **overrides) -> Trainer:
     corpus = read_table(workspace["corpus"], "parallel")
-    return Trainer(EncoderSpec(str(workspace[encoder])), corpus, LANGUAGES, options(**overrides), device="cpu")
+    spec = EncoderSpec(str(workspace[encoder]))
+    return Trainer(encoder=spec, corpus=corpus, languages=LANGUAGES, options=options(**overrides), device="cpu")
+
+
+def training_job(
+    folder: Path, model: Path, corpus: Path, opts: TrainingOptions, processes: int = 1, validation: Path | None = None
+) -> TrainingJob:
+    """The job of one training run of `model` on `corpus` on the CPU, writing into `folder`."""
+    return TrainingJob(
+        encoder={"name": "tiny", "model": str(model), "pooling": "mean", "trust_remote_code": False},
+        model=str(model),
+        options=opts,
+        languages=list(LANGUAGES),
+        device="cpu",
+        processes=processes,
+        corpus=[str(corpus)],
+        validation=str(validation) if validation else None,
+        output=str(folder / "model"),
+        checkpoint=str(folder / "checkpoint.pt"),
+        training_log=str(folder / "log.parquet"),
+        tensorboard=None,
+    )
 
 
 def run_command(
     workspace: dict[str, Path], name: str, encoder: str, opts: TrainingOptions, validation: Path | None = None
 ) -> list[str]:
+    """`python` arguments of hybridir.train.run on the job of one run (validated on `validation`
+    when given), its job file written."""
     folder = workspace["folder"] / name
     folder.mkdir(exist_ok=True)
-    (folder / "options.json").write_text(json.dumps(opts.__dict__))
-    validating = ["--validation", str(validation)] if validation else []
-    return [
-        "-m", "hybridir.train.run", "--model", str(workspace[encoder]), "--corpus", str(workspace["corpus"]),
-        "--languages", *LANGUAGES, "--options", str(folder / "options.json"), "--output", str(folder / "model"),
-        "--checkpoint", str(folder / "checkpoint.pt"), "--training-log", str(folder / "log.parquet"), *validating,
-    ]  # fmt: skip
+    job = training_job(folder, workspace[encoder], workspace["corpus"], opts, validation=validation)
+    job.write(folder / "options.json")
+    return ["-m", "hybridir.train.run", str(folder / "options.json")]
 
 
 def free_port() -> int:

@@ -21,7 +21,7 @@ def test_info_nce_is_cross_entropy_over_cosine_scores() -> None:
     p = torch.tensor([[3.0, 0.0], [1.0, 1.0]])
     # cosine scores / 0.5: row 0 = [2, sqrt(2)], row 1 = [0, sqrt(2)]; cross-entropy on the diagonal
     expected = (np.log(np.exp(2) + np.exp(np.sqrt(2))) - 2 + np.log(1 + np.exp(np.sqrt(2))) - np.sqrt(2)) / 2
-    assert float(InfoNCE(0.5)(q, p, p[:0])) == pytest.approx(expected, abs=1e-6)
+    assert float(InfoNCE(temperature=0.5)(q, p, p[:0])) == pytest.approx(expected, abs=1e-6)
 
 
 def test_two_processes_give_the_loss_of_one_over_the_same_global_batch(workspace: dict[str, Path]) -> None:

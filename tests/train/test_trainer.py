@@ -61,7 +61,14 @@ def test_loss_falls_and_the_model_loads_with_sentence_transformers(workspace: di
     corpus = read_table(workspace["corpus"], "parallel")
     opts = options(steps=60, batch_size=16, eval_steps=20, patience=5)
     model = EncoderSpec(str(workspace["dropout"]))
-    run = Trainer(model, corpus, LANGUAGES, opts, validation=validation_table(corpus), device="cpu")
+    run = Trainer(
+        encoder=model,
+        corpus=corpus,
+        languages=LANGUAGES,
+        options=opts,
+        validation=validation_table(corpus),
+        device="cpu",
+    )
     output = workspace["folder"] / "falls"
     log = run.fit(output / "model", output / "checkpoint.pt", output / "tensorboard")
     assert log["loss"].tail(10).mean() < log["loss"].head(10).mean()
@@ -84,7 +91,7 @@ def test_an_untrained_model_embeds_like_the_zero_shot_encoder(
         "all-MiniLM-L6-v2": EncoderSpec(minilm()),
     }[kind]
     corpus = read_table(workspace["corpus"], "parallel")
-    untrained = Trainer(spec, corpus, LANGUAGES, options(steps=0), device="cpu")
+    untrained = Trainer(encoder=spec, corpus=corpus, languages=LANGUAGES, options=options(steps=0), device="cpu")
     untrained.fit(tmp_path / "model", tmp_path / "checkpoint.pt")
     zero_shot, trained = load_encoder(spec, "cpu"), load_encoder(EncoderSpec(str(tmp_path / "model")), "cpu")
     assert [type(m) for m in trained] == [type(m) for m in zero_shot]
@@ -95,7 +102,8 @@ def test_an_untrained_model_embeds_like_the_zero_shot_encoder(
 def test_a_trained_sentence_transformers_model_keeps_its_modules(workspace: dict[str, Path], tmp_path: Path) -> None:
     spec = EncoderSpec(str(labse_like(workspace["deterministic"], tmp_path / "labse")))
     corpus = read_table(workspace["corpus"], "parallel")
-    Trainer(spec, corpus, LANGUAGES, options(steps=3), device="cpu").fit(tmp_path / "model", tmp_path / "ckpt.pt")
+    trainer = Trainer(encoder=spec, corpus=corpus, languages=LANGUAGES, options=options(steps=3), device="cpu")
+    trainer.fit(tmp_path / "model", tmp_path / "ckpt.pt")
     trained = load_encoder(EncoderSpec(str(tmp_path / "model")), "cpu")
     assert [type(m).__name__ for m in trained] == ["Transformer", "Pooling", "Dense", "Normalize"]
     assert trained[1].pooling_mode == "cls"
@@ -153,7 +161,13 @@ def test_the_training_log_counts_dropped_hard_negatives(workspace: dict[str, Pat
     corpus = read_table(workspace["corpus"], "parallel")
     corpus["negative_passages"] = [[p, "A town with no facts."] for p in corpus["passage"]]
     opts = options(steps=3, hard_negatives=2)
-    run = Trainer(EncoderSpec(str(workspace["deterministic"])), corpus, LANGUAGES, opts, device="cpu")
+    run = Trainer(
+        encoder=EncoderSpec(str(workspace["deterministic"])),
+        corpus=corpus,
+        languages=LANGUAGES,
+        options=opts,
+        device="cpu",
+    )
     log = run.fit(tmp_path / "model", tmp_path / "checkpoint.pt")
     assert log["dropped_negatives"].tolist() == log["pairs"].tolist()
 
@@ -163,7 +177,14 @@ def test_every_strategy_is_validated_on_the_same_batches(workspace: dict[str, Pa
     validation = validation_table(corpus)
     spec = EncoderSpec(str(workspace["deterministic"]))
     losses = {
-        strategy: Trainer(spec, corpus, LANGUAGES, options(strategy=strategy), validation, "cpu").validate()
+        strategy: Trainer(
+            encoder=spec,
+            corpus=corpus,
+            languages=LANGUAGES,
+            options=options(strategy=strategy),
+            validation=validation,
+            device="cpu",
+        ).validate()
         for strategy in ("x_x", "x_y", "hybrid")
     }
     assert len(set(losses.values())) == 1, losses
@@ -175,7 +196,13 @@ def test_bf16_training_on_gpu_tracks_fp32_and_the_model_loads(workspace: dict[st
     spec = EncoderSpec(str(workspace["deterministic"]))
     losses, dtypes = {}, []
     for bf16 in (False, True):
-        run = Trainer(spec, corpus, LANGUAGES, options(steps=60, batch_size=16, bf16=bf16), device="cuda")
+        run = Trainer(
+            encoder=spec,
+            corpus=corpus,
+            languages=LANGUAGES,
+            options=options(steps=60, batch_size=16, bf16=bf16),
+            device="cuda",
+        )
         assert run.device.type == "cuda" and run.embed.autocast == bf16
         first_linear = next(m for m in run.model.modules() if isinstance(m, torch.nn.Linear))
         hook = first_linear.register_forward_hook(lambda _m, _i, out, bf16=bf16: dtypes.append((bf16, out.dtype)))
@@ -187,7 +214,7 @@ def test_bf16_training_on_gpu_tracks_fp32_and_the_model_loads(workspace: dict[st
     assert sum(losses[True][-10:]) < sum(losses[True][:10])
     assert abs(sum(losses[True][-10:]) - sum(losses[False][-10:])) < 0.15 * sum(losses[False][-10:])
     output = workspace["folder"] / "bf16"
-    Trainer(spec, corpus, LANGUAGES, options(steps=5, batch_size=16), device="cuda").fit(
-        output / "model", output / "checkpoint.pt"
-    )
+    Trainer(
+        encoder=spec, corpus=corpus, languages=LANGUAGES, options=options(steps=5, batch_size=16), device="cuda"
+    ).fit(output / "model", output / "checkpoint.pt")
     assert SentenceTransformer(str(output / "model")).encode(["Query: When?"]).shape == (1, 32)

@@ -39,22 +39,22 @@ REPORT_JOBS = {
     "report_alpha_sweep": 1,
     "report_rank_distance_figure": 2,
     "report_per_language_figure": 3,
+    "report_warnings": 1,
     "report_summary": 1,
 }
-UPSTREAM_REPORT_JOBS = {"report_translation": 1, "report_corpus": 1, "report_training_loss": 1, "report_usage": 1}
+UPSTREAM_REPORT_JOBS = {
+    "report_translation": 1,
+    "report_corpus": 1,
+    "report_training_loss": 1,
+    "report_usage": 1,
+    "report_checks": 1,
+}
 TRAINED_RUN_JOBS = (
     {"train": len(TRAINED), "encode": len(TRAINED) * BENCHMARKS, "rank": len(TRAINED) * BENCHMARKS}
     | EVALUATE_JOBS
     | REPORT_JOBS
     | UPSTREAM_REPORT_JOBS
 )
-
-
-@pytest.fixture(scope="module")
-def demo_report(demo_run: Path) -> Path:
-    """The Snakemake HTML report of the demo run (the second command of `make demo`)."""
-    snakemake(demo_run, *DEMO, "--report", "results/report.html")
-    return demo_run / "results" / "report.html"
 
 
 def planned_jobs(cwd: Path, *args: str) -> dict[str, int]:
@@ -262,6 +262,9 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         "corpus_ledger",
         "leakage",
         "usage",
+        "truncation",
+        "benchmark_ledger",
+        "warnings",
     )
     for name in tables:
         assert len(read_table(results / "report" / "tables" / f"{name}.parquet", f"report_{name}")) > 0
@@ -275,6 +278,20 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         assert_valid_pdf(png.with_suffix(".pdf"))
     summary = (results / "summary.md").read_text()
     assert summary.startswith("# Results summary") and layout.figure("training_loss", "training_loss") in summary
+
+
+def test_the_run_ends_with_its_warnings_and_the_report_lists_every_one(demo_run: Path) -> None:
+    console = (demo_run.parent / "demo_run.out").read_text()
+    assert re.search(
+        r"hybridir: \d+ warning\(s\) logged by \d+ of this run's \d+ jobs; read them in "
+        r"results/report/tables/warnings\.md",
+        console,
+    )
+    warnings = read_table(demo_run / "results/report/tables/warnings.parquet", "report_warnings")
+    mlqa = warnings[warnings["job"] == "fetch/benchmarks/demo_mlqa"]
+    assert mlqa["rule"].tolist() == ["fetch_benchmark"] and "missing in some languages" in mlqa["message"].iloc[0]
+    summary = (demo_run / "results/summary.md").read_text()
+    assert "## Data checks and warnings" in summary and "missing in some languages" in summary
 
 
 def test_snakemake_report_is_self_contained_html(demo_report: Path) -> None:

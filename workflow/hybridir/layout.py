@@ -19,6 +19,7 @@ FETCH_LEDGER = f"{RESULTS}/fetch/ledger/{{dataset}}.parquet"
 PARALLEL_SOURCE = f"{RESULTS}/fetch/parallel/{{dataset}}.parquet"
 BENCHMARK = f"{RESULTS}/fetch/benchmarks/{{benchmark}}"
 BENCHMARK_TABLES = ("candidates", "queries", "qrels")
+BENCHMARK_LEDGER = f"{BENCHMARK}/ledger.parquet"
 MINED = f"{RESULTS}/fetch/mined/{{dataset}}.jsonl"
 
 # translate
@@ -51,6 +52,7 @@ VALIDATION = f"{RESULTS}/train/validation.parquet"
 EVALUATED = f"{RESULTS}/evaluate/{{encoder}}/{{run}}/{{benchmark}}"
 QUERY_VECTORS = f"{EVALUATED}/embeddings/queries"
 CANDIDATE_VECTORS = f"{EVALUATED}/embeddings/candidates"
+TEXT_LENGTHS = f"{EVALUATED}/text_lengths.parquet"
 RANKINGS = f"{EVALUATED}/rankings.parquet"
 PER_QUERY = f"{EVALUATED}/per_query.parquet"
 RUN_METRICS = f"{EVALUATED}/metrics.parquet"
@@ -64,6 +66,21 @@ ALL_STRATEGY_METRICS = f"{RESULTS}/evaluate/strategy_metrics.parquet"
 REPORT = f"{RESULTS}/report"
 REPORT_TABLE = f"{REPORT}/tables/{{name}}.{{ext}}"
 REPORT_TABLE_FORMATS = ("parquet", "md", "html")
+# the report tables of the evaluation and the pipeline (the leakage audit writes its own)
+REPORT_TABLES = (
+    "map",
+    "recall",
+    "rank_distance",
+    "miracl",
+    "per_language",
+    "mt_quality",
+    "translation_flags",
+    "corpus_ledger",
+    "usage",
+    "truncation",
+    "benchmark_ledger",
+    "warnings",
+)
 SUMMARY = f"{RESULTS}/summary.md"
 SUMMARY_HTML = f"{REPORT}/summary.html"
 

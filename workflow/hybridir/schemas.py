@@ -1,5 +1,6 @@
 """The JSON schemas of config.yaml and of every table, wherever the library is installed."""
 
+import copy
 import json
 from functools import cache
 from pathlib import Path
@@ -31,3 +32,15 @@ def table_schema(table: str) -> dict[str, Any]:
 def config_schema() -> dict[str, Any]:
     """The JSON schema of config.yaml (workflow/schemas/config.schema.yaml)."""
     return yaml.safe_load((schema_dir() / "config.schema.yaml").read_text())
+
+
+@cache
+def _parsed_config_schema() -> dict[str, Any]:
+    return config_schema()
+
+
+def config_defaults(section: str) -> dict[str, Any]:
+    """The schema's default of every key of a config section that has one (e.g. `training`): what
+    validation fills in, for callers that build settings without a config (tests, perf)."""
+    properties = _parsed_config_schema()["properties"][section]["properties"]
+    return {key: copy.deepcopy(spec["default"]) for key, spec in properties.items() if "default" in spec}

@@ -13,13 +13,21 @@ from hybridir.pythonpath import put_first_on_pythonpath
 from hybridir.config import validate_config
 from hybridir.devices import stage_device
 from hybridir.failures import show_failures, stale_lock_hint
-from hybridir.fetch.negatives import negatives_to_mine
 from hybridir.fingerprint import script_fingerprint
-from hybridir.plan import REPORT_TABLES, RUN_PATTERN, Plan, Run, ZERO_SHOT, canonical
+from hybridir.plan.data import DataPlan
+from hybridir.plan.entries import canonical
+from hybridir.plan.outputs import Outputs
+from hybridir.plan.report import ReportPlan
+from hybridir.plan.runs import RunPlan
+from hybridir.vocabulary import ZERO_SHOT, Run, run_pattern
+from hybridir.joblogs import show_warnings
 
 put_first_on_pythonpath(LIBRARY)
 validate_config(config)
-PLAN = Plan(config)
+DATA = DataPlan(config)
+RUNS = RunPlan(config)
+REPORT = ReportPlan(RUNS)
+OUTPUTS = Outputs(DATA, RUNS, REPORT)
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 # A killed run's lock fails the next run with a long message: say first what to run.
@@ -29,8 +37,13 @@ if workflow.is_main_process and "--unlock" not in sys.argv:
         print(LOCK_HINT, file=sys.stderr)
 
 
+onsuccess:
+    show_warnings(log, layout.report_table("warnings", "md"))
+
+
 onerror:
     show_failures(log)
+    show_warnings(log, layout.report_table("warnings", "md"))
 
 
 wildcard_constraints:
@@ -39,26 +52,12 @@ wildcard_constraints:
     encoder=layout.NAME,
     lang=layout.LANG,
     shard=layout.SHARD,
-    run=RUN_PATTERN,
+    run=run_pattern(),
 
 
 def script_code(name):
     """A param that changes when script `name` or a library module it imports (transitively) changes."""
     return script_fingerprint(SCRIPTS / f"{name}.py")
-
-
-def negatives_to_mine_for(wildcards):
-    """Hard negatives that the fetch job of a training dataset mines per pair (none for a
-    validation dataset: its loss reads none)."""
-    if wildcards.dataset in PLAN.validation_datasets:
-        return 0
-    section = (
-        "parallel_datasets"
-        if wildcards.dataset in PLAN.parallel_datasets
-        else "datasets"
-    )
-    entry = PLAN.entry(section, wildcards.dataset)
-    return negatives_to_mine(entry, config["training"]["hard_negatives"])
 
 
 def run_of(wildcards):
@@ -82,13 +81,13 @@ def model_param(model):
 
 def encoder_param(wildcards, input):
     """A param: the job's local model input when it has one, else the encoder's Hub id."""
-    return input.model[0] if input.model else PLAN.encoder_model(wildcards.encoder)
+    return input.model[0] if input.model else RUNS.encoder_model(wildcards.encoder)
 
 
 def evaluated_model(wildcards):
     """The trained model folder of a run, or the encoder itself when local (zero_shot)."""
     if wildcards.run == ZERO_SHOT:
-        return local_model(PLAN.encoder_model(wildcards.encoder))
+        return local_model(RUNS.encoder_model(wildcards.encoder))
     return [layout.MODEL.format(encoder=wildcards.encoder, run=wildcards.run)]
 
 
@@ -101,20 +100,20 @@ def benchmark_tables(wildcards):
 
 def corpus_inputs(wildcards):
     """A parallel source's fetched table, or a QA dataset's table and its translations."""
-    if wildcards.dataset in PLAN.parallel_datasets:
+    if wildcards.dataset in DATA.parallel_datasets:
         return {"parallel": layout.PARALLEL_SOURCE.format(dataset=wildcards.dataset)}
     return {
         "qa": layout.QA.format(dataset=wildcards.dataset),
         "translations": [
             layout.TRANSLATIONS.format(lang=lang)
-            for lang in PLAN.translation_languages(wildcards.dataset)
+            for lang in DATA.translation_languages(wildcards.dataset)
         ],
     }
 
 
 def per_query_records(encoder=None, benchmark=None):
     """per_query tables of the retrieval benchmarks, each with its encoder, run and benchmark."""
-    benchmarks = [benchmark] if benchmark else PLAN.retrieval_benchmarks
+    benchmarks = [benchmark] if benchmark else RUNS.retrieval_benchmarks
     return [
         {
             "encoder": run.encoder,
@@ -124,7 +123,7 @@ def per_query_records(encoder=None, benchmark=None):
                 encoder=run.encoder, run=run.name, benchmark=name
             ),
         }
-        for run, name in PLAN.evaluations(encoder, benchmarks)
+        for run, name in RUNS.evaluations(encoder, benchmarks)
     ]
 
 
@@ -136,6 +135,6 @@ def training_log_records():
             "run": run.name,
             "path": layout.TRAINING_LOG.format(encoder=run.encoder, run=run.name),
         }
-        for encoder in PLAN.encoders
-        for run in PLAN.training_runs(encoder)
+        for encoder in RUNS.encoders
+        for run in RUNS.training_runs(encoder)
     ]

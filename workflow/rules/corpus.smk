@@ -9,7 +9,7 @@ rule corpus:
     conda:
         "../../envs/data.yaml"
     params:
-        source=PLAN.source_language,
+        source=DATA.source_language,
         corpus=canonical(config["corpus"]),
         # hard negatives per pair that training reads
         negatives=config["training"]["hard_negatives"],

@@ -9,6 +9,7 @@ rule encode:
     output:
         queries=directory(layout.QUERY_VECTORS),
         candidates=directory(layout.CANDIDATE_VECTORS),
+        lengths=layout.TEXT_LENGTHS,
     log:
         layout.log(layout.ENCODE_JOB),
     benchmark:
@@ -18,18 +19,9 @@ rule encode:
     threads: 4
     params:
         model=encoder_param,
-        encoder=lambda w: PLAN.entry("encoders", w.encoder),
-        format=lambda w: PLAN.benchmark_format(w.benchmark),
-        options={
-            key: EVALUATION[key]
-            for key in (
-                "max_batch_tokens",
-                "candidate_context",
-                "max_length",
-                "dtype",
-                "vector_dtype",
-            )
-        },
+        encoder=lambda w: RUNS.entry("encoders", w.encoder),
+        format=lambda w: RUNS.benchmark_format(w.benchmark).name,
+        options=RUNS.encoding_settings,
         device=EVALUATION_DEVICE,
         code=script_code("encode"),
     script:
@@ -51,7 +43,7 @@ rule rank:
         "../../envs/train.yaml"
     threads: 4
     params:
-        settings=lambda w: list(PLAN.benchmark_settings(w.benchmark)),
+        settings=lambda w: list(RUNS.benchmark_settings(w.benchmark)),
         device=EVALUATION_DEVICE,
         seed=config["seed"],
         code=script_code("rank"),
@@ -80,7 +72,7 @@ rule score:
 
 rule significance:
     input:
-        lambda w: PLAN.evaluated(layout.PER_QUERY, w.encoder, [w.benchmark]),
+        lambda w: OUTPUTS.evaluated(layout.PER_QUERY, w.encoder, [w.benchmark]),
     output:
         significance=layout.SIGNIFICANCE,
         strategy_metrics=layout.STRATEGY_METRICS,
@@ -89,7 +81,7 @@ rule significance:
     conda:
         "../../envs/eval.yaml"
     params:
-        runs=lambda w: [run.name for run in PLAN.evaluation_runs(w.encoder)],
+        runs=lambda w: [run.name for run in RUNS.evaluation_runs(w.encoder)],
         resamples=EVALUATION["resamples"],
         seed=config["seed"],
         code=script_code("significance"),
@@ -99,7 +91,7 @@ rule significance:
 
 rule gather_metrics:
     input:
-        PLAN.evaluated(layout.RUN_METRICS),
+        OUTPUTS.evaluated(layout.RUN_METRICS),
     output:
         layout.METRICS,
     log:
@@ -115,7 +107,7 @@ rule gather_metrics:
 
 rule gather_significance:
     input:
-        PLAN.per_benchmark(layout.SIGNIFICANCE),
+        OUTPUTS.per_benchmark(layout.SIGNIFICANCE),
     output:
         layout.ALL_SIGNIFICANCE,
     log:
@@ -131,7 +123,7 @@ rule gather_significance:
 
 rule gather_strategy_metrics:
     input:
-        PLAN.per_benchmark(layout.STRATEGY_METRICS),
+        OUTPUTS.per_benchmark(layout.STRATEGY_METRICS),
     output:
         layout.ALL_STRATEGY_METRICS,
     log:

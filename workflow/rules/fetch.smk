@@ -1,6 +1,6 @@
 rule fetch_qa:
     input:
-        lambda w: PLAN.source_files(PLAN.qa_section(w.dataset), w.dataset),
+        lambda w: DATA.source_files(DATA.qa_section(w.dataset), w.dataset),
     output:
         qa=layout.QA,
         ledger=layout.FETCH_LEDGER,
@@ -10,11 +10,12 @@ rule fetch_qa:
         "../../envs/data.yaml"
     threads: 4
     params:
-        spec=lambda w: PLAN.entry(PLAN.qa_section(w.dataset), w.dataset),
-        lang=PLAN.source_language,
+        spec=lambda w: DATA.entry(DATA.qa_section(w.dataset), w.dataset),
+        lang=DATA.source_language,
         # hard negatives mined per pair (0: given or none)
-        negatives=negatives_to_mine_for,
+        negatives=lambda w: DATA.negatives_to_mine(w.dataset),
         seed=config["seed"],
+        network=config["network"],
         code=script_code("fetch_qa"),
     script:
         "../scripts/fetch_qa.py"
@@ -22,7 +23,7 @@ rule fetch_qa:
 
 rule fetch_parallel:
     input:
-        lambda w: PLAN.source_files("parallel_datasets", w.dataset),
+        lambda w: DATA.source_files("parallel_datasets", w.dataset),
     output:
         layout.PARALLEL_SOURCE,
     log:
@@ -31,10 +32,11 @@ rule fetch_parallel:
         "../../envs/data.yaml"
     threads: 4
     params:
-        spec=lambda w: PLAN.entry("parallel_datasets", w.dataset),
-        lang=PLAN.source_language,
-        negatives=negatives_to_mine_for,
+        spec=lambda w: DATA.entry("parallel_datasets", w.dataset),
+        lang=DATA.source_language,
+        negatives=lambda w: DATA.negatives_to_mine(w.dataset),
         seed=config["seed"],
+        network=config["network"],
         code=script_code("fetch_parallel"),
     script:
         "../scripts/fetch_parallel.py"
@@ -42,18 +44,20 @@ rule fetch_parallel:
 
 rule fetch_benchmark:
     input:
-        lambda w: PLAN.source_files("benchmarks", w.benchmark),
+        lambda w: DATA.source_files("benchmarks", w.benchmark),
     output:
         candidates=layout.benchmark_table("candidates"),
         queries=layout.benchmark_table("queries"),
         qrels=layout.benchmark_table("qrels"),
+        ledger=layout.BENCHMARK_LEDGER,
     log:
         layout.log("fetch/benchmarks/{benchmark}"),
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: PLAN.entry("benchmarks", w.benchmark),
+        spec=lambda w: DATA.entry("benchmarks", w.benchmark),
         seed=config["seed"],
+        network=config["network"],
         code=script_code("fetch_benchmark"),
     script:
         "../scripts/fetch_benchmark.py"
@@ -61,7 +65,7 @@ rule fetch_benchmark:
 
 rule fetch_mined:
     input:
-        lambda w: PLAN.source_files("mined_datasets", w.dataset),
+        lambda w: DATA.source_files("mined_datasets", w.dataset),
     output:
         layout.MINED,
     log:
@@ -70,7 +74,8 @@ rule fetch_mined:
         "../../envs/data.yaml"
     threads: 8
     params:
-        spec=lambda w: PLAN.entry("mined_datasets", w.dataset),
+        spec=lambda w: DATA.entry("mined_datasets", w.dataset),
+        network=config["network"],
         code=script_code("fetch_mined"),
     script:
         "../scripts/fetch_mined.py"

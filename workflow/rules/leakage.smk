@@ -5,15 +5,15 @@ rule leakage_index:
     input:
         queries=[
             layout.benchmark_table("queries").format(benchmark=b)
-            for b in PLAN.benchmarks
+            for b in DATA.benchmarks
         ],
         candidates=[
             layout.benchmark_table("candidates").format(benchmark=b)
-            for b in PLAN.benchmarks
+            for b in DATA.benchmarks
         ],
         qrels=[
             layout.benchmark_table("qrels").format(benchmark=b)
-            for b in PLAN.benchmarks
+            for b in DATA.benchmarks
         ],
     output:
         layout.LEAKAGE_INDEX,
@@ -22,7 +22,7 @@ rule leakage_index:
     conda:
         "../../envs/leakage.yaml"
     params:
-        benchmarks=PLAN.benchmarks,
+        benchmarks=DATA.benchmarks,
         leakage=LEAKAGE,
         seed=config["seed"],
         code=script_code("leakage_index"),
@@ -68,12 +68,12 @@ rule leakage_exclude:
 
 rule report_leakage:
     input:
-        hits=[layout.LEAKAGE_HITS.format(dataset=d) for d in PLAN.corpus_datasets],
-        ledgers=[layout.CORPUS_LEDGER.format(dataset=d) for d in PLAN.corpus_datasets],
+        hits=[layout.LEAKAGE_HITS.format(dataset=d) for d in DATA.corpus_datasets],
+        ledgers=[layout.CORPUS_LEDGER.format(dataset=d) for d in DATA.corpus_datasets],
         exclusions=[
             layout.LEAKAGE_LEDGER.format(dataset=d)
-            for d in PLAN.corpus_datasets
-            if PLAN.exclude_leaked
+            for d in DATA.corpus_datasets
+            if DATA.exclude_leaked
         ],
     output:
         table=layout.report_table("leakage", "parquet"),
@@ -89,10 +89,10 @@ rule report_leakage:
     conda:
         "../../envs/report.yaml"
     params:
-        datasets=PLAN.corpus_datasets,
-        benchmarks=PLAN.benchmarks,
+        datasets=DATA.corpus_datasets,
+        benchmarks=DATA.benchmarks,
         leakage=LEAKAGE,
-        exclude_leaked=PLAN.exclude_leaked,
+        exclude_leaked=DATA.exclude_leaked,
         seed=config["seed"],
         code=script_code("report_leakage"),
     script:

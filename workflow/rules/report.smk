@@ -50,10 +50,10 @@ rule report_retrieval_tables:
     conda:
         "../../envs/report.yaml"
     params:
-        retrieval=PLAN.retrieval_benchmarks,
-        miracl=PLAN.miracl_benchmarks,
-        train_languages=PLAN.train_languages,
-        evaluation=PLAN.evaluation_settings,
+        retrieval=RUNS.retrieval_benchmarks,
+        miracl=RUNS.miracl_benchmarks,
+        train_languages=DATA.train_languages,
+        evaluation=REPORT.evaluation_settings,
         seed=config["seed"],
         code=script_code("report_retrieval_tables"),
     script:
@@ -78,9 +78,9 @@ rule report_per_language:
     conda:
         "../../envs/report.yaml"
     params:
-        benchmarks=PLAN.retrieval_benchmarks,
-        train_languages=PLAN.train_languages,
-        evaluation=PLAN.evaluation_settings,
+        benchmarks=RUNS.retrieval_benchmarks,
+        train_languages=DATA.train_languages,
+        evaluation=REPORT.evaluation_settings,
         seed=config["seed"],
         code=script_code("report_per_language"),
     script:
@@ -89,10 +89,10 @@ rule report_per_language:
 
 rule report_translation:
     input:
-        mt_quality=[layout.MT_QUALITY] if PLAN.quality_languages else [],
+        mt_quality=[layout.MT_QUALITY] if DATA.quality_languages else [],
         ledgers=[
             layout.TRANSLATION_LEDGER.format(lang=lang)
-            for lang in PLAN.translated_languages
+            for lang in DATA.translated_languages
         ],
     output:
         mt_quality=layout.report_table("mt_quality", "parquet"),
@@ -116,7 +116,7 @@ rule report_translation:
     conda:
         "../../envs/report.yaml"
     params:
-        benchmark=PLAN.quality_benchmark,
+        benchmark=DATA.quality_benchmark,
         seed=config["seed"],
         code=script_code("report_translation"),
     script:
@@ -125,8 +125,8 @@ rule report_translation:
 
 rule report_corpus:
     input:
-        corpus=[layout.CORPUS_LEDGER.format(dataset=d) for d in PLAN.corpus_datasets],
-        fetch=[layout.FETCH_LEDGER.format(dataset=d) for d in PLAN.qa_datasets],
+        corpus=[layout.CORPUS_LEDGER.format(dataset=d) for d in DATA.corpus_datasets],
+        fetch=[layout.FETCH_LEDGER.format(dataset=d) for d in DATA.qa_datasets],
     output:
         table=layout.report_table("corpus_ledger", "parquet"),
         markdown=layout.report_table("corpus_ledger", "md"),
@@ -147,9 +147,72 @@ rule report_corpus:
         "../scripts/report_corpus.py"
 
 
+rule report_checks:
+    input:
+        translations=[
+            layout.TRANSLATIONS.format(lang=lang) for lang in DATA.translated_languages
+        ],
+        lengths=OUTPUTS.evaluated(layout.TEXT_LENGTHS),
+        ledgers=[
+            layout.BENCHMARK_LEDGER.format(benchmark=name) for name in DATA.benchmarks
+        ],
+    output:
+        truncation=layout.report_table("truncation", "parquet"),
+        truncation_md=layout.report_table("truncation", "md"),
+        truncation_html=report(
+            layout.report_table("truncation", "html"),
+            caption="../report/table_truncation.rst",
+            category="6. Data checks and warnings",
+            labels={"table": "Texts cut for length"},
+        ),
+        benchmark_ledger=layout.report_table("benchmark_ledger", "parquet"),
+        benchmark_ledger_md=layout.report_table("benchmark_ledger", "md"),
+        benchmark_ledger_html=report(
+            layout.report_table("benchmark_ledger", "html"),
+            caption="../report/table_benchmark_ledger.rst",
+            category="6. Data checks and warnings",
+            labels={"table": "Benchmark ledger"},
+        ),
+    log:
+        layout.log("report/checks"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        languages=DATA.translated_languages,
+        evaluations=[(run.encoder, run.name, name) for run, name in RUNS.evaluations()],
+        max_input_tokens=TRANSLATION["max_input_tokens"],
+        code=script_code("report_checks"),
+    script:
+        "../scripts/report_checks.py"
+
+
+rule report_warnings:
+    input:
+        OUTPUTS.logged(),
+    output:
+        table=layout.report_table("warnings", "parquet"),
+        markdown=layout.report_table("warnings", "md"),
+        html=report(
+            layout.report_table("warnings", "html"),
+            caption="../report/table_warnings.rst",
+            category="6. Data checks and warnings",
+            labels={"table": "Warnings logged by the jobs"},
+        ),
+    log:
+        layout.log("report/warnings"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        logs=layout.LOGS,
+        excluded=[layout.log("report/summary")],
+        code=script_code("report_warnings"),
+    script:
+        "../scripts/report_warnings.py"
+
+
 rule report_usage:
     input:
-        PLAN.usage_files(),
+        OUTPUTS.usage(),
     output:
         table=layout.report_table("usage", "parquet"),
         markdown=layout.report_table("usage", "md"),
@@ -194,7 +257,8 @@ rule report_map_heatmaps:
     conda:
         "../../envs/report.yaml"
     params:
-        train_languages=PLAN.train_languages,
+        train_languages=DATA.train_languages,
+        seeds=RUNS.seeds,
         code=script_code("report_map_heatmaps"),
     script:
         "../scripts/report_map_heatmaps.py"
@@ -249,7 +313,7 @@ rule report_per_language_figure:
     input:
         lambda w: (
             layout.report_table("miracl", "parquet")
-            if w.benchmark in PLAN.miracl_benchmarks
+            if w.benchmark in RUNS.miracl_benchmarks
             else layout.report_table("per_language", "parquet")
         ),
     output:
@@ -266,8 +330,9 @@ rule report_per_language_figure:
     conda:
         "../../envs/report.yaml"
     params:
-        miracl=lambda w: w.benchmark in PLAN.miracl_benchmarks,
-        train_languages=PLAN.train_languages,
+        miracl=lambda w: w.benchmark in RUNS.miracl_benchmarks,
+        measures=lambda w: RUNS.benchmark_format(w.benchmark).per_language,
+        train_languages=DATA.train_languages,
         code=script_code("report_per_language_figure"),
     script:
         "../scripts/report_per_language_figure.py"
@@ -297,10 +362,10 @@ rule report_training_loss:
 
 rule report_summary:
     input:
-        tables=[layout.report_table(name) for name in REPORT_TABLES],
+        tables=[layout.report_table(name) for name in layout.REPORT_TABLES],
         significance=layout.ALL_SIGNIFICANCE,
         logs=[r["path"] for r in training_log_records()],
-        figures=PLAN.report_figures(),
+        figures=REPORT.figures(),
     output:
         markdown=layout.SUMMARY,
         html=report(
@@ -314,9 +379,9 @@ rule report_summary:
     conda:
         "../../envs/report.yaml"
     params:
-        config=PLAN.summary(),
-        evaluation=PLAN.evaluation_settings,
-        names=REPORT_TABLES,
+        config=REPORT.summary(),
+        evaluation=REPORT.evaluation_settings,
+        names=layout.REPORT_TABLES,
         runs=[(r["encoder"], r["run"]) for r in training_log_records()],
         code=script_code("report_summary"),
     script:

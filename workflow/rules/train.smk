@@ -1,6 +1,6 @@
 rule validation_set:
     input:
-        [layout.QA.format(dataset=d) for d in PLAN.validation_datasets],
+        [layout.QA.format(dataset=d) for d in DATA.validation_datasets],
     output:
         layout.VALIDATION,
     log:
@@ -17,9 +17,9 @@ rule validation_set:
 
 rule train:
     input:
-        corpus=PLAN.training_corpus(),
-        validation=[layout.VALIDATION] if PLAN.validation_datasets else [],
-        model=lambda w: local_model(PLAN.encoder_model(w.encoder)),
+        corpus=DATA.training_corpus(),
+        validation=[layout.VALIDATION] if DATA.validation_datasets else [],
+        model=lambda w: local_model(RUNS.encoder_model(w.encoder)),
     output:
         model=directory(layout.MODEL),
         log=layout.TRAINING_LOG,
@@ -34,9 +34,9 @@ rule train:
         gpu=config["training"]["processes"],
     params:
         model=encoder_param,
-        encoder=lambda w: PLAN.entry("encoders", w.encoder),
-        options=lambda w: PLAN.training_settings(run_of(w)),
-        languages=PLAN.train_languages,
+        encoder=lambda w: RUNS.entry("encoders", w.encoder),
+        options=lambda w: RUNS.training_settings(run_of(w)),
+        languages=DATA.train_languages,
         device=stage_device(config, "training"),
         processes=config["training"]["processes"],
         run_dir=lambda w, output: str(Path(output.log).parent),

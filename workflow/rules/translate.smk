@@ -22,7 +22,7 @@ rule convert_mt_model:
 
 rule translation_texts:
     input:
-        qa=lambda w: PLAN.qa_tables_through(w.dataset),
+        qa=lambda w: DATA.qa_tables_through(w.dataset),
     output:
         layout.TEXTS,
     log:
@@ -30,7 +30,7 @@ rule translation_texts:
     conda:
         "../../envs/data.yaml"
     params:
-        lang=PLAN.source_language,
+        lang=DATA.source_language,
         # hard negatives per pair that training reads
         negatives=config["training"]["hard_negatives"],
         seed=config["seed"],
@@ -53,8 +53,8 @@ rule translate_shard:
         "../../envs/mt.yaml"
     threads: TRANSLATION["threads"]
     params:
-        shards=lambda w: PLAN.shards(w.dataset),
-        source=PLAN.source_language,
+        shards=lambda w: DATA.shards(w.dataset),
+        source=DATA.source_language,
         translation=TRANSLATION,
         device=TRANSLATION_DEVICE,
         seed=config["seed"],
@@ -65,7 +65,7 @@ rule translate_shard:
 
 rule gather_translations:
     input:
-        lambda w: PLAN.translation_shards(w.lang),
+        lambda w: DATA.translation_shards(w.lang),
     output:
         translations=layout.TRANSLATIONS,
         ledger=layout.TRANSLATION_LEDGER,
@@ -95,7 +95,7 @@ rule mt_quality_language:
         "../../envs/mt.yaml"
     threads: TRANSLATION["threads"]
     params:
-        source=PLAN.source_language,
+        source=DATA.source_language,
         translation=TRANSLATION,
         device=TRANSLATION_DEVICE,
         seed=config["seed"],
@@ -108,7 +108,7 @@ rule mt_quality:
     input:
         [
             layout.MT_QUALITY_LANGUAGE.format(lang=lang)
-            for lang in PLAN.quality_languages
+            for lang in DATA.quality_languages
         ],
     output:
         layout.MT_QUALITY,

@@ -6,11 +6,7 @@ from hybridir.tables import read_table
 
 log_to(snakemake.log[0], snakemake.rule)
 params, wildcards = snakemake.params, snakemake.wildcards
-if params.miracl:
-    table = read_table(snakemake.input[0], "report_miracl")
-    measures = [("mono", "ndcg_10"), ("mono", "recall_100")]
-else:
-    table = read_table(snakemake.input[0], "report_per_language")
-    measures = [("mono", "map"), ("cross", "map"), ("multi", "map")]
+table = read_table(snakemake.input[0], "report_miracl" if params.miracl else "report_per_language")
+measures = [tuple(measure) for measure in params.measures]
 figure = results.per_language_bars(table, wildcards.encoder, wildcards.benchmark, measures, params.train_languages)
 base.save(figure, snakemake.output.png, snakemake.output.pdf)

@@ -1,34 +1,30 @@
 """Train one (encoder, strategy, alpha, seed) run with training.processes processes (hybridir.train.launch).
 
-The checkpoint and TensorBoard logs live beside the outputs in the run folder, so a rerun after
-a killed job resumes from the last checkpoint.
+The job file (options.json), checkpoint and TensorBoard logs live beside the outputs in the run
+folder, so a rerun after a killed job resumes from the last checkpoint.
 """
 
-import json
 from pathlib import Path
 
 from hybridir.logs import log_to
 from hybridir.train.launch import launch
+from hybridir.train.options import TrainingJob, TrainingOptions
 
 log_to(snakemake.log[0], snakemake.rule)
-params = snakemake.params
+params, inputs = snakemake.params, snakemake.input
 folder = Path(params.run_dir)
-folder.mkdir(parents=True, exist_ok=True)
-options = folder / "options.json"
-options.write_text(json.dumps(params.options, indent=1, sort_keys=True))
-encoder = params.encoder
-argv = [
-    "--model", params.model,
-    "--pooling", encoder["pooling"],
-    *(["--trust-remote-code"] if encoder["trust_remote_code"] else []),
-    "--corpus", *snakemake.input.corpus,
-    *(["--validation", snakemake.input.validation[0]] if snakemake.input.validation else []),
-    "--languages", *params.languages,
-    "--options", str(options),
-    "--device", params.device,
-    "--output", snakemake.output.model,
-    "--checkpoint", str(folder / "checkpoint.pt"),
-    "--training-log", snakemake.output.log,
-    "--tensorboard", str(folder / "tensorboard"),
-]  # fmt: skip
-launch(argv, params.processes, params.device)
+job = TrainingJob(
+    encoder=params.encoder,
+    model=params.model,
+    options=TrainingOptions(**params.options),
+    languages=list(params.languages),
+    device=params.device,
+    processes=params.processes,
+    corpus=list(inputs.corpus),
+    validation=inputs.validation[0] if inputs.validation else None,
+    output=snakemake.output.model,
+    checkpoint=str(folder / "checkpoint.pt"),
+    training_log=snakemake.output.log,
+    tensorboard=str(folder / "tensorboard"),
+)
+launch(job, folder / "options.json")

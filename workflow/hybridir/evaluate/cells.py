@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hybridir.evaluate.metrics import COLUMNS, COMBINATION, METRICS
+from hybridir.evaluate.metrics import COMBINATION
+from hybridir.vocabulary import CROSS, METRICS
 
 MACRO = "macro"
-CROSS = "cross"
 ROW_ORDER = ["setting", "metric", "query_lang", "pool_lang"]
 
 
@@ -97,16 +97,17 @@ def cells(per_query: pd.DataFrame) -> Cells:
     grouped = per_query.groupby(COMBINATION, sort=True)
     combination, combinations = grouped.ngroup().to_numpy(), grouped.size().index
     question, questions = pd.factorize(per_query["question_id"], sort=True)
-    values = per_query[list(COLUMNS.values())].to_numpy(np.float64)
+    names = list(METRICS)
+    values = per_query[[metric.column for metric in METRICS.values()]].to_numpy(np.float64)
     defined = ~np.isnan(values)
-    width = len(combinations) * len(METRICS)
-    column = (combination * len(METRICS))[:, None] + np.arange(len(METRICS))
+    width = len(combinations) * len(names)
+    column = (combination * len(names))[:, None] + np.arange(len(names))
     flat = (question[:, None] * width + column)[defined]
     sums = np.bincount(flat, values[defined], minlength=len(questions) * width).reshape(len(questions), width)
     counts = np.bincount(flat, minlength=len(questions) * width).reshape(len(questions), width)
     keep = counts.sum(axis=0) > 0
-    keys = combinations.to_frame(index=False).loc[np.repeat(np.arange(len(combinations)), len(METRICS))]
-    keys = keys.assign(metric=np.tile(METRICS, len(combinations)))[keep].reset_index(drop=True)
+    keys = combinations.to_frame(index=False).loc[np.repeat(np.arange(len(combinations)), len(names))]
+    keys = keys.assign(metric=np.tile(names, len(combinations)))[keep].reset_index(drop=True)
     macros, membership = _macros(keys)
     return Cells(
         keys=keys,
@@ -119,7 +120,8 @@ def cells(per_query: pd.DataFrame) -> Cells:
 
 
 def in_order(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Rows sorted by `columns`, metrics in METRICS order and 'macro' before any language."""
+    """Rows sorted by `columns`, metrics in registry order (hybridir.vocabulary.METRICS) and 'macro'
+    before any language."""
     rank = {metric: i for i, metric in enumerate(METRICS)}
 
     def key(column: pd.Series) -> pd.Series:

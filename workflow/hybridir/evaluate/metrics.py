@@ -14,20 +14,22 @@ candidate of the query in that pool and its graded relevance. Per query (`per_qu
 A metric function takes one row per relevant candidate, with `query`, an integer code of the
 row's query in 0..n-1 (every code used), and returns the n per-query values: sums per query are
 `np.bincount` over the codes, so all queries are computed at once.
+Which metrics there are, their columns, cutoffs and settings: hybridir.vocabulary.METRICS, each
+computed by its family's function in FUNCTIONS.
 Aggregates over queries, runs and seeds: hybridir.evaluate.cells, .aggregate and .seeds.
 """
+
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from hybridir.errors import DataError
+from hybridir.vocabulary import METRICS, Metric
 
-METRICS = ("map", "recall_1", "recall_10", "recall_100", "ndcg_10", "rank_distance")
-COLUMNS = dict(zip(METRICS, ("ap", "recall_1", "recall_10", "recall_100", "ndcg_10", "rank_distance"), strict=True))
 QUERY_KEY = ["setting", "query_id", "pool_lang"]
 COMBINATION = ["setting", "query_lang", "pool_lang"]
-PER_QUERY_COLUMNS = ["setting", "query_id", "question_id", "query_lang", "pool_lang", "relevant", *COLUMNS.values()]
-MULTI = "multi"
+QUERY_COLUMNS = ["setting", "query_id", "question_id", "query_lang", "pool_lang", "relevant"]
 
 
 def _mean(query: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -89,6 +91,28 @@ def _check_rankings(rankings: pd.DataFrame, query: np.ndarray, rank: np.ndarray,
         raise DataError(f"rankings: row {row}: {key} has two relevant candidates at rank {rank[row]}")
 
 
+# A metric family's function of (query codes, ranks, relevance, cutoff), by Metric.function.
+FUNCTIONS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray, int | None], np.ndarray]] = {
+    "average_precision": lambda query, rank, relevance, cutoff: average_precision(query, rank),
+    "recall": lambda query, rank, relevance, cutoff: recall_at(query, rank, cutoff),
+    "ndcg": ndcg_at,
+    "rank_distance": lambda query, rank, relevance, cutoff: rank_distance(query, rank),
+}
+
+
+def per_query_columns() -> list[str]:
+    """The columns of the `per_query` table: the query's, then each metric's."""
+    return [*QUERY_COLUMNS, *(metric.column for metric in METRICS.values())]
+
+
+def metric_values(
+    metric: Metric, query: np.ndarray, rank: np.ndarray, relevance: np.ndarray, setting: np.ndarray
+) -> np.ndarray:
+    """Per-query values of one metric; null for queries of a setting where it is not defined."""
+    values = FUNCTIONS[metric.function](query, rank, relevance, metric.cutoff)
+    return np.where(np.isin(setting, metric.settings), values, np.nan)
+
+
 def per_query(rankings: pd.DataFrame) -> pd.DataFrame:
     """The `per_query` table of a `rankings` table: one row per (setting, query_id, pool_lang), in that order."""
     if rankings.empty:
@@ -99,13 +123,6 @@ def per_query(rankings: pd.DataFrame) -> pd.DataFrame:
     _check_rankings(rankings, query, rank, relevance)
     first = np.unique(query, return_index=True)[1]
     frame = rankings.iloc[first][["setting", "query_id", "question_id", "query_lang", "pool_lang"]]
-    multi = frame["setting"].to_numpy() == MULTI
-    return frame.reset_index(drop=True).assign(
-        relevant=np.bincount(query),
-        ap=average_precision(query, rank),
-        recall_1=recall_at(query, rank, 1),
-        recall_10=recall_at(query, rank, 10),
-        recall_100=recall_at(query, rank, 100),
-        ndcg_10=ndcg_at(query, rank, relevance, 10),
-        rank_distance=np.where(multi, rank_distance(query, rank), np.nan),
-    )[PER_QUERY_COLUMNS]
+    setting = frame["setting"].to_numpy()
+    values = {m.column: metric_values(m, query, rank, relevance, setting) for m in METRICS.values()}
+    return frame.reset_index(drop=True).assign(relevant=np.bincount(query), **values)[per_query_columns()]

@@ -32,7 +32,7 @@ from hybridir.evaluate.aggregate import check_resamples
 from hybridir.evaluate.bootstrap import blocks, draw_counts, percentile_interval, question_means
 from hybridir.evaluate.cells import ROW_ORDER, Cells, cells, in_order
 from hybridir.evaluate.metrics import COMBINATION, QUERY_KEY
-from hybridir.plan import Run
+from hybridir.vocabulary import Run, by_strategy
 
 STRATEGY_COLUMNS = ["encoder", "strategy", "alpha", "seeds", "benchmark"]
 
@@ -91,14 +91,6 @@ def _run_cells(per_query_by_run: Mapping[str, pd.DataFrame]) -> dict[str, Cells]
     return sums
 
 
-def _by_strategy(encoder: str, names: list[str]) -> dict[Run, list[Run]]:
-    """Runs grouped by strategy (a Run without seed), strategies and seeds in report order."""
-    groups: dict[Run, list[Run]] = {}
-    for run in sorted((Run.parse(encoder, name) for name in names), key=lambda r: r.sort_key):
-        groups.setdefault(Run(encoder, run.strategy, run.alpha), []).append(run)
-    return groups
-
-
 def _resampled(layout: Cells, sums: list[np.ndarray], resamples: int, seed: int, strategy: Run) -> np.ndarray:
     """Multi-bootstrap values (resamples x columns) of one strategy with per-seed `sums`."""
     questions, seeds = np.random.default_rng(seed), np.random.default_rng([seed, zlib.crc32(repr(strategy).encode())])
@@ -122,7 +114,7 @@ def seed_statistics(
     check_resamples(resamples)
     run_cells = _run_cells(per_query_by_run)
     layout = next(iter(run_cells.values()))
-    groups = _by_strategy(encoder, list(run_cells))
+    groups = by_strategy(Run.parse(encoder, name) for name in run_cells)
     observed, spread, low, high, overall = [], [], [], [], []
     for strategy, runs in groups.items():
         sums = [run_cells[run.name].sums for run in runs]

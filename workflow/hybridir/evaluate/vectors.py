@@ -19,7 +19,6 @@ from hybridir.atomic import atomic_write
 from hybridir.errors import DataError
 
 RUNTIME_FILE = "runtime.json"
-VECTOR_DTYPES = ("float16", "float32")
 
 
 def shard_name(number: int) -> str:

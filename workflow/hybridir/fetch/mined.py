@@ -30,6 +30,7 @@ from tqdm import tqdm
 from hybridir.atomic import atomic_write
 from hybridir.errors import DataError
 from hybridir.fetch.bm25 import answer_tokens, bm25_rankings, has_answer
+from hybridir.fetch.values import TextFields
 from hybridir.locations import data_suffix
 from hybridir.sources import read_json_files, stream_rows
 
@@ -51,16 +52,18 @@ class Question:
 def read_questions(source: str, limit: int | None = None) -> list[Question]:
     """Questions of every JSON file of `source` (lists of {question, answers}, one file per
     EntityQuestions relation); a question's id is its file's first name part and its row number."""
-    questions = []
+    questions, fields = [], TextFields(source)
     for path, rows in read_json_files(source):
         relation = Path(path).name.split(".")[0]
         if not isinstance(rows, list):
             raise DataError(f"{source} ({path}): expected a list of {{question, answers}} objects")
         for number, row in enumerate(rows):
-            try:
-                questions.append(Question(f"{relation}/{number}", str(row["question"]), list(row["answers"])))
-            except (KeyError, TypeError):
-                raise DataError(f"{source} ({path}): row {number}: expected keys 'question' and 'answers'") from None
+            where = f"{source} ({path}): row {number}"
+            if not isinstance(row, dict) or "question" not in row or not isinstance(row.get("answers"), list):
+                raise DataError(f"{where}: expected keys 'question' and 'answers' (a list)")
+            question = fields.text(row["question"], where, "question", clean=False) or ""
+            answers = [fields.text(answer, where, "answers", clean=False) or "" for answer in row["answers"]]
+            questions.append(Question(f"{relation}/{number}", question, answers))
     return questions[:limit]
 
 
@@ -74,11 +77,13 @@ def read_passages(source: str) -> list[Passage]:
     if data_suffix(source) in (".tsv", ".csv"):
         strings = datasets.Features({column: datasets.Value("string") for column in PASSAGE_COLUMNS})
         kwargs = {"quoting": csv.QUOTE_MINIMAL, "keep_default_na": False, "features": strings}
-    passages = []
+    passages, fields = [], TextFields(source)
     for number, row in enumerate(tqdm(stream_rows(source, **kwargs), desc="read passages", unit=" passages")):
         if any(row.get(key) is None for key in PASSAGE_COLUMNS):
             raise DataError(f"{source}: row {number}: expected columns id, text and title (has {sorted(row)})")
-        passages.append(Passage(str(row["id"]), str(row["title"]), str(row["text"])))
+        where = f"{source}: row {number}"
+        title, text = (fields.text(row[key], where, key, clean=False) or "" for key in ("title", "text"))
+        passages.append(Passage(str(row["id"]), title, text))
     if not passages:
         raise DataError(f"{source}: no passages")
     return passages

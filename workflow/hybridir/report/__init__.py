@@ -8,7 +8,7 @@ Three layers, each reading only the ones before it:
   numbers; `runs`: which strategies a table shows, in which order). Every statistic is the
   evaluate stage's (hybridir.evaluate); the report never resamples.
 - `format`: how numbers, means over seeds with spread and interval, the paper's values, metric
-  names, evaluation settings and strategies (hybridir.plan.Run) are written.
+  names, evaluation settings and strategies (hybridir.vocabulary.Run) are written.
 - `pages` (Markdown / HTML documents: `document`, `retrieval`, `languages`, `pipeline`, `leakage`,
   `summary` with `summary_results` and `summary_pipeline`) and `figures` (matplotlib: `base`, `heatmaps`,
   `results`, `curves`): rendering.

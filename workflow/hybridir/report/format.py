@@ -1,7 +1,8 @@
 """How the report writes things: numbers, means over seeds with their spread and interval, the
 paper's values, metric names, evaluation settings, labels and colours of strategies and runs.
 
-Strategies and runs are `hybridir.plan.Run`s; this module only gives them a label and a colour.
+Strategies and runs are `hybridir.vocabulary.Run`s; their labels, colours and markers are their
+strategies' records (hybridir.vocabulary.STRATEGIES).
 """
 
 import math
@@ -10,22 +11,13 @@ from typing import Any
 
 import pandas as pd
 
-from hybridir.plan import ZERO_SHOT, Run
+from hybridir.vocabulary import Run, alpha_text, references, strategy
 
 MISSING = "—"
 PAPER_NAME = "Elmahdy, Lin, Ahmad (2024), arXiv 2408.10536"
 PAPER_ALPHA = 0.5
-METRIC_NAMES = {
-    "map": "mAP",
-    "recall_1": "Recall@1",
-    "recall_10": "Recall@10",
-    "recall_100": "Recall@100",
-    "ndcg_10": "nDCG@10",
-    "rank_distance": "rank distance",
-}
-MARKERS = {"vs_x_x": "†", "vs_x_y": "‡"}
-_BASE_COLOURS = {ZERO_SHOT: "#7f7f7f", "x_x": "#1f77b4", "x_y": "#ff7f0e", "hybrid": "#2ca02c"}
-_HYBRID_SHADES = ("#2ca02c", "#17becf", "#9467bd", "#8c564b", "#e377c2", "#bcbd22")
+# colours of a strategy's further alphas (its own colour is the alpha nearest PAPER_ALPHA's)
+ALPHA_SHADES = ("#17becf", "#9467bd", "#8c564b", "#e377c2", "#bcbd22")
 
 
 def number(value: float | None, digits: int = 3) -> str:
@@ -41,8 +33,8 @@ def signed(value: float, digits: int = 3) -> str:
 
 
 def markers(row: pd.Series) -> str:
-    """† / ‡ for significant improvements over x_x / x_y."""
-    return "".join(mark for column, mark in MARKERS.items() if row.get(column) == "better")
+    """The markers of the reference strategies (x_x †, x_y ‡) that a row is significantly better than."""
+    return "".join(strategy(name).marker for name in references() if row.get(f"vs_{name}") == "better")
 
 
 def cell(row: pd.Series, digits: int = 3) -> str:
@@ -87,22 +79,14 @@ def evaluation_note(settings: Mapping[str, Any]) -> str:
     )
 
 
-def metric_name(metric: str) -> str:
-    """'mAP', 'Recall@1', ... (the metric's own name where it has no readable one)."""
-    return METRIC_NAMES.get(metric, metric)
-
-
 def lang_label(lang: str, zero_shot: bool | None) -> str:
     return f"{lang} (zero-shot)" if zero_shot else lang
 
 
 def label(run: Run) -> str:
-    """Short label for tables and legends: 'untrained' (zero_shot), 'x_x', 'hybrid α=0.5'."""
-    if run.strategy == ZERO_SHOT:
-        return "untrained"
-    if run.alpha is not None:
-        return f"{run.strategy} α={run.alpha:g}"
-    return run.strategy
+    """Short label for tables and legends: its strategy's label, with α where it has one: 'hybrid α=0.5'."""
+    text = strategy(run.strategy).label
+    return f"{text} α={alpha_text(run.alpha)}" if run.alpha is not None else text
 
 
 def run_labels(runs: list[Run]) -> dict[str, str]:
@@ -113,13 +97,15 @@ def run_labels(runs: list[Run]) -> dict[str, str]:
 
 
 def colours(runs: list[Run]) -> dict[str, str]:
-    """A colour per label (strategy): one per strategy; several hybrid alphas get distinct colours."""
-    alphas = sorted({r.alpha for r in runs if r.strategy == "hybrid"}, key=lambda a: abs(a - PAPER_ALPHA))
-    return {
-        label(run): (
-            _HYBRID_SHADES[alphas.index(run.alpha) % len(_HYBRID_SHADES)]
-            if run.strategy == "hybrid"
-            else _BASE_COLOURS[run.strategy]
-        )
-        for run in runs
-    }
+    """A colour per label (strategy): its strategy's; the alphas of a strategy that takes one get
+    its colour (the alpha nearest PAPER_ALPHA) and then ALPHA_SHADES."""
+
+    def colour(run: Run) -> str:
+        record = strategy(run.strategy)
+        if not record.takes_alpha:
+            return record.colour
+        alphas = sorted({r.alpha for r in runs if r.strategy == run.strategy}, key=lambda a: abs(a - PAPER_ALPHA))
+        shades = (record.colour, *ALPHA_SHADES)
+        return shades[alphas.index(run.alpha) % len(shades)]
+
+    return {label(run): colour(run) for run in runs}

@@ -21,8 +21,8 @@ Chunk = tuple[Sequence[str], int, int]  # texts, max length, group (0 queries, 1
 class CachedInfoNCE(TextInfoNCE):
     """TextInfoNCE that embeds `chunk` texts at a time (see the module docstring)."""
 
-    def __init__(self, embed: Embed, temperature: float, query_length: int, passage_length: int, chunk: int):
-        super().__init__(embed, temperature, query_length, passage_length)
+    def __init__(self, embed: Embed, *, temperature: float, query_length: int, passage_length: int, chunk: int):
+        super().__init__(embed, temperature=temperature, query_length=query_length, passage_length=passage_length)
         self.chunk = chunk
 
     def chunks(self, groups: Sequence[Sequence[str]]) -> list[Chunk]:

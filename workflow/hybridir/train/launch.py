@@ -17,6 +17,7 @@ import torch
 import hybridir
 from hybridir.errors import ConfigError
 from hybridir.train import run
+from hybridir.train.options import TrainingJob
 
 LIBRARY_ROOT = str(Path(hybridir.__file__).resolve().parents[1])
 
@@ -29,10 +30,10 @@ def worker_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
     return environ
 
 
-def torchrun_command(argv: list[str], processes: int) -> list[str]:
-    """The torchrun command line of `processes` workers running hybridir.train.run with `argv`."""
+def torchrun_command(job: str | os.PathLike, processes: int) -> list[str]:
+    """The torchrun command line of `processes` workers running hybridir.train.run on job file `job`."""
     launcher = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", str(processes)]
-    return [*launcher, "-m", "hybridir.train.run", *argv]
+    return [*launcher, "-m", "hybridir.train.run", str(job)]
 
 
 def check_processes(processes: int, device: str, gpus: int) -> None:
@@ -46,12 +47,12 @@ def check_processes(processes: int, device: str, gpus: int) -> None:
         )
 
 
-def launch(argv: list[str], processes: int = 1, device: str = "auto") -> None:
-    """Run one training run (hybridir.train.run's command line) with `processes` processes on
-    `device` (config training.device)."""
-    check_processes(processes, device, torch.cuda.device_count())
-    if processes == 1:
-        run.main(argv)
+def launch(job: TrainingJob, path: str | os.PathLike) -> None:
+    """Write `job` to `path` (the run's options.json) and run it with job.processes processes."""
+    check_processes(job.processes, job.device, torch.cuda.device_count())
+    job.write(path)
+    if job.processes == 1:
+        run.train(job)
         return
-    logging.info("launching %d training processes with torchrun", processes)
-    subprocess.run(torchrun_command(argv, processes), check=True, stderr=sys.stderr, env=worker_environment())
+    logging.info("launching %d training processes with torchrun", job.processes)
+    subprocess.run(torchrun_command(path, job.processes), check=True, stderr=sys.stderr, env=worker_environment())

@@ -24,7 +24,7 @@ class InfoNCE(nn.Module):
     """Cross-entropy of each query's positive against every passage and hard negative of the
     global batch, on cosine similarities divided by the temperature."""
 
-    def __init__(self, temperature: float = 0.05):
+    def __init__(self, *, temperature: float):
         super().__init__()
         self.temperature = temperature
 
@@ -46,10 +46,10 @@ class TextInfoNCE(nn.Module):
     """InfoNCE of one step from its query, passage and hard-negative texts, embedded by `embed`
     (texts, max length) with queries cut at `query_length` tokens and passages at `passage_length`."""
 
-    def __init__(self, embed: Embed, temperature: float, query_length: int, passage_length: int):
+    def __init__(self, embed: Embed, *, temperature: float, query_length: int, passage_length: int):
         super().__init__()
         self.embed = embed
-        self.info_nce = InfoNCE(temperature)
+        self.info_nce = InfoNCE(temperature=temperature)
         self.lengths = (query_length, passage_length, passage_length)
 
     def forward(self, queries: Sequence[str], passages: Sequence[str], negatives: Sequence[str]) -> torch.Tensor:

@@ -1,53 +1,46 @@
-"""Command line of one training run, for `python -m` and `torchrun -m hybridir.train.run`.
+"""One training run from its job file (hybridir.train.options.TrainingJob), for `python -m` and
+`torchrun -m hybridir.train.run`:
 
-    torchrun --nproc_per_node 2 -m hybridir.train.run --model M --corpus a.parquet b.parquet \\
-        --languages en de --options options.json --output model/ --checkpoint ckpt.pt --training-log log.parquet
+    torchrun --nproc_per_node 2 -m hybridir.train.run results/train/<encoder>/<run>/options.json
 """
 
 import argparse
-import json
 import logging
+from dataclasses import asdict
 
 import pandas as pd
 
-from hybridir.devices import DEVICES, runtime_info
-from hybridir.encoders import POOLINGS, EncoderSpec
+from hybridir.devices import runtime_info
+from hybridir.encoders import EncoderSpec
 from hybridir.tables import read_table, write_table
-from hybridir.train.options import TrainingOptions
+from hybridir.train.options import TrainingJob
 from hybridir.train.trainer import Trainer
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", required=True, help="Hub id or local directory of the encoder")
-    parser.add_argument("--pooling", choices=POOLINGS, default="mean", help="pooling of a plain transformers model")
-    parser.add_argument("--trust-remote-code", action="store_true", help="let the model's own code run")
-    parser.add_argument("--corpus", nargs="+", required=True, help="parallel tables of the corpus stage")
-    parser.add_argument("--languages", nargs="+", required=True, help="training languages")
-    parser.add_argument("--options", required=True, help="JSON file of TrainingOptions fields")
-    parser.add_argument("--validation", default=None, help="validation table (train stage) for early stopping")
-    parser.add_argument("--device", choices=DEVICES, default="auto", help="config training.device")
-    parser.add_argument("--output", required=True, help="model directory to write")
-    parser.add_argument("--checkpoint", required=True, help="checkpoint file to resume from and write")
-    parser.add_argument("--training-log", required=True, help="training log (Parquet) to write")
-    parser.add_argument("--tensorboard", default=None, help="TensorBoard log directory")
-    return parser.parse_args(argv)
+def train(job: TrainingJob) -> None:
+    """Train the run of `job` and write its model and training log (the log by the first process)."""
+    corpus = pd.concat([read_table(path, "parallel") for path in job.corpus], ignore_index=True)
+    trainer = Trainer(
+        encoder=EncoderSpec.from_config(job.encoder, job.model, zero_shot=False),
+        corpus=corpus,
+        languages=job.languages,
+        options=job.options,
+        validation=read_table(job.validation, "validation") if job.validation else None,
+        device=job.device,
+    )
+    log = trainer.fit(job.output, job.checkpoint, job.tensorboard)
+    if trainer.rank == 0:
+        runtime = runtime_info(trainer.device.type, "bfloat16" if trainer.embed.autocast else "float32")
+        settings = asdict(job.options)
+        write_table(log, job.training_log, "training_log", config=settings, seed=job.options.seed, runtime=runtime)
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("job", help="the run's options.json (hybridir.train.options.TrainingJob)")
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    with open(args.options) as handle:
-        settings = json.load(handle)
-    options = TrainingOptions.from_config(settings)
-    encoder = EncoderSpec(args.model, args.pooling, args.trust_remote_code)
-    corpus = pd.concat([read_table(path, "parallel") for path in args.corpus], ignore_index=True)
-    validation = read_table(args.validation, "validation") if args.validation else None
-    trainer = Trainer(encoder, corpus, args.languages, options, validation, args.device)
-    log = trainer.fit(args.output, args.checkpoint, args.tensorboard)
-    if trainer.rank == 0:
-        runtime = runtime_info(trainer.device.type, "bfloat16" if trainer.embed.autocast else "float32")
-        write_table(log, args.training_log, "training_log", config=settings, seed=options.seed, runtime=runtime)
+    train(TrainingJob.read(args.job))
 
 
 if __name__ == "__main__":

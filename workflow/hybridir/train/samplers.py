@@ -1,4 +1,5 @@
-"""Batch samplers: the paper's x_x, x_y and hybrid, and LAReQA's baselines en_en and x_x_mixed.
+"""Batch samplers: the paper's x_x, x_y and hybrid, and LAReQA's baselines en_en and x_x_mixed
+(each strategy's record in hybridir.vocabulary.STRATEGIES names its sampler class).
 
 - x_x: one language per batch; every query and passage of the batch is in it (LAReQA's X-X-mono).
 - x_y: every pair's query language differs from its passage language, drawn uniformly over the
@@ -27,15 +28,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from hybridir.errors import ConfigError, DataError
-from hybridir.plan import STRATEGIES
 from hybridir.train.index import CorpusIndex, RowChooser, cross_rows, random_language, same_language
 from hybridir.train.options import TrainingOptions
+from hybridir.vocabulary import STRATEGIES, X_X, X_X_MIXED, X_Y
 
 
 @dataclass(frozen=True)
 class Batch:
-    """One step: its kind (x_x, x_y, x_x_mixed), dataset, language (x_x only) and
-    (query row, passage row) pairs."""
+    """One step: its kind (the strategy whose batches it is like: x_x, x_y, x_x_mixed), dataset,
+    language (x_x only) and (query row, passage row) pairs."""
 
     kind: str
     dataset: str
@@ -122,7 +123,7 @@ class XXSampler(Sampler):
 
     def in_language(self, dataset: str, lang: str, rng: np.random.Generator) -> Batch:
         pairs = self.fill(dataset, self.index.by_lang[dataset][lang], same_language(lang), rng)
-        return Batch("x_x", dataset, lang, pairs)
+        return Batch(X_X, dataset, lang, pairs)
 
 
 class EnEnSampler(XXSampler):
@@ -143,7 +144,7 @@ class XXMixedSampler(Sampler):
     def batch(self, rng: np.random.Generator) -> Batch:
         dataset = self.draw_dataset({d: range(len(pairs)) for d, pairs in self.index.pairs.items()}, rng)
         pool = range(len(self.index.pairs[dataset]))
-        return Batch("x_x_mixed", dataset, None, self.fill(dataset, pool, random_language, rng))
+        return Batch(X_X_MIXED, dataset, None, self.fill(dataset, pool, random_language, rng))
 
 
 class XYSampler(Sampler):
@@ -156,7 +157,7 @@ class XYSampler(Sampler):
 
     def batch(self, rng: np.random.Generator) -> Batch:
         dataset = self.draw_dataset(self.index.multilingual, rng)
-        return Batch("x_y", dataset, None, self.fill(dataset, self.index.multilingual[dataset], cross_rows, rng))
+        return Batch(X_Y, dataset, None, self.fill(dataset, self.index.multilingual[dataset], cross_rows, rng))
 
 
 class HybridSampler(Sampler):
@@ -172,11 +173,7 @@ class HybridSampler(Sampler):
 
 
 SAMPLERS: dict[str, type[Sampler]] = {
-    "en_en": EnEnSampler,
-    "x_x": XXSampler,
-    "x_x_mixed": XXMixedSampler,
-    "x_y": XYSampler,
-    "hybrid": HybridSampler,
+    sampler.__name__: sampler for sampler in (EnEnSampler, XXSampler, XXMixedSampler, XYSampler, HybridSampler)
 }
 
 
@@ -198,10 +195,8 @@ def check_batch_size(index: CorpusIndex, batch_size: int) -> None:
 
 
 def make_sampler(index: CorpusIndex, languages: Sequence[str], options: TrainingOptions) -> Sampler:
-    """The sampler of `options.strategy`, one of hybridir.plan.STRATEGIES."""
-    if options.strategy not in STRATEGIES:
-        raise ConfigError(f"unknown strategy {options.strategy!r}; allowed: {', '.join(STRATEGIES)}")
-    return SAMPLERS[options.strategy](index, languages, options)
+    """The sampler of `options.strategy` (an UnknownName error lists the strategies)."""
+    return SAMPLERS[STRATEGIES[options.strategy].sampler](index, languages, options)
 
 
 def schedule(sampler: Sampler, steps: int, seed: int) -> list[Batch]:

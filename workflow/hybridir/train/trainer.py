@@ -61,11 +61,24 @@ def training_encoder(encoder: EncoderSpec, options: TrainingOptions, device: tor
     return model
 
 
+def training_loss(embed: TextEmbedder, options: TrainingOptions) -> TextInfoNCE:
+    """The loss of `options`: InfoNCE, with GradCache when `options.cached`."""
+    settings = {
+        "temperature": options.temperature,
+        "query_length": options.max_query_length,
+        "passage_length": options.max_passage_length,
+    }
+    if options.cached:
+        return CachedInfoNCE(embed, chunk=options.cache_chunk, **settings)
+    return TextInfoNCE(embed, **settings)
+
+
 class Trainer:
     """Trains one (encoder, strategy, alpha, seed) run; see the module docstring."""
 
     def __init__(
         self,
+        *,
         encoder: EncoderSpec,
         corpus: pd.DataFrame,
         languages: Sequence[str],
@@ -80,12 +93,7 @@ class Trainer:
         torch.manual_seed(options.seed)
         self.model = training_encoder(encoder, options, self.device)
         self.embed = TextEmbedder(self.model, self.device, options.bf16)
-        settings = (options.temperature, options.max_query_length, options.max_passage_length)
-        self.loss = (
-            CachedInfoNCE(self.embed, *settings, options.cache_chunk)
-            if options.cached
-            else TextInfoNCE(self.embed, *settings)
-        )
+        self.loss = training_loss(self.embed, options)
         corpus = corpus.reset_index(drop=True)
         self.corpus_rows = len(corpus)
         self.texts = BatchTexts(corpus, options, self.rank, self.world)

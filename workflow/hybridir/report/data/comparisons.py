@@ -16,22 +16,12 @@ import numpy as np
 import pandas as pd
 
 from hybridir.evaluate.significance import LEVEL, holm
-from hybridir.plan import ZERO_SHOT
-from hybridir.report.data.runs import REFERENCES, strategy
+from hybridir.report.data.runs import strategy
 from hybridir.report.format import label
+from hybridir.vocabulary import FORMATS, METRICS, ZERO_SHOT, alpha_strategies, references
 
-COLUMNS = ["vs_x_x", "p_x_x", "vs_x_y", "p_x_y", "comparisons"]
-LOWER_IS_BETTER = {"rank_distance"}
+COLUMNS = [*(f"{column}_{name}" for name in references() for column in ("vs", "p")), "comparisons"]
 CONTEXT = ["encoder", "benchmark", "setting", "metric"]
-MEASURE_ORDER = [
-    ("mono", "map"),
-    ("cross", "map"),
-    ("multi", "map"),
-    ("multi", "rank_distance"),
-    ("mono", "ndcg_10"),
-    ("mono", "recall_100"),
-]
-HYBRID_PAIRS = ({"hybrid", "x_x"}, {"hybrid", "x_y"})
 
 
 def _tests(significance: pd.DataFrame) -> dict[tuple, tuple[float, float]]:
@@ -51,7 +41,7 @@ def _found(rows: pd.DataFrame, tests: dict) -> dict[tuple, tuple[float, float, t
     for index, row in zip(rows.index, rows[[*CONTEXT, "strategy", "alpha"]].itertuples(index=False), strict=True):
         own = strategy(row.encoder, row.strategy, row.alpha)
         context = (row.encoder, row.benchmark, row.setting, row.metric)
-        for name in REFERENCES:
+        for name in references():
             reference = strategy(row.encoder, name, None)
             if own.strategy != ZERO_SHOT and reference != own and (*context, own, reference) in tests:
                 difference, p = tests[(*context, own, reference)]
@@ -60,7 +50,7 @@ def _found(rows: pd.DataFrame, tests: dict) -> dict[tuple, tuple[float, float, t
 
 
 def _verdict(difference: float, p: float, metric: str) -> str:
-    improved = difference < 0 if metric in LOWER_IS_BETTER else difference > 0
+    improved = difference > 0 if METRICS[metric].higher_is_better else difference < 0
     return ("better" if improved else "worse") if p < LEVEL else "not significant"
 
 
@@ -70,7 +60,7 @@ def verdicts(rows: pd.DataFrame, significance: pd.DataFrame) -> pd.DataFrame:
     family = {key: p for _, p, key in found.values()}
     adjusted = dict(zip(family, holm(np.array(list(family.values()))), strict=True)) if family else {}
     out = rows.copy()
-    for name in REFERENCES:
+    for name in references():
         tested = [found.get((index, name)) for index in rows.index]
         p_values = [adjusted[t[2]] if t else np.nan for t in tested]
         out[f"vs_{name}"] = pd.Series(
@@ -85,13 +75,6 @@ def verdicts(rows: pd.DataFrame, significance: pd.DataFrame) -> pd.DataFrame:
     return out.assign(comparisons=len(family))
 
 
-def _compared_measures(benchmark_format: str | None) -> set[tuple[str, str]]:
-    """(setting, metric) pairs the summary tests: the paper's measures of each benchmark format."""
-    if benchmark_format == "miracl":
-        return {("mono", "ndcg_10"), ("mono", "recall_100")}
-    return {("mono", "map"), ("cross", "map"), ("multi", "map"), ("multi", "rank_distance")}
-
-
 def _labels(tests: pd.DataFrame, sides: np.ndarray) -> list[str]:
     """Label of the strategy on side a or b of each test."""
     return [
@@ -100,21 +83,29 @@ def _labels(tests: pd.DataFrame, sides: np.ndarray) -> list[str]:
     ]
 
 
+def _compared(significance: pd.DataFrame, formats: Mapping[str, str]) -> np.ndarray:
+    """Which tests compare a strategy that takes alpha (hybrid) with a reference (x_x, x_y) on a
+    measure its benchmark's format compares."""
+    pairs = [{a, r} for a in alpha_strategies() for r in references()]
+    return np.array(
+        [
+            (setting, metric) in FORMATS[formats[benchmark]].compared and {a, b} in pairs
+            for setting, metric, benchmark, a, b in significance[
+                ["setting", "metric", "benchmark", "strategy_a", "strategy_b"]
+            ].itertuples(index=False)
+        ],
+        dtype=bool,
+    )
+
+
 def hybrid_tests(significance: pd.DataFrame, formats: Mapping[str, str]) -> pd.DataFrame:
-    """The tests of a hybrid strategy against x_x or x_y on the paper's measures of each benchmark
-    (`formats`: benchmark -> format, in config order), turned to hybrid minus the other (delta, low,
-    high; labels hybrid, other), with Holm-adjusted p-values (p_holm) over exactly these tests."""
-    chosen = [
-        (setting, metric) in _compared_measures(formats.get(benchmark)) and {a, b} in HYBRID_PAIRS
-        for setting, metric, benchmark, a, b in significance[
-            ["setting", "metric", "benchmark", "strategy_a", "strategy_b"]
-        ].itertuples(index=False)
-    ]
-    tests = significance[np.array(chosen, dtype=bool)]
-    flip = (tests["strategy_a"] == "hybrid").to_numpy()  # the table holds b - a
+    """The tests of a hybrid strategy against x_x or x_y on the compared measures of each benchmark's
+    format (`formats`: benchmark -> format, in config order), turned to hybrid minus the other (delta,
+    low, high; labels hybrid, other), with Holm-adjusted p-values (p_holm) over exactly these tests."""
+    tests = significance[_compared(significance, formats)]
+    flip = tests["strategy_a"].isin(alpha_strategies()).to_numpy()  # the table holds b - a
     sign = np.where(flip, -1.0, 1.0)
     low, high = np.sort(np.stack([sign * tests["ci_low"], sign * tests["ci_high"]]), axis=0)
-    order = {m: i for i, m in enumerate(MEASURE_ORDER)}
     rows = tests.assign(
         hybrid=_labels(tests, np.where(flip, "a", "b")),
         other=_labels(tests, np.where(flip, "b", "a")),
@@ -123,6 +114,9 @@ def hybrid_tests(significance: pd.DataFrame, formats: Mapping[str, str]) -> pd.D
         high=high,
         p_holm=holm(tests["p_value"]),
         _b=tests["benchmark"].map({b: i for i, b in enumerate(formats)}),
-        _m=[order[m] for m in zip(tests["setting"], tests["metric"], strict=True)],
+        _m=[
+            FORMATS[formats[b]].compared.index((setting, metric))
+            for b, setting, metric in zip(tests["benchmark"], tests["setting"], tests["metric"], strict=True)
+        ],
     )
     return rows.sort_values(["_b", "_m"], kind="stable").drop(columns=["_b", "_m"])

@@ -15,22 +15,28 @@ from hybridir.evaluate.cells import MACRO
 from hybridir.report.data import comparisons
 from hybridir.report.data.paper import attach_paper
 from hybridir.report.data.runs import order
+from hybridir.vocabulary import CROSS, MAP, METRICS, MONO, MULTI, RANK_DISTANCE, Measure, shown_in
+from hybridir.vocabulary import measures as format_measures
 
 MEAN = "mean"
 STRATEGY = ["encoder", "strategy", "alpha", "seeds"]
 VALUE = ["value", "seed_sd", "ci_low", "ci_high", "queries"]
 PAPER = ["paper_value", "paper_difference", "paper_source"]
-SETTINGS = ("mono", "cross", "multi")
-RECALL = {"mono": "recall_1", "cross": "recall_1", "multi": "recall_10"}  # the paper's Recall@k per setting
-# (setting, metric) of the per-language table, in reading order
-PER_LANGUAGE_MEASURES = [
-    ("mono", "map"),
-    ("cross", "map"),
-    ("multi", "map"),
-    ("mono", "recall_1"),
-    ("cross", "recall_1"),
-    ("multi", "recall_10"),
-]
+
+
+def table_measures(table: str) -> list[Measure]:
+    """The (setting, metric) measures of a retrieval report table, in reading order, from the
+    records of the benchmark formats it shows (hybridir.vocabulary.FORMATS)."""
+    formats = shown_in(table)
+    if table == "map":
+        return [(setting, MAP) for setting in dict.fromkeys(s for f in formats for s in f.settings)]
+    if table == "rank_distance":
+        return [(setting, RANK_DISTANCE) for setting in METRICS[RANK_DISTANCE].settings]
+    if table == "recall":
+        return format_measures(formats, "recall")
+    if table == "per_language":
+        return format_measures(formats, "per_language") + format_measures(formats, "recall")
+    return format_measures(formats, "compared")
 
 
 def _sorted(frame: pd.DataFrame, keys: dict[str, pd.Series]) -> pd.DataFrame:
@@ -76,7 +82,7 @@ def map_table(
 ) -> pd.DataFrame:
     """Table 1 of the paper: macro mAP per encoder x strategy x benchmark x setting (mono, cross, multi)."""
     columns = [*STRATEGY, "benchmark", "setting", *VALUE, *PAPER, *comparisons.COLUMNS]
-    return _macro_table(metrics, significance, paper, benchmarks, [(s, "map") for s in SETTINGS], columns)
+    return _macro_table(metrics, significance, paper, benchmarks, table_measures("map"), columns)
 
 
 def recall_table(
@@ -84,7 +90,7 @@ def recall_table(
 ) -> pd.DataFrame:
     """The paper's Recall: macro Recall@1 (mono, cross) and Recall@10 (multi) per encoder x strategy x benchmark."""
     columns = [*STRATEGY, "benchmark", "setting", "metric", *VALUE, *PAPER, *comparisons.COLUMNS]
-    return _macro_table(metrics, significance, paper, benchmarks, list(RECALL.items()), columns)
+    return _macro_table(metrics, significance, paper, benchmarks, table_measures("recall"), columns)
 
 
 def rank_distance_table(
@@ -92,7 +98,7 @@ def rank_distance_table(
 ) -> pd.DataFrame:
     """Table 2 of the paper: macro rank distance (multi setting) per encoder x strategy x benchmark."""
     columns = [*STRATEGY, "benchmark", *VALUE, *PAPER, *comparisons.COLUMNS]
-    return _macro_table(metrics, significance, paper, benchmarks, [("multi", "rank_distance")], columns)
+    return _macro_table(metrics, significance, paper, benchmarks, table_measures("rank_distance"), columns)
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -109,14 +115,10 @@ def miracl_table(
     """nDCG@10 and Recall@100 (mono) per language and their mean, for MIRACL-format benchmarks;
     the paper's values and the verdicts are for the means."""
     columns = [*STRATEGY, "benchmark", "lang", "zero_shot_lang", "metric", *VALUE, *PAPER, *comparisons.COLUMNS]
-    measures = [("mono", "ndcg_10"), ("mono", "recall_100")]
-    means = _with_paper(comparisons.verdicts(_overall(metrics, benchmarks, set(measures)), significance), paper)
-    chosen = (
-        metrics["benchmark"].isin(benchmarks)
-        & (metrics["setting"] == "mono")
-        & metrics["metric"].isin([m for _, m in measures])
-        & (metrics["query_lang"] != MACRO)
-    )
+    shown = table_measures("miracl")
+    means = _with_paper(comparisons.verdicts(_overall(metrics, benchmarks, set(shown)), significance), paper)
+    measure = pd.Series(list(zip(metrics["setting"], metrics["metric"], strict=True)), index=metrics.index)
+    chosen = metrics["benchmark"].isin(benchmarks) & measure.isin(shown) & (metrics["query_lang"] != MACRO)
     unchecked = {c: None for c in [*PAPER, *comparisons.COLUMNS] if c != "comparisons"}
     languages = metrics[chosen].assign(**unchecked, comparisons=means["comparisons"].max())
     parts = [part for part in (means, languages) if len(part)]
@@ -127,7 +129,7 @@ def miracl_table(
     rows["zero_shot_lang"] = [None if lang == MEAN else lang not in train_languages for lang in rows["lang"]]
     keys = {
         "benchmark": rows["benchmark"].map(benchmarks.index),
-        "metric": rows["metric"].map({"ndcg_10": 0, "recall_100": 1}),
+        "metric": rows["metric"].map({metric: i for i, (_, metric) in enumerate(shown)}),
         "mean last": rows["lang"] == MEAN,
         "lang": rows["lang"],
     }
@@ -140,12 +142,13 @@ def per_language_table(metrics: pd.DataFrame, benchmarks: list[str], train_langu
     columns = [*STRATEGY, "benchmark", "lang", "zero_shot_lang", "setting", "metric", *VALUE]
     measure = pd.Series(list(zip(metrics["setting"], metrics["metric"], strict=True)), index=metrics.index)
     language = metrics["query_lang"] != MACRO
-    single_pool = metrics["setting"].isin(["mono", "multi"]) & (metrics["pool_lang"] != MACRO)
-    pooled = (metrics["setting"] == "cross") & (metrics["pool_lang"] == MACRO)
-    chosen = metrics["benchmark"].isin(benchmarks) & measure.isin(PER_LANGUAGE_MEASURES) & language
+    shown = table_measures("per_language")
+    single_pool = metrics["setting"].isin([MONO, MULTI]) & (metrics["pool_lang"] != MACRO)
+    pooled = (metrics["setting"] == CROSS) & (metrics["pool_lang"] == MACRO)
+    chosen = metrics["benchmark"].isin(benchmarks) & measure.isin(shown) & language
     rows = metrics[chosen & (single_pool | pooled)].rename(columns={"query_lang": "lang"})
     rows = rows.assign(zero_shot_lang=~rows["lang"].isin(train_languages))
-    rank = {m: i for i, m in enumerate(PER_LANGUAGE_MEASURES)}
+    rank = {m: i for i, m in enumerate(shown)}
     keys = {
         "benchmark": rows["benchmark"].map(benchmarks.index),
         "measure": pd.Series([rank[m] for m in zip(rows["setting"], rows["metric"], strict=True)], index=rows.index),

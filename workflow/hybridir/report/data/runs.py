@@ -1,18 +1,16 @@
 """Which strategies a table or figure shows and in which order.
 
-A row of the report is a strategy of an encoder over all its seeds: `hybridir.plan.Run` with seed
-None (x_x, x_y, hybrid at one alpha, or the untrained encoder zero_shot); training runs (with a
-seed) appear only where a figure shows runs one by one.
+A row of the report is a strategy of an encoder over all its seeds: `hybridir.vocabulary.Run` with
+seed None (x_x, x_y, hybrid at one alpha, or the untrained encoder zero_shot); training runs (with
+a seed) appear only where a figure shows runs one by one.
 """
 
 from collections.abc import Iterable
 
 import pandas as pd
 
-from hybridir.plan import STRATEGY_ORDER, Run
 from hybridir.report.format import PAPER_ALPHA
-
-REFERENCES = ("x_x", "x_y")
+from hybridir.vocabulary import Run, by_strategy, report_order
 
 
 def strategy(encoder: str, strategy_name: str, alpha: float | None) -> Run:
@@ -38,7 +36,7 @@ def order(frame: pd.DataFrame) -> pd.Series:
 
 
 def primary(found: Iterable[Run]) -> dict[str, Run]:
-    """Strategy name -> the strategy that represents it (hybrid: the alpha nearest 0.5)."""
+    """Strategy name -> the strategy that represents it (one that takes alpha: the alpha nearest 0.5)."""
 
     def preference(run: Run) -> tuple:
         alpha = run.alpha if run.alpha is not None else PAPER_ALPHA
@@ -47,15 +45,12 @@ def primary(found: Iterable[Run]) -> dict[str, Run]:
     found = list(found)
     return {
         name: min((s for s in found if s.strategy == name), key=preference)
-        for name in STRATEGY_ORDER
+        for name in report_order()
         if any(s.strategy == name for s in found)
     }
 
 
 def runs_by_strategy(encoder: str, names: Iterable[str]) -> dict[Run, list[str]]:
     """Run names grouped by their strategy, strategies and seeds in report order."""
-    runs = sorted((Run.parse(encoder, name) for name in names), key=lambda r: r.sort_key)
-    groups: dict[Run, list[str]] = {}
-    for run in runs:
-        groups.setdefault(Run(encoder, run.strategy, run.alpha), []).append(run.name)
-    return groups
+    groups = by_strategy(Run.parse(encoder, name) for name in names)
+    return {group: [run.name for run in runs] for group, runs in groups.items()}

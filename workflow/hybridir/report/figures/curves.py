@@ -7,10 +7,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from hybridir.plan import Run
 from hybridir.report.data.runs import runs_by_strategy
 from hybridir.report.figures.base import message_figure, new_figure, rc
 from hybridir.report.format import colours, label
+from hybridir.vocabulary import MULTI, RANK_DISTANCE, Run
 
 
 def rank_distance_figure(per_query: Mapping[str, pd.DataFrame], encoder: str, benchmark: str) -> Figure:
@@ -19,7 +19,7 @@ def rank_distance_figure(per_query: Mapping[str, pd.DataFrame], encoder: str, be
     values = {}
     for strategy, names in runs_by_strategy(encoder, per_query).items():
         tables = [per_query[name] for name in names]
-        column = pd.concat([t.loc[t["setting"] == "multi", "rank_distance"] for t in tables]).dropna()
+        column = pd.concat([t.loc[t["setting"] == MULTI, RANK_DISTANCE] for t in tables]).dropna()
         if len(column):
             values[strategy] = column.to_numpy(dtype="float64")
     if not values:

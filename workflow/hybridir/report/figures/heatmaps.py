@@ -8,10 +8,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from hybridir.evaluate.cells import MACRO
-from hybridir.plan import ZERO_SHOT, Run
 from hybridir.report.data.runs import primary, strategies
 from hybridir.report.figures.base import lang_tick, message_figure, new_figure, rc, zero_shot_note
 from hybridir.report.format import label
+from hybridir.vocabulary import CROSS, MAP, MONO, ZERO_SHOT, Run, alpha_strategies, references
 
 
 def map_matrix(metrics: pd.DataFrame, strategy: Run, benchmark: str, languages: list[str]) -> np.ndarray:
@@ -23,8 +23,8 @@ def map_matrix(metrics: pd.DataFrame, strategy: Run, benchmark: str, languages: 
         & (metrics["strategy"] == strategy.strategy)
         & alpha
         & (metrics["benchmark"] == benchmark)
-        & (metrics["metric"] == "map")
-        & metrics["setting"].isin(["mono", "cross"])
+        & (metrics["metric"] == MAP)
+        & metrics["setting"].isin([MONO, CROSS])
         & (metrics["query_lang"] != MACRO)
         & (metrics["pool_lang"] != MACRO)
     ]
@@ -36,7 +36,7 @@ def _matrix_languages(metrics: pd.DataFrame, encoder: str, benchmark: str) -> li
     rows = metrics[
         (metrics["encoder"] == encoder)
         & (metrics["benchmark"] == benchmark)
-        & (metrics["setting"] == "mono")
+        & (metrics["setting"] == MONO)
         & (metrics["query_lang"] != MACRO)
     ]
     return sorted(pd.unique(rows["query_lang"]))
@@ -103,20 +103,22 @@ def map_difference(metrics: pd.DataFrame, encoder: str, benchmark: str, train_la
     """Hybrid minus x_x and hybrid minus x_y mAP per language pair, diverging colours centred on 0."""
     chosen = _primary(metrics, encoder)
     languages = _matrix_languages(metrics, encoder, benchmark)
-    references = [s for s in ("x_x", "x_y") if s in chosen]
-    if "hybrid" not in chosen or not references or not languages:
+    compared = [s for s in references() if s in chosen]
+    hybrids = [s for s in alpha_strategies() if s in chosen]
+    if not hybrids or not compared or not languages:
         return message_figure(f"{encoder} on {benchmark}", "needs a hybrid strategy and an x_x or x_y strategy")
-    hybrid = map_matrix(metrics, chosen["hybrid"], benchmark, languages)
-    differences = [hybrid - map_matrix(metrics, chosen[s], benchmark, languages) for s in references]
+    hybrid_run = chosen[hybrids[0]]
+    hybrid = map_matrix(metrics, hybrid_run, benchmark, languages)
+    differences = [hybrid - map_matrix(metrics, chosen[s], benchmark, languages) for s in compared]
     bound = max(0.005, float(np.nanmax([np.nanmax(np.abs(d)) for d in differences])))
     side = max(2.8, 0.32 * len(languages) + 1.0)
-    figure = new_figure(side * len(references) + 1.4, side + 0.9)
+    figure = new_figure(side * len(compared) + 1.4, side + 0.9)
     with rc():
-        axes = figure.subplots(1, len(references), squeeze=False)[0]
+        axes = figure.subplots(1, len(compared), squeeze=False)[0]
         norm = TwoSlopeNorm(vcenter=0.0, vmin=-bound, vmax=bound)
-        for ax, strategy, difference in zip(axes, references, differences, strict=True):
+        for ax, strategy, difference in zip(axes, compared, differences, strict=True):
             image = _draw_matrix(ax, difference, languages, train_languages, "+.2f", cmap="RdBu", norm=norm)
-            ax.set_title(f"{label(chosen['hybrid'])} − {label(chosen[strategy])}")
+            ax.set_title(f"{label(hybrid_run)} − {label(chosen[strategy])}")
         axes[0].set_ylabel("query language")
         colourbar = figure.colorbar(image, ax=list(axes), shrink=0.85)
         colourbar.set_label("Δ mAP (blue: hybrid better, red: worse)")

@@ -7,24 +7,27 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from hybridir.plan import ZERO_SHOT
 from hybridir.report.data.runs import primary, strategies, strategy
 from hybridir.report.figures.base import ZERO_SHOT_HATCH, message_figure, new_figure, rc
-from hybridir.report.format import colours, label, metric_name, seeds_text
+from hybridir.report.format import colours, label, seeds_text
+from hybridir.vocabulary import CROSS, MONO, MULTI, STRATEGIES, metric_label
 
 SETTING_STYLE = {
-    "mono": {"color": "#1b9e77", "marker": "o"},
-    "cross": {"color": "#d95f02", "marker": "s"},
-    "multi": {"color": "#7570b3", "marker": "^"},
+    MONO: {"color": "#1b9e77", "marker": "o"},
+    CROSS: {"color": "#d95f02", "marker": "s"},
+    MULTI: {"color": "#7570b3", "marker": "^"},
 }
 
 
 def alpha_sweep(map_table: pd.DataFrame, encoder: str) -> Figure:
-    """Macro mAP (mono, cross, multi) against alpha, mean over seeds: x_y at 0, hybrid between, x_x at 1."""
-    rows = map_table[(map_table["encoder"] == encoder) & (map_table["strategy"] != ZERO_SHOT)].copy()
+    """Macro mAP (mono, cross, multi) against alpha, mean over seeds: hybrid at its alphas, and the
+    strategies with an alpha equivalent (x_y at 0, x_x at 1); the others are not on this axis."""
+    axis = {name: record.alpha_equivalent for name, record in STRATEGIES.items() if record.alpha_equivalent is not None}
+    rows = map_table[map_table["encoder"] == encoder].copy()
+    rows["x"] = [axis.get(s, a) for s, a in zip(rows["strategy"], rows["alpha"], strict=True)]
+    rows = rows.dropna(subset=["x"])
     if rows.empty:
         return message_figure(encoder, "no trained strategy with mAP")
-    rows["x"] = [{"x_y": 0.0, "x_x": 1.0}.get(s, a) for s, a in zip(rows["strategy"], rows["alpha"], strict=True)]
     benchmarks = list(pd.unique(rows["benchmark"]))
     figure = new_figure(4.3 * len(benchmarks) + 0.4, 3.9)
     with rc():
@@ -40,9 +43,8 @@ def alpha_sweep(map_table: pd.DataFrame, encoder: str) -> Figure:
                 spread = line["seed_sd"].astype("float64").fillna(0.0)
                 ax.errorbar(line["x"], line["value"], yerr=spread, fmt="none", ecolor=style["color"], capsize=3)
             xs = sorted(pd.unique(part["x"]))
-            names = {0.0: "x_y", 1.0: "x_x"}
-            strategies = set(part["strategy"])
-            ax.set_xticks(xs, [f"{x:g}\n({names[x]})" if names.get(x) in strategies else f"{x:g}" for x in xs])
+            names = {alpha: name for name, alpha in axis.items() if name in set(part["strategy"])}
+            ax.set_xticks(xs, [f"{x:g}\n({names[x]})" if x in names else f"{x:g}" for x in xs])
             ax.set_xlim(-0.05, 1.05)
             ax.set_xlabel("α = probability of an x_x batch")
             ax.set_title(benchmark)
@@ -107,7 +109,7 @@ def per_language_bars(
                 errors = np.vstack([np.clip(value - low, 0, None), np.clip(high - value, 0, None)])
                 ax.errorbar(positions, value, yerr=errors, fmt="none", ecolor="black", elinewidth=0.8, capsize=1.5)
                 top = max(top, float(np.nanmax(high)) if np.isfinite(high).any() else 0.0)
-            name = metric_name(metric)
+            name = metric_label(metric)
             ax.set_ylabel(f"{setting} {name}" if "setting" in rows else name)
             ax.set_ylim(0, min(1.02, max(0.05, top * 1.12)))
             ax.grid(alpha=0.3, axis="y")

@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from hybridir.report.format import evaluation_note, lang_label, metric_name, seeds_text
+from hybridir.report.data.retrieval import MEAN, table_measures
+from hybridir.report.format import evaluation_note, lang_label, seeds_text
 from hybridir.report.pages.document import Block, Heading, Paragraph, Table
 from hybridir.report.pages.retrieval import (
     cell_of,
@@ -17,6 +18,7 @@ from hybridir.report.pages.retrieval import (
     paper_paragraph,
     strategy_labels,
 )
+from hybridir.vocabulary import metric_label
 
 
 def _per_language(part: pd.DataFrame, rows: dict[tuple, pd.Series], measure: tuple, runs: list[tuple[str, str]]):
@@ -30,36 +32,38 @@ def _per_language(part: pd.DataFrame, rows: dict[tuple, pd.Series], measure: tup
 
 
 def miracl_page(table: pd.DataFrame, settings: Mapping[str, Any]) -> list[Block]:
-    """MIRACL: mean nDCG@10 and Recall@100 with the paper's mean, then a table per metric and language."""
+    """MIRACL: the mean of each metric (the first with the paper's mean), then a table per metric and language."""
     blocks: list[Block] = [Heading("Table 4. MIRACL-format benchmarks: nDCG@10 and Recall@100 (monolingual)", 1)]
     if table.empty:
         return [*blocks, Paragraph("No MIRACL-format benchmark was evaluated.")]
-    means = table[table["lang"] == "mean"]
+    means = table[table["lang"] == MEAN]
     paper = has_paper(means)
+    metrics = [metric for _, metric in table_measures("miracl")]
     blocks.append(how_to_read(means))
     for benchmark in pd.unique(table["benchmark"]):
         part = table[table["benchmark"] == benchmark]
         rows, runs = keyed_rows(part, "lang", "metric"), strategy_labels(part)
+        headline, *others = metrics
         header = [
             "encoder",
             "strategy",
-            "mean nDCG@10",
-            *(["paper mean nDCG@10 (Δ)"] if paper else []),
-            "mean Recall@100",
+            f"mean {metric_label(headline)}",
+            *([f"paper mean {metric_label(headline)} (Δ)"] if paper else []),
+            *(f"mean {metric_label(metric)}" for metric in others),
         ]
         body = []
         for e, n in runs:
-            ndcg = (e, n, "mean", "ndcg_10")
-            papers = [paper_of(rows, ndcg, 4)] if paper else []
-            body.append([e, n, cell_of(rows, ndcg), *papers, cell_of(rows, (e, n, "mean", "recall_100"))])
+            papers = [paper_of(rows, (e, n, MEAN, headline), 4)] if paper else []
+            cells = [cell_of(rows, (e, n, MEAN, metric)) for metric in others]
+            body.append([e, n, cell_of(rows, (e, n, MEAN, headline)), *papers, *cells])
         blocks += [
             Heading(f"{benchmark}: mean over languages", 2),
             Table(header, body, [False, False] + [True] * (len(header) - 2)),
         ]
-        languages = part[part["lang"] != "mean"]
-        for metric in ("ndcg_10", "recall_100"):
+        languages = part[part["lang"] != MEAN]
+        for metric in metrics:
             blocks += [
-                Heading(f"{benchmark}: {metric_name(metric)} per language", 2),
+                Heading(f"{benchmark}: {metric_label(metric)} per language", 2),
                 _per_language(languages, rows, (metric,), runs),
             ]
     return [
@@ -92,7 +96,7 @@ def per_language_page(table: pd.DataFrame, settings: Mapping[str, Any]) -> list[
         rows, runs = keyed_rows(part, "lang", "setting", "metric"), strategy_labels(part)
         for setting, metric in part[["setting", "metric"]].drop_duplicates().itertuples(index=False):
             blocks += [
-                Heading(f"{benchmark}: {setting} {metric_name(metric)}", 2),
+                Heading(f"{benchmark}: {setting} {metric_label(metric)}", 2),
                 _per_language(part, rows, (setting, metric), runs),
             ]
     return [*blocks, Paragraph(evaluation_note(settings))]

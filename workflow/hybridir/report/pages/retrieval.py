@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from hybridir.report.data.retrieval import table_measures
 from hybridir.report.data.runs import strategies, strategy
 from hybridir.report.format import (
     MISSING,
@@ -13,13 +14,11 @@ from hybridir.report.format import (
     cell,
     evaluation_note,
     label,
-    metric_name,
     paper_cell,
     seeds_text,
 )
 from hybridir.report.pages.document import Block, Heading, Paragraph, Table
-
-SETTINGS = ("mono", "cross", "multi")
+from hybridir.vocabulary import METRICS, SETTINGS, metric_label
 
 
 def keyed_rows(frame: pd.DataFrame, *columns: str) -> dict[tuple, pd.Series]:
@@ -83,30 +82,27 @@ def _macro_page(
         return [*blocks, Paragraph("No benchmark with cross-lingual and multilingual settings was evaluated.")]
     keyed = table.assign(**{c: v for c, v in zip(("setting", "metric"), measures[0], strict=True) if c not in table})
     rows = keyed_rows(keyed, "benchmark", "setting", "metric")
-    digits = 1 if measures[0][1] == "rank_distance" else 3
+    metric = METRICS[measures[0][1]]
     paper = has_paper(table)
-    names = [f"{s} {metric_name(m)}" if len(measures) > 1 else metric_name(m) for s, m in measures]
+    names = [f"{s} {metric_label(m)}" if len(measures) > 1 else metric_label(m) for s, m in measures]
     header = ["encoder", "strategy", *names, *([f"paper {n} (Δ)" for n in names] if paper else [])]
-    blocks += [Paragraph(explanation), how_to_read(table, digits == 1)]
+    blocks += [Paragraph(explanation), how_to_read(table, not metric.higher_is_better)]
     for benchmark in pd.unique(table["benchmark"]):
         body = []
         for encoder, name in strategy_labels(keyed[keyed["benchmark"] == benchmark]):
             keys = [(encoder, name, benchmark, s, m) for s, m in measures]
-            papers = [paper_of(rows, k, digits) for k in keys] if paper else []
-            body.append([encoder, name, *[cell_of(rows, k, digits) for k in keys], *papers])
+            papers = [paper_of(rows, k, metric.digits) for k in keys] if paper else []
+            body.append([encoder, name, *[cell_of(rows, k, metric.digits) for k in keys], *papers])
         blocks += [Heading(str(benchmark), 2), Table(header, body, [False, False] + [True] * (len(header) - 2))]
     return [*blocks, paper_paragraph(table), Paragraph(evaluation_note(settings))]
 
 
 def map_page(table: pd.DataFrame, settings: Mapping[str, Any]) -> list[Block]:
     """Table 1: mono / cross / multi mAP per encoder x strategy, one table per benchmark."""
-    explanation = (
-        "mAP over the whole candidate pool, averaged over language combinations: mono = query and pool in the "
-        "same language, cross = the pool of one other language, multi = one pool of all languages. Higher is better."
-    )
-    measures = [(s, "map") for s in SETTINGS]
+    pools = ", ".join(f"{s.name} = {s.description}" for s in SETTINGS.values())
+    explanation = f"mAP over the whole candidate pool, averaged over language combinations: {pools}. Higher is better."
     return _macro_page(
-        "Table 1. mAP (macro average over language combinations)", table, measures, explanation, settings
+        "Table 1. mAP (macro average over language combinations)", table, table_measures("map"), explanation, settings
     )
 
 
@@ -117,9 +113,12 @@ def recall_page(table: pd.DataFrame, settings: Mapping[str, Any]) -> list[Block]
         "then over language combinations. In mono and cross a question has one relevant candidate (Recall@1 = it "
         "is ranked first); in multi it has one per language, so Recall@10 is the share of them in the top 10."
     )
-    measures = [("mono", "recall_1"), ("cross", "recall_1"), ("multi", "recall_10")]
     return _macro_page(
-        "Table 2. Recall (macro average over language combinations)", table, measures, explanation, settings
+        "Table 2. Recall (macro average over language combinations)",
+        table,
+        table_measures("recall"),
+        explanation,
+        settings,
     )
 
 
@@ -131,4 +130,4 @@ def rank_distance_page(table: pd.DataFrame, settings: Mapping[str, Any]) -> list
         "over query languages. A retriever without language bias ranks a question's parallel answers together."
     )
     title = "Table 3. Rank distance (multilingual setting; lower is better)"
-    return _macro_page(title, table, [("multi", "rank_distance")], explanation, settings)
+    return _macro_page(title, table, table_measures("rank_distance"), explanation, settings)

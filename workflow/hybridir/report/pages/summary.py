@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 
 from hybridir.report.format import PAPER_NAME, evaluation_note
-from hybridir.report.pages import summary_pipeline, summary_results
+from hybridir.report.pages import checks, summary_pipeline, summary_results
 from hybridir.report.pages.document import Block, Bullets, Heading, Paragraph
+from hybridir.vocabulary import SETTINGS, alpha_text, references, strategy
 
 FIGURE_DESCRIPTIONS = {
     "map_heatmap": "mAP of every query language → pool language pair, one panel per strategy, mean over seeds "
@@ -31,28 +32,26 @@ TABLE_DESCRIPTIONS = {
     "translation_flags": "translated texts per language and flag",
     "corpus_ledger": "kept / filtered / failed pairs per dataset and language",
     "usage": "time and memory of every translation shard, training run, encode and rank job",
-}
-STRATEGY_TEXT = {
-    "x_x": "`x_x`: every query and passage of a batch in one language, drawn per batch",
-    "x_y": "`x_y`: every pair's query and passage in two different languages",
-    "hybrid": "`hybrid`: an x_x batch with probability α, else an x_y batch",
-    "en_en": "`en_en`: English pairs only (LAReQA's baseline)",
-    "x_x_mixed": "`x_x_mixed`: monolingual pairs of several languages in one batch (LAReQA's baseline)",
+    "truncation": "texts cut for length at translation and at encoding",
+    "benchmark_ledger": "benchmark judgements per language: kept, answers moved, dropped",
+    "warnings": "every warning the jobs logged, per job and message",
 }
 
 
 def _what_was_run(config: Mapping[str, Any], settings: Mapping[str, Any]) -> list[Block]:
     train = config["languages"]["train"]
     training = config["training"]
-    seeds = training.get("seeds") or [config["seed"]]
+    seeds = training["seeds"]
     benchmarks = []
     for bench in config["benchmarks"]:
         unseen = [lang for lang in bench["languages"] if lang not in train]
         extra = f"; zero-shot languages (never seen in training): {', '.join(unseen)}" if unseen else ""
         benchmarks.append(f"`{bench['name']}` ({bench['format']} format): {', '.join(bench['languages'])}{extra}")
-    strategies = [STRATEGY_TEXT[s] for s in training["strategies"]]
-    if "hybrid" in training["strategies"]:
-        strategies[-1] += f" (α = {', '.join(f'{a:g}' for a in training['alpha'])})"
+    alphas = f" (α = {', '.join(alpha_text(a) for a in training['alpha'])})"
+    strategies = [
+        f"`{name}`: {strategy(name).description}{alphas if strategy(name).takes_alpha else ''}"
+        for name in training["strategies"]
+    ]
     encoders = [f"`{e['name']}` ({e['model']})" for e in training["encoders"]]
     model = config.get("translation", {}).get("model")
     quality = config.get("translation", {}).get("quality", {}).get("benchmark")
@@ -81,15 +80,15 @@ def _what_was_run(config: Mapping[str, Any], settings: Mapping[str, Any]) -> lis
 
 
 def _how_to_read() -> list[Block]:
+    settings = "; ".join(f"**{s.name}** ({s.label}): {s.description}" for s in SETTINGS.values())
+    markers = ", ".join(f"{strategy(name).marker} = significantly better than {name}" for name in references())
     return [
         Heading("How to read the numbers", 2),
         Bullets(
             [
                 "**mAP** (mean average precision, 0-1, higher is better): how high the relevant "
                 "candidates of a question rank in the whole pool, averaged over questions and then over "
-                "language combinations. **mono**: question and pool in one language; **cross**: the pool "
-                "of one other language; **multi**: one pool of all languages, where a question has a "
-                "relevant candidate in every language.",
+                f"language combinations. {settings}, where a question has a relevant candidate in every language.",
                 "**Recall@k**: share of the relevant candidates in the top k. **nDCG@10**: graded "
                 "relevance of the top 10, discounted by rank (MIRACL).",
                 "**Rank distance** (in ranks, lower is better): in the multilingual pool, the highest "
@@ -100,7 +99,7 @@ def _how_to_read() -> list[Block]:
                 "multi-bootstrap of Sellam et al. 2022), so a difference smaller than the seed-to-seed spread is "
                 "not called significant. Comparisons between strategies use all seeds of both; their p-values are "
                 "Holm-corrected over the comparisons of each table (the table says over how many). "
-                "† marks a strategy significantly better than x_x, ‡ significantly better than x_y.",
+                f"Markers: {markers}.",
             ]
         ),
     ]
@@ -181,6 +180,7 @@ def summary_document(
         *summary_results.miracl(tables["miracl"]),
         *summary_pipeline.training(logs),
         *summary_pipeline.data(tables["mt_quality"], tables["corpus_ledger"]),
+        *checks.checks_summary(tables["truncation"], tables["benchmark_ledger"], tables["warnings"]),
         *_paper(tables["map"]),
         *_where(figures, table_files),
     ]

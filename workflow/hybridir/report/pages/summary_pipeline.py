@@ -4,9 +4,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from hybridir.plan import Run
 from hybridir.report.format import MISSING, label, number
 from hybridir.report.pages.document import Block, Heading, Paragraph, Table
+from hybridir.vocabulary import X_X, Run
 
 
 def training(logs: Mapping[tuple[str, str], pd.DataFrame]) -> list[Block]:
@@ -22,7 +22,7 @@ def training(logs: Mapping[tuple[str, str], pd.DataFrame]) -> list[Block]:
                 encoder,
                 f"{label(Run.parse(encoder, run))} s{Run.parse(encoder, run).seed}",
                 str(int(log["step"].max())),
-                f"{shares.get('x_x', 0.0):.0%}",
+                f"{shares.get(X_X, 0.0):.0%}",
                 number(log["loss"].tail(max(1, len(log) // 10)).mean()),
                 f"{best['val_loss']:.3f} (step {int(best['step'])})" if best is not None else MISSING,
             ]
@@ -30,7 +30,7 @@ def training(logs: Mapping[tuple[str, str], pd.DataFrame]) -> list[Block]:
     return [
         Heading("Training", 2),
         Table(
-            ["encoder", "run", "steps", "x_x batches", "final training loss", "best validation loss"],
+            ["encoder", "run", "steps", f"{X_X} batches", "final training loss", "best validation loss"],
             rows,
             [False, False, True, True, True, True],
         ),

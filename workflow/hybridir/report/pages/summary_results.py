@@ -7,11 +7,11 @@ import pandas as pd
 
 from hybridir.evaluate.significance import LEVEL
 from hybridir.report.data.comparisons import hybrid_tests
-from hybridir.report.format import metric_name, seeds_text, signed
+from hybridir.report.data.retrieval import MEAN, table_measures
+from hybridir.report.format import seeds_text, signed
 from hybridir.report.pages.document import Block, Heading, Paragraph, Table
 from hybridir.report.pages.retrieval import cell_of, keyed_rows, strategy_labels
-
-SETTINGS = ("mono", "cross", "multi")
+from hybridir.vocabulary import MAP, METRICS, RANK_DISTANCE, SETTINGS, metric_label
 
 
 def headline(map_table: pd.DataFrame) -> list[Block]:
@@ -23,8 +23,8 @@ def headline(map_table: pd.DataFrame) -> list[Block]:
         part = map_table[map_table["benchmark"] == benchmark]
         rows = keyed_rows(part, "setting")
         body = [[e, n, *[cell_of(rows, (e, n, s)) for s in SETTINGS]] for e, n in strategy_labels(part)]
-        header = ["encoder", "strategy", "mono mAP", "cross mAP", "multi mAP"]
-        blocks += [Heading(f"{benchmark}", 3), Table(header, body, [False, False, True, True, True])]
+        header = ["encoder", "strategy", *(f"{s} {metric_label(MAP)}" for s in SETTINGS)]
+        blocks += [Heading(f"{benchmark}", 3), Table(header, body, [False, False, *(True for _ in SETTINGS)])]
     return blocks
 
 
@@ -36,18 +36,18 @@ def comparisons(significance: pd.DataFrame, formats: Mapping[str, str]) -> list[
         return [*blocks, Paragraph("No hybrid strategy was compared with an x_x or x_y strategy.")]
     body, better, worse = [], 0, 0
     for test in tests.itertuples(index=False):
-        lower_better = test.metric == "rank_distance"
-        improved = test.delta < 0 if lower_better else test.delta > 0
+        metric = METRICS[test.metric]
+        improved = test.delta > 0 if metric.higher_is_better else test.delta < 0
         significant = test.p_holm < LEVEL
         better += bool(significant and improved)
         worse += bool(significant and not improved)
-        digits = 1 if lower_better else 3
+        digits = metric.digits
         verdict = ("hybrid better" if improved else "hybrid worse") if significant else "not significant"
         body.append(
             [
                 test.encoder,
                 test.benchmark,
-                f"{test.setting} {metric_name(test.metric)}",
+                f"{test.setting} {metric_label(test.metric)}",
                 f"{test.hybrid} − {test.other}",
                 f"{signed(test.delta, digits)} [{signed(test.low, digits)}, {signed(test.high, digits)}]",
                 f"{test.p_holm:.3g}",
@@ -77,7 +77,8 @@ def rank_distance(table: pd.DataFrame) -> list[Block]:
         return []
     benchmarks = list(pd.unique(table["benchmark"]))
     rows = keyed_rows(table, "benchmark")
-    body = [[e, n, *[cell_of(rows, (e, n, b), 1) for b in benchmarks]] for e, n in strategy_labels(table)]
+    digits = METRICS[RANK_DISTANCE].digits
+    body = [[e, n, *[cell_of(rows, (e, n, b), digits) for b in benchmarks]] for e, n in strategy_labels(table)]
     return [
         Heading("Language bias: rank distance (lower is better)", 2),
         Paragraph(
@@ -89,13 +90,14 @@ def rank_distance(table: pd.DataFrame) -> list[Block]:
 
 
 def miracl(table: pd.DataFrame) -> list[Block]:
-    means = table[(table["lang"] == "mean") & (table["metric"] == "ndcg_10")] if not table.empty else table
+    headline = table_measures("miracl")[0][1]  # the first measure of Table 4: nDCG@10
+    means = table[(table["lang"] == MEAN) & (table["metric"] == headline)] if not table.empty else table
     if means.empty:
         return []
     benchmarks = list(pd.unique(means["benchmark"]))
     rows = keyed_rows(means, "benchmark")
     body = [[e, n, *[cell_of(rows, (e, n, b)) for b in benchmarks]] for e, n in strategy_labels(means)]
     return [
-        Heading("MIRACL-format benchmarks: mean nDCG@10", 2),
+        Heading(f"MIRACL-format benchmarks: mean {metric_label(headline)}", 2),
         Table(["encoder", "strategy", *benchmarks], body, [False, False] + [True] * len(benchmarks)),
     ]

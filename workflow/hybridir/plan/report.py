@@ -1,0 +1,60 @@
+"""What the report shows: its tables, its figures (one per encoder and benchmark where a figure
+has one), the evaluation settings its pages name, and the config facts of results/summary.md."""
+
+from typing import Any
+
+from hybridir import layout
+from hybridir.plan.entries import Entries, canonical
+from hybridir.plan.runs import RunPlan
+
+
+class ReportPlan(Entries):
+    """The report of one validated config, whose runs `runs` plans."""
+
+    def __init__(self, runs: RunPlan):
+        super().__init__(runs.config)
+        self.runs = runs
+
+    @property
+    def evaluation_settings(self) -> dict[str, Any]:
+        """The evaluation settings that the report's pages and captions name."""
+        keys = ("candidate_context", "max_length", "resamples")
+        return {key: self.config["evaluation"][key] for key in keys} | {"seeds": self.runs.seeds}
+
+    def figures(self) -> list[str]:
+        """Every figure (PNG; a PDF beside each) of the report stage."""
+        encoders, runs = self.runs.encoders, self.runs
+        retrieval = [f"{e}-{b}" for e in encoders for b in runs.retrieval_benchmarks]
+        every = [f"{e}-{b}" for e in encoders for b in runs.benchmarks]
+        kinds = [("map_heatmap", retrieval), ("map_difference", retrieval), ("rank_distance", retrieval)]
+        kinds.append(("per_language", every))
+        if runs.retrieval_benchmarks:
+            kinds.append(("alpha_sweep", encoders))
+        kinds.append(("training_loss", ["training_loss"]))
+        return [layout.figure(kind, name) for kind, names in kinds for name in names]
+
+    def outputs(self) -> list[str]:
+        """Every report table (Parquet, Markdown, HTML), figure (PNG, PDF) and the summary."""
+        tables = [
+            layout.report_table(name, ext) for name in layout.REPORT_TABLES for ext in layout.REPORT_TABLE_FORMATS
+        ]
+        figures = [path for png in self.figures() for path in (png, png.removesuffix("png") + "pdf")]
+        return tables + figures + [layout.SUMMARY, layout.SUMMARY_HTML]
+
+    def summary(self) -> dict[str, Any]:
+        """The config facts that results/summary.md states (the seeds of the training runs resolved)."""
+        keep = ("encoders", "strategies", "alpha", "steps", "batch_size")
+        training = self.config["training"]
+        return canonical(
+            {
+                "seed": self.config["seed"],
+                "languages": self.config["languages"],
+                "training": {k: training[k] for k in keep} | {"seeds": self.runs.seeds},
+                "benchmarks": [{k: b[k] for k in ("name", "format", "languages")} for b in self.config["benchmarks"]],
+                "translation": {
+                    "model": self.config["translation"]["model"],
+                    "quality": {"benchmark": self.config["translation"]["quality"]["benchmark"]},
+                },
+                "validation_datasets": self.names("validation_datasets"),
+            }
+        )

@@ -1,0 +1,90 @@
+"""What runs: the encoders, their training runs (one per strategy, alpha for a strategy that takes
+one, and seed) with each run's training options, the benchmarks with their settings, and every
+evaluation (an evaluated run, the untrained encoder included, on a benchmark)."""
+
+import dataclasses
+from typing import Any
+
+from hybridir.config import training_seeds
+from hybridir.evaluate.options import ENCODING_KEYS
+from hybridir.plan.entries import Entries
+from hybridir.train.options import TrainingOptions
+from hybridir.vocabulary import FORMATS, ZERO_SHOT, BenchmarkFormat, Run, shown_in, strategy
+
+
+class RunPlan(Entries):
+    """Encoders, runs, benchmarks and evaluations of one validated config."""
+
+    @property
+    def encoders(self) -> list[str]:
+        return [entry["name"] for entry in self.config["training"]["encoders"]]
+
+    def encoder_model(self, encoder: str) -> str:
+        """The Hub id or local directory of an encoder."""
+        return self.entry("encoders", encoder)["model"]
+
+    @property
+    def seeds(self) -> list[int]:
+        return training_seeds(self.config)
+
+    def training_runs(self, encoder: str) -> list[Run]:
+        """One run per strategy, alpha (for strategies that take one) and seed."""
+        training = self.config["training"]
+        return [
+            Run(encoder, name, alpha, seed)
+            for name in training["strategies"]
+            for alpha in (training["alpha"] if strategy(name).takes_alpha else [None])
+            for seed in self.seeds
+        ]
+
+    def evaluation_runs(self, encoder: str) -> list[Run]:
+        """The untrained encoder (zero_shot, when evaluation.zero_shot) and every training run."""
+        untrained = [Run(encoder, ZERO_SHOT)] if self.config["evaluation"]["zero_shot"] else []
+        return untrained + self.training_runs(encoder)
+
+    def training_options(self, run: Run) -> TrainingOptions:
+        """The options of one training run: config `training` with its strategy, alpha (0 without) and seed."""
+        alpha = run.alpha if run.alpha is not None else 0.0
+        return TrainingOptions.from_config(self.config["training"], strategy=run.strategy, alpha=alpha, seed=run.seed)
+
+    def training_settings(self, run: Run) -> dict[str, Any]:
+        """training_options as a plain mapping (a job param)."""
+        return dataclasses.asdict(self.training_options(run))
+
+    # --- benchmarks and evaluations -------------------------------------------------------
+
+    def benchmark_format(self, benchmark: str) -> BenchmarkFormat:
+        return FORMATS[self.entry("benchmarks", benchmark)["format"]]
+
+    def benchmark_settings(self, benchmark: str) -> tuple[str, ...]:
+        """Retrieval settings of a benchmark: its format's (MIRACL: mono; LAReQA-style: all three)."""
+        return self.benchmark_format(benchmark).settings
+
+    def shown_in(self, table: str) -> list[str]:
+        """Benchmarks that report table `table` shows (by their formats), in config order."""
+        formats = shown_in(table)
+        return [name for name in self.benchmarks if self.benchmark_format(name) in formats]
+
+    @property
+    def retrieval_benchmarks(self) -> list[str]:
+        """Benchmarks with the mono, cross and multi settings (LAReQA-style): Tables 1-3 and 5."""
+        return self.shown_in("map")
+
+    @property
+    def miracl_benchmarks(self) -> list[str]:
+        """Benchmarks of Table 4 (MIRACL-format: per language and mean, monolingual)."""
+        return self.shown_in("miracl")
+
+    @property
+    def encoding_settings(self) -> dict[str, Any]:
+        """The settings of config `evaluation` that change what encode jobs write."""
+        return {key: self.config["evaluation"][key] for key in ENCODING_KEYS}
+
+    def evaluations(self, encoder: str | None = None, benchmarks: list[str] | None = None) -> list[tuple[Run, str]]:
+        """(run, benchmark) of every evaluation, for one encoder or all."""
+        return [
+            (run, benchmark)
+            for name in ([encoder] if encoder else self.encoders)
+            for run in self.evaluation_runs(name)
+            for benchmark in (self.benchmarks if benchmarks is None else benchmarks)
+        ]
