@@ -136,4 +136,4 @@ def test_a_strategy_added_as_one_record_is_reported(throwaway: Strategy, tmp_pat
 
 
 def rd_settings() -> dict:
-    return {"candidate_context": True, "max_length": None, "resamples": rd.RESAMPLES, "seeds": [7]}
+    return {"candidate_context": True, "max_length": 256, "resamples": rd.RESAMPLES, "seeds": [7]}

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hybridir.config import load_config
 from hybridir.fetch.bm25 import answer_tokens, has_answer
 from hybridir.fetch.mining import mine_parallel, mine_qa, passage_chunks, with_negatives
-from hybridir.fetch.negatives import SPARES, negatives_source, negatives_to_mine
+from hybridir.fetch.negatives import SPARES, negatives_source
 from hybridir.plan.data import DataPlan
 from hybridir.tables import to_arrow
 from hybridir.text import comparable, text_id

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import torch
 
-from hybridir.tables import read_table, write_table
+from hybridir.tables import read_provenance, read_table, write_table
 from hybridir.train.loss import InfoNCE
 from tests.support import BIN
 from tests.support.training import free_port, options, run_command, trainer, validation_table
@@ -42,6 +42,8 @@ def test_two_processes_give_the_loss_of_one_over_the_same_global_batch(workspace
     assert one["pairs"].tolist() == two["pairs"].tolist()
     assert (one["loss"] - two["loss"]).abs().max() < 1e-5, pd.DataFrame({"one": one["loss"], "two": two["loss"]})
     assert one["val_loss"].notna().sum() == 2
+    settings = read_provenance(workspace["folder"] / "single" / "log.parquet")["settings"]
+    assert settings["decay_exclude"] is True and settings["max_grad_norm"] == 1.0 and settings["steps"] == 4
     assert (one["val_loss"] - two["val_loss"]).abs().max() < 1e-5
 
 

@@ -15,7 +15,9 @@ from sentence_transformers import SentenceTransformer
 from hybridir import layout
 from hybridir.config import load_config
 from hybridir.demo.data import LANGUAGES, demo_towns
-from hybridir.tables import read_table
+from hybridir.report.data.mix import mix_differences
+from hybridir.tables import read_provenance, read_table
+from hybridir.vocabulary import Run
 from tests.support import BIN, REPO, snakemake
 from tests.support.browser import console_errors, needs_browser
 from tests.support.images import assert_valid_pdf, assert_valid_png
@@ -48,6 +50,7 @@ UPSTREAM_REPORT_JOBS = {
     "report_training_loss": 1,
     "report_usage": 1,
     "report_checks": 1,
+    "report_training_mix": 1,
 }
 TRAINED_RUN_JOBS = (
     {"train": len(TRAINED), "encode": len(TRAINED) * BENCHMARKS, "rank": len(TRAINED) * BENCHMARKS}
@@ -220,6 +223,46 @@ def test_demo_training_loss_falls_and_the_model_loads(demo_run: Path, run: str) 
     model = SentenceTransformer(str(folder / "model"))
     assert model.encode(["Query: When was it founded?", "Passage: It was founded in 1200."]).shape == (2, 32)
     assert not (folder / "checkpoint.pt").exists()
+
+
+def test_the_demo_reports_each_strategys_training_mix(demo_run: Path) -> None:
+    """The training_mix report table holds each strategy's mix as its seeds' training logs give it,
+    and the summary says whether compared strategies differ in dataset mix (english_only feeds x_x
+    batches, never x_y ones)."""
+    results = demo_run / "results"
+    table = read_table(results / "report" / "tables" / "training_mix.parquet", "report_training_mix")
+    assert {(s, None if pd.isna(a) else a) for s, a in zip(table["strategy"], table["alpha"], strict=True)} == {
+        ("x_x", None),
+        ("x_y", None),
+        ("hybrid", 0.5),
+    }
+    for strategy in ("x_x", "x_y", "hybrid"):
+        runs = [name for name in TRAINED if Run.parse("tiny", name).strategy == strategy]
+        logs = pd.concat([read_table(results / "train" / "tiny" / n / "log.parquet", "training_log") for n in runs])
+        rows = table[table["strategy"] == strategy].set_index(["axis", "value"])
+        assert (rows["runs"] == len(SEEDS)).all()
+        pairs = logs.groupby("dataset")["pairs"].sum()
+        assert rows.loc["dataset", "pair_share"].to_dict() == pytest.approx((pairs / pairs.sum()).to_dict())
+        negatives = logs.groupby("dataset")["negatives"].sum() / pairs
+        assert rows.loc["dataset", "negatives_per_pair"].to_dict() == pytest.approx(negatives.to_dict())
+        assert rows.loc["language", "pair_share"].sum() == pytest.approx(1.0)
+        assert rows.loc[("all", "all"), "batches"] == len(logs)
+    x_y_datasets = table[(table["strategy"] == "x_y") & (table["axis"] == "dataset")]["value"]
+    assert "english_only" not in set(x_y_datasets)
+    summary = (results / "summary.md").read_text()
+    expected = "trained on different dataset mixes" if mix_differences(table) else "within 5% of the pairs"
+    assert expected in summary
+
+
+def test_every_demo_run_is_evaluated_at_the_training_passage_length(demo_run: Path) -> None:
+    """evaluation.max_length is unset in the demo: the zero-shot encoder and the trained models
+    are all evaluated at training.max_passage_length, recorded in each encode job's text_lengths."""
+    length = load_config(demo_run / "profiles/demo/pipeline.yaml")["training"]["max_passage_length"]
+    for name in ("zero_shot", *TRAINED):
+        path = Path(layout.TEXT_LENGTHS.format(encoder="tiny", run=name, benchmark="demo_lareqa"))
+        lengths = read_table(demo_run / path, "text_lengths")
+        assert set(lengths["max_length"]) == {length}
+        assert read_provenance(demo_run / path)["settings"]["max_length"] == length
 
 
 RUNS = {"zero_shot", *TRAINED}

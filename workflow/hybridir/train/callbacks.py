@@ -18,10 +18,14 @@ import torch
 from torch.utils.tensorboard import SummaryWriter
 
 from hybridir.atomic import atomic_write
+from hybridir.train.batches import StepTexts
 from hybridir.train.distributed import barrier, first_process_says
 from hybridir.train.samplers import Batch
 
-LOG_COLUMNS = ["step", "loss", "val_loss", "lr", "kind", "dataset", "lang", "pairs", "dropped_negatives", "seconds"]
+LOG_COLUMNS = [
+    "step", "loss", "val_loss", "lr", "kind", "dataset", "lang", "pairs", "dropped_negatives", "negatives",
+    "langs", "lang_texts", "seconds",
+]  # fmt: skip
 
 
 class EarlyStopping:
@@ -92,8 +96,9 @@ class TrainingLog:
         self.writer = SummaryWriter(str(tensorboard)) if tensorboard and rank == 0 else None
 
     @staticmethod
-    def row(step: int, loss: float, lr: float, batch: Batch, dropped_negatives: int, started: float) -> dict[str, Any]:
-        """The log row of a step that began at time.perf_counter() `started` (no validation loss)."""
+    def row(step: int, loss: float, lr: float, batch: Batch, texts: StepTexts, started: float) -> dict[str, Any]:
+        """The log row of a step that began at time.perf_counter() `started` (no validation loss):
+        what it trained on (hybridir.train.mix reads the mix from these rows) and how it went."""
         return {
             "step": step,
             "loss": loss,
@@ -103,7 +108,10 @@ class TrainingLog:
             "dataset": batch.dataset,
             "lang": batch.lang,
             "pairs": len(batch.pairs),
-            "dropped_negatives": dropped_negatives,
+            "dropped_negatives": texts.dropped_negatives,
+            "negatives": texts.kept_negatives,
+            "langs": list(texts.languages),
+            "lang_texts": list(texts.languages.values()),
             "seconds": time.perf_counter() - started,
         }
 
