@@ -131,6 +131,19 @@ MALFORMED = {
         lambda c: c.update(datasets=[], parallel_datasets=[]),
         "config keys datasets / parallel_datasets: both are empty",
     ),
+    "given negatives without fields.negatives": (
+        lambda c: c["datasets"][1].update(negatives="given"),
+        "config key datasets[1].negatives (extra): given, but the entry has no fields.negatives to give them",
+    ),
+    "given negatives of a parallel source without them": (
+        lambda c: c["parallel_datasets"][0].update(negatives="given", fields={"question": "q", "passage": "p"}),
+        "config key parallel_datasets[0].negatives (parallel_facts): given, but the entry has no fields.negatives "
+        "or format: triples",
+    ),
+    "unknown negatives source": (
+        lambda c: c["datasets"][0].update(negatives="bm25"),
+        "config key datasets[0].negatives: 'bm25' is not allowed; allowed: mined, given, none",
+    ),
     "alphas that give one run name": (
         lambda c: c["training"].update(alpha=[0.1234567, 0.1234571]),
         "config key training.alpha: [0.1234567, 0.1234571] are all written a0.123457 in run names",

@@ -1,6 +1,7 @@
 """The experiment plan, without Snakemake: runs and their names, training options, translation
 shards, evaluations and every output of the demo and paper configs."""
 
+import copy
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,10 +12,12 @@ import pytest
 
 from hybridir import layout
 from hybridir.config import load_config
+from hybridir.evaluate.options import EncodingOptions
 from hybridir.plan.data import DataPlan
 from hybridir.plan.outputs import Outputs
 from hybridir.plan.report import ReportPlan
 from hybridir.plan.runs import RunPlan
+from hybridir.schemas import config_defaults
 from hybridir.vocabulary import ZERO_SHOT, Run
 from tests.support import REPO
 
@@ -147,10 +150,21 @@ def test_benchmark_settings_and_tables_come_from_their_formats(demo: Plan) -> No
     assert demo.runs.encoding_settings == {
         "max_batch_tokens": 4096,
         "candidate_context": True,
-        "max_length": None,
+        "max_length": 96,
         "dtype": "auto",
         "vector_dtype": "float16",
     }
+
+
+def test_every_run_is_evaluated_at_the_training_passage_length_unless_the_user_sets_one(demo: Plan) -> None:
+    """evaluation.max_length unset is training.max_passage_length, for the untrained encoder too
+    (the encode rule takes the same settings for every run); a user's value wins."""
+    config = copy.deepcopy(demo.runs.config)
+    assert demo.report.evaluation_settings["max_length"] == config["training"]["max_passage_length"] == 96
+    config["evaluation"]["max_length"] = 512
+    assert RunPlan(config).encoding_settings["max_length"] == 512
+    assert EncodingOptions.from_schema().max_length == config_defaults("training")["max_passage_length"]
+    assert EncodingOptions.from_schema(max_length=64).max_length == 64
 
 
 def test_the_demos_outputs_are_unique_and_cover_every_stage(demo: Plan) -> None:

@@ -15,11 +15,13 @@ from hybridir.errors import ConfigError
 from hybridir.evaluate.metrics import FUNCTIONS, per_query_columns
 from hybridir.plan.runs import RunPlan
 from hybridir.report.data import checks, retrieval
+from hybridir.report.data.mix import mix_table
 from hybridir.report.data.paper import read_paper_numbers
 from hybridir.report.figures import curves
 from hybridir.report.format import colours, label
 from hybridir.report.pages import retrieval as pages
 from hybridir.report.pages.document import to_markdown
+from hybridir.report.pages.mix import training_mix_page
 from hybridir.report.pages.summary import summary_document
 from hybridir.schemas import config_schema, table_schema
 from hybridir.tables import read_table
@@ -135,10 +137,12 @@ def test_a_strategy_added_as_one_record_is_reported(throwaway: Strategy, tmp_pat
         "truncation": checks.truncation_table(checks.translation_cuts({}, 1024), checks.encoding_cuts({})),
         "benchmark_ledger": checks.benchmark_ledger_table([]),
         "warnings": checks.warnings_table([]),
+        "training_mix": mix_table(logs),
     }
+    assert "| tiny | x→en | dataset |" in to_markdown(training_mix_page(tables["training_mix"]))
     summary = to_markdown(summary_document(config, tables, significance, {}, [], [], rd_settings()))
     assert f"`x_en`: {throwaway.description}" in summary
 
 
 def rd_settings() -> dict:
-    return {"candidate_context": True, "max_length": None, "resamples": rd.RESAMPLES, "seeds": [7]}
+    return {"candidate_context": True, "max_length": 256, "resamples": rd.RESAMPLES, "seeds": [7]}

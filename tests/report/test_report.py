@@ -22,12 +22,13 @@ from hybridir import layout
 from hybridir.config import load_config
 from hybridir.errors import DataError
 from hybridir.report import format as fmt
-from hybridir.report.data import checks, comparisons, pipeline, retrieval, usage
+from hybridir.report.data import checks, comparisons, mix, pipeline, retrieval, usage
 from hybridir.report.data.paper import attach_paper, read_paper_numbers
 from hybridir.report.data.runs import primary, runs_by_strategy, strategies
 from hybridir.report.figures import base, curves, heatmaps, results
 from hybridir.report.pages import checks as checks_pages
 from hybridir.report.pages import languages
+from hybridir.report.pages import mix as mix_pages
 from hybridir.report.pages import pipeline as pipeline_pages
 from hybridir.report.pages import retrieval as pages
 from hybridir.report.pages.document import Bullets, Heading, Paragraph, Table, to_html, to_markdown, write_report_table
@@ -40,7 +41,7 @@ from tests.support.browser import console_errors, needs_browser
 from tests.support.images import PNG_MAGIC, assert_valid_pdf, assert_valid_png
 
 PAPER_NUMBERS = REPO / "workflow" / "hybridir" / "report" / "data" / "paper_numbers.csv"
-SETTINGS = {"candidate_context": True, "max_length": None, "resamples": rd.RESAMPLES, "seeds": [7, 8]}
+SETTINGS = {"candidate_context": True, "max_length": 256, "resamples": rd.RESAMPLES, "seeds": [7, 8]}
 TRAINED = {("x_x", None), ("x_y", None), ("hybrid", 0.3), ("hybrid", 0.5)}
 
 
@@ -86,6 +87,7 @@ def built(inputs: dict) -> dict[str, pd.DataFrame]:
             ]
         ),
         "warnings": checks.warnings_table([("fetch_benchmark", "fetch/benchmarks/b", "b: 1 answer moved", 1)]),
+        "training_mix": mix.mix_table(inputs["logs"]),
     }
 
 
@@ -101,6 +103,7 @@ PAGES = {
     "truncation": checks_pages.truncation_page,
     "benchmark_ledger": checks_pages.benchmark_ledger_page,
     "warnings": checks_pages.warnings_page,
+    "training_mix": mix_pages.training_mix_page,
 }
 
 
@@ -354,6 +357,7 @@ def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
     assert "mean over seeds ± their standard deviation" in markdown and "Evaluation settings:" in markdown
     assert "results/report/figures/alpha_sweep/tiny.png" in markdown
     assert "None of these runs has a published counterpart" in markdown
+    assert "Every compared pair of strategies drew each dataset within 5% of the pairs of each other." in markdown
     assert "machine-translated with `models/nllb`" in markdown and "(early stopping on the validation loss)" in markdown
     assert "<table>" in to_html(blocks, "summary")
     untranslated = config | {"translation": {"model": None, "quality": {"benchmark": None}}, "validation_datasets": []}

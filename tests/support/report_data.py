@@ -90,6 +90,7 @@ def training_log(rng: np.random.Generator, steps: int = 120) -> pd.DataFrame:
     loss = 3.3 * np.exp(-step / 50) + 0.6 + rng.normal(0, 0.15, steps)
     val = np.where(step % 20 == 0, 3.0 * np.exp(-step / 60) + 0.9 + rng.normal(0, 0.1, steps), np.nan)
     kinds = rng.choice(["x_x", "x_y"], steps)
+    langs = [rng.choice(TRAIN_LANGUAGES) if k == "x_x" else None for k in kinds]
     return pd.DataFrame(
         {
             "step": step,
@@ -98,9 +99,12 @@ def training_log(rng: np.random.Generator, steps: int = 120) -> pd.DataFrame:
             "lr": np.linspace(1e-3, 0, steps),
             "kind": kinds,
             "dataset": "facts",
-            "lang": [rng.choice(TRAIN_LANGUAGES) if k == "x_x" else None for k in kinds],
+            "lang": langs,
             "pairs": 16,
             "dropped_negatives": 0,
+            "negatives": 16,
+            "langs": [[lang] if lang else sorted(TRAIN_LANGUAGES) for lang in langs],
+            "lang_texts": [[32] if lang else [12, 10, 10] for lang in langs],
             "seconds": 0.05,
         }
     )

@@ -13,8 +13,11 @@ import yaml
 from sentence_transformers import SentenceTransformer
 
 from hybridir import layout
+from hybridir.config import load_config
 from hybridir.demo.data import LANGUAGES, demo_towns
-from hybridir.tables import read_table
+from hybridir.report.data.mix import mix_differences
+from hybridir.tables import read_provenance, read_table
+from hybridir.vocabulary import Run
 from tests.support import BIN, REPO, snakemake
 from tests.support.browser import console_errors, needs_browser
 from tests.support.images import assert_valid_pdf, assert_valid_png
@@ -48,6 +51,7 @@ UPSTREAM_REPORT_JOBS = {
     "report_training_loss": 1,
     "report_usage": 1,
     "report_checks": 1,
+    "report_training_mix": 1,
 }
 TRAINED_RUN_JOBS = (
     {"train": len(TRAINED), "encode": len(TRAINED) * BENCHMARKS, "rank": len(TRAINED) * BENCHMARKS}
@@ -186,6 +190,31 @@ def test_demo_corpus_ledger_accounts_for_every_pair_in_every_language(demo_run: 
     assert len(parallel) == len(read_table(results / "fetch" / "parallel" / "parallel_facts.parquet", "parallel"))
 
 
+def test_a_dataset_without_given_negatives_reaches_the_corpus_with_mined_ones(demo_run: Path) -> None:
+    """`extra` gives no negatives: fetch mines them from its own passages (BM25), and in the corpus
+    each pair's negatives are the same passages (ids) in every language, translated with the
+    dataset; the corpus ledger counts each kept (pair, language) without one as no_negative."""
+    results = demo_run / "results"
+    qa = read_table(results / "fetch" / "qa" / "extra.parquet", "qa")
+    assert (qa["negative_passage_ids"].map(len) > 0).all()
+    for ids, own in zip(qa["negative_passage_ids"], qa["passage_id"], strict=True):
+        assert set(ids) <= set(qa["passage_id"]) - {own}
+    text_of = {"en": dict(zip(qa["passage_id"], qa["passage"], strict=True))}
+    for lang in ("de", "es"):
+        table = read_table(results / "translate" / "translations" / f"{lang}.parquet", "translations")
+        text_of[lang] = dict(zip(table["text_id"], table["text"], strict=True))
+    source_id = {text: text_id for text_id, text in text_of["en"].items()}
+    corpus = read_table(results / "corpus" / "parallel" / "extra.parquet", "parallel").set_index(["pair_id", "lang"])
+    ledger = read_table(results / "corpus" / "ledger" / "extra.parquet", "corpus_ledger").set_index(["pair_id", "lang"])
+    hard_negatives = load_config(demo_run / "profiles/demo/pipeline.yaml")["training"]["hard_negatives"]
+    for (pair_id, lang), negatives in corpus["negative_passages"].map(list).items():
+        ids = [source_id[text] for text in corpus.loc[(pair_id, "en"), "negative_passages"]]
+        assert negatives == [text_of[lang][i] for i in ids]
+        assert len(ids) <= hard_negatives
+        assert (ledger.loc[(pair_id, lang), "reason"] == "no_negative") == (not ids)
+    assert (corpus["negative_passages"].map(len) > 0).mean() > 0.5
+
+
 @pytest.mark.parametrize("run", ["x_x-s7", "x_y-s7", "hybrid-a0.5-s7"])
 def test_demo_training_loss_falls_and_the_model_loads(demo_run: Path, run: str) -> None:
     folder = demo_run / "results" / "train" / "tiny" / run
@@ -195,6 +224,46 @@ def test_demo_training_loss_falls_and_the_model_loads(demo_run: Path, run: str) 
     model = SentenceTransformer(str(folder / "model"))
     assert model.encode(["Query: When was it founded?", "Passage: It was founded in 1200."]).shape == (2, 32)
     assert not (folder / "checkpoint.pt").exists()
+
+
+def test_the_demo_reports_each_strategys_training_mix(demo_run: Path) -> None:
+    """The training_mix report table holds each strategy's mix as its seeds' training logs give it,
+    and the summary says whether compared strategies differ in dataset mix (english_only feeds x_x
+    batches, never x_y ones)."""
+    results = demo_run / "results"
+    table = read_table(results / "report" / "tables" / "training_mix.parquet", "report_training_mix")
+    assert {(s, None if pd.isna(a) else a) for s, a in zip(table["strategy"], table["alpha"], strict=True)} == {
+        ("x_x", None),
+        ("x_y", None),
+        ("hybrid", 0.5),
+    }
+    for strategy in ("x_x", "x_y", "hybrid"):
+        runs = [name for name in TRAINED if Run.parse("tiny", name).strategy == strategy]
+        logs = pd.concat([read_table(results / "train" / "tiny" / n / "log.parquet", "training_log") for n in runs])
+        rows = table[table["strategy"] == strategy].set_index(["axis", "value"])
+        assert (rows["runs"] == len(SEEDS)).all()
+        pairs = logs.groupby("dataset")["pairs"].sum()
+        assert rows.loc["dataset", "pair_share"].to_dict() == pytest.approx((pairs / pairs.sum()).to_dict())
+        negatives = logs.groupby("dataset")["negatives"].sum() / pairs
+        assert rows.loc["dataset", "negatives_per_pair"].to_dict() == pytest.approx(negatives.to_dict())
+        assert rows.loc["language", "pair_share"].sum() == pytest.approx(1.0)
+        assert rows.loc[("all", "all"), "batches"] == len(logs)
+    x_y_datasets = table[(table["strategy"] == "x_y") & (table["axis"] == "dataset")]["value"]
+    assert "english_only" not in set(x_y_datasets)
+    summary = (results / "summary.md").read_text()
+    expected = "trained on different dataset mixes" if mix_differences(table) else "within 5% of the pairs"
+    assert expected in summary
+
+
+def test_every_demo_run_is_evaluated_at_the_training_passage_length(demo_run: Path) -> None:
+    """evaluation.max_length is unset in the demo: the zero-shot encoder and the trained models
+    are all evaluated at training.max_passage_length, recorded in each encode job's text_lengths."""
+    length = load_config(demo_run / "profiles/demo/pipeline.yaml")["training"]["max_passage_length"]
+    for name in ("zero_shot", *TRAINED):
+        path = Path(layout.TEXT_LENGTHS.format(encoder="tiny", run=name, benchmark="demo_lareqa"))
+        lengths = read_table(demo_run / path, "text_lengths")
+        assert set(lengths["max_length"]) == {length}
+        assert read_provenance(demo_run / path)["settings"]["max_length"] == length
 
 
 RUNS = {"zero_shot", *TRAINED}

@@ -1,12 +1,13 @@
 """Checks of a validated config for what its JSON schema cannot express: known languages, unique
-names, sources that fit their format, something to train on and translate with, and run names of
-their own. Each raises a ConfigError naming the offending key."""
+names, sources that fit their format, something to train on and translate with, run names of
+their own, and hard negatives that a source can give. Each raises a ConfigError naming the offending key."""
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from hybridir.errors import ConfigError
+from hybridir.fetch.negatives import check_negatives
 from hybridir.languages import LASER_CODES, NLLB_CODES
 from hybridir.locations import check_template_value
 from hybridir.vocabulary import ENGLISH, FORMATS, FROM_EN, TO_EN, Run, alpha_strategies, alpha_text
@@ -290,3 +291,4 @@ def check_config(config: Mapping[str, Any]) -> None:
     check_translation_model(config)
     check_quality_benchmark(config)
     check_run_names(config)
+    check_negatives(config)

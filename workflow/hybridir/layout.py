@@ -83,6 +83,7 @@ REPORT_TABLES = (
     "mt_quality",
     "translation_flags",
     "corpus_ledger",
+    "training_mix",
     "usage",
     "truncation",
     "benchmark_ledger",

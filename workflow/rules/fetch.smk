@@ -8,9 +8,12 @@ rule fetch_qa:
         layout.log("fetch/qa/{dataset}"),
     conda:
         "../../envs/data.yaml"
+    threads: 4
     params:
         spec=lambda w: DATA.entry(DATA.qa_section(w.dataset), w.dataset),
         lang=DATA.source_language,
+        # hard negatives mined per pair (0: given or none)
+        negatives=lambda w: DATA.negatives_to_mine(w.dataset),
         seed=config["seed"],
         network=config["network"],
         code=script_code("fetch_qa"),
@@ -27,8 +30,11 @@ rule fetch_parallel:
         layout.log("fetch/parallel/{dataset}"),
     conda:
         "../../envs/data.yaml"
+    threads: 4
     params:
         spec=lambda w: DATA.entry("parallel_datasets", w.dataset),
+        lang=DATA.source_language,
+        negatives=lambda w: DATA.negatives_to_mine(w.dataset),
         seed=config["seed"],
         network=config["network"],
         code=script_code("fetch_parallel"),

@@ -419,6 +419,29 @@ rule report_training_loss:
         "../scripts/report_training_loss.py"
 
 
+rule report_training_mix:
+    input:
+        [r["path"] for r in training_log_records()],
+    output:
+        table=layout.report_table("training_mix", "parquet"),
+        markdown=layout.report_table("training_mix", "md"),
+        html=report(
+            layout.report_table("training_mix", "html"),
+            caption="../report/table_training_mix.rst",
+            category="3. Training",
+            labels={"table": "Training mix per strategy"},
+        ),
+    log:
+        layout.log("report/training_mix"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        runs=[(r["encoder"], r["run"]) for r in training_log_records()],
+        code=script_code("report_training_mix"),
+    script:
+        "../scripts/report_training_mix.py"
+
+
 rule report_summary:
     input:
         tables=[layout.report_table(name) for name in layout.REPORT_TABLES],

@@ -19,8 +19,8 @@ lengths = encode_benchmark(
     EncoderSpec.from_config(params.encoder, params.model, zero_shot=snakemake.wildcards.run == ZERO_SHOT),
     {"queries": snakemake.input.queries, "candidates": snakemake.input.candidates},
     params.format,
-    EncodingOptions.from_config(params.options),
+    EncodingOptions(**params.options),
     {"queries": snakemake.output.queries, "candidates": snakemake.output.candidates},
     device,
 )
-write_table(lengths, snakemake.output.lengths, "text_lengths", config=params.options)
+write_table(lengths, snakemake.output.lengths, "text_lengths", config=params.options, settings=params.options)

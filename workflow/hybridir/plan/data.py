@@ -4,6 +4,7 @@ in how many shards, and joined into the parallel corpus that training reads."""
 import os
 
 from hybridir import layout
+from hybridir.fetch.negatives import negatives_to_mine
 from hybridir.languages import LASER_CODES
 from hybridir.locations import fill_template, is_remote, local_files
 from hybridir.plan.entries import Entries
@@ -43,6 +44,14 @@ class DataPlan(Entries):
     def qa_section(self, name: str) -> str:
         """The config list (datasets or validation_datasets) that has the QA dataset `name`."""
         return "datasets" if name in self.qa_datasets else "validation_datasets"
+
+    def negatives_to_mine(self, name: str) -> int:
+        """Hard negatives the fetch job of dataset `name` mines per pair: none for a validation
+        dataset (its loss reads none), else as its `negatives` setting says."""
+        if name in self.validation_datasets:
+            return 0
+        section = "parallel_datasets" if name in self.parallel_datasets else "datasets"
+        return negatives_to_mine(self.entry(section, name), self.config["training"]["hard_negatives"])
 
     def source_files(self, section: str, name: str) -> list[str]:
         """Local files an entry reads, so that editing them reruns its fetch job: the ones that

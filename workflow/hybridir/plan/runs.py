@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from hybridir.config import training_seeds
-from hybridir.evaluate.options import ENCODING_KEYS
+from hybridir.evaluate.options import encoding_settings
 from hybridir.plan.entries import Entries
 from hybridir.train.options import TrainingOptions
 from hybridir.vocabulary import FORMATS, ZERO_SHOT, BenchmarkFormat, Run, shown_in, strategy
@@ -94,8 +94,8 @@ class RunPlan(Entries):
 
     @property
     def encoding_settings(self) -> dict[str, Any]:
-        """The settings of config `evaluation` that change what encode jobs write."""
-        return {key: self.config["evaluation"][key] for key in ENCODING_KEYS}
+        """The settings of config `evaluation` that change what encode jobs write (max_length resolved)."""
+        return encoding_settings(self.config["evaluation"], self.config["training"])
 
     def evaluations(self, encoder: str | None = None, benchmarks: list[str] | None = None) -> list[tuple[Run, str]]:
         """(run, benchmark) of every evaluation, for one encoder or all."""
