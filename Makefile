@@ -27,10 +27,8 @@ MICRO_SOURCE := $(if $(wildcard ../shared/data/xquad-r/en.json),,--configfile pr
 micro: $(STAMP)
 	$(OFFLINE) $(BIN)/snakemake --profile profiles/micro $(MICRO_SOURCE)
 
-# Parallel workers (pytest-xdist), one per core and four at most: the demo run's tests on one, each
-# other file's tests on the next free one (tests/conftest.py).
 test: $(STAMP)
-	$(OFFLINE) $(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadgroup
+	$(OFFLINE) $(BIN)/python -m pytest
 
 # Before a real run: `make preflight`, or `make preflight CONFIG=my.yaml` for a config of your own.
 preflight: $(STAMP)

@@ -21,21 +21,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 
-SHARED_RUNS = {"demo_run", "demo_report", "slurm_run"}
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """For `make test`'s parallel workers (pytest-xdist, --dist loadgroup): the tests of the shared
-    demo run first, all on one worker, so it is made once; every other file's tests on one worker,
-    so its module fixtures are made once."""
-    items.sort(key=lambda item: not SHARED_RUNS & set(item.fixturenames))
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        shared = SHARED_RUNS & set(item.fixturenames)
-        item.add_marker(pytest.mark.xdist_group("demo_run" if shared else item.nodeid.split("::")[0]))
-
-
 @pytest.fixture
 def workflow_copy(tmp_path: Path) -> Path:
     """A copy of the workflow's files (no results) to run Snakemake in."""
