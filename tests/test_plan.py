@@ -1,6 +1,7 @@
 """The experiment plan, without Snakemake: runs and their names, training options, translation
 shards, evaluations and every output of the demo and paper configs."""
 
+import copy
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,10 +12,13 @@ import pytest
 
 from hybridir import layout
 from hybridir.config import load_config
+from hybridir.evaluate.options import EncodingOptions
+from hybridir.languages import XTREME_R_LANGUAGES
 from hybridir.plan.data import DataPlan
 from hybridir.plan.outputs import Outputs
 from hybridir.plan.report import ReportPlan
 from hybridir.plan.runs import RunPlan
+from hybridir.schemas import config_defaults
 from hybridir.vocabulary import ZERO_SHOT, Run
 from tests.support import REPO
 
@@ -147,10 +151,21 @@ def test_benchmark_settings_and_tables_come_from_their_formats(demo: Plan) -> No
     assert demo.runs.encoding_settings == {
         "max_batch_tokens": 4096,
         "candidate_context": True,
-        "max_length": None,
+        "max_length": 96,
         "dtype": "auto",
         "vector_dtype": "float16",
     }
+
+
+def test_every_run_is_evaluated_at_the_training_passage_length_unless_the_user_sets_one(demo: Plan) -> None:
+    """evaluation.max_length unset is training.max_passage_length, for the untrained encoder too
+    (the encode rule takes the same settings for every run); a user's value wins."""
+    config = copy.deepcopy(demo.runs.config)
+    assert demo.report.evaluation_settings["max_length"] == config["training"]["max_passage_length"] == 96
+    config["evaluation"]["max_length"] = 512
+    assert RunPlan(config).encoding_settings["max_length"] == 512
+    assert EncodingOptions.from_schema().max_length == config_defaults("training")["max_passage_length"]
+    assert EncodingOptions.from_schema(max_length=64).max_length == 64
 
 
 def test_the_demos_outputs_are_unique_and_cover_every_stage(demo: Plan) -> None:
@@ -189,12 +204,17 @@ def test_training_reads_the_corpus_without_leaked_pairs_only_when_asked(demo: Pl
 def test_the_paper_plan(paper: Plan) -> None:
     assert len(paper.data.target_languages) == 8
     assert paper.runs.encoders == ["xlmr", "labse"]
-    assert len(paper.runs.evaluations()) == 2 * (1 + len(paper.runs.training_runs("xlmr"))) * 3
+    assert len(paper.runs.evaluations()) == 2 * (1 + len(paper.runs.training_runs("xlmr"))) * 6
     assert paper.runs.benchmark_settings("miracl") == ("mono",)
+    assert paper.runs.benchmark_settings("tatoeba") == ("to_en", "from_en")
+    assert paper.runs.benchmark_settings("mmarco_dev") == ("mono", "to_en", "from_en")
+    assert paper.runs.mined_benchmarks == ["bucc"] and paper.runs.limited_benchmarks == ["mmarco_dev"]
+    assert paper.runs.benchmark_depth("mmarco_dev") == 1000 and paper.runs.benchmark_depth("xquad_r") is None
 
 
 def test_the_paper_plans_zero_shot_languages_are_unseen_by_every_run(paper: Plan) -> None:
-    """el and vi (XQuAD-R), vi (MLQA-R) and MIRACL's languages outside the nine training ones."""
+    """el and vi (XQuAD-R), vi (MLQA-R), MIRACL's, BUCC's, mMARCO's and Tatoeba's (XTREME-R) languages
+    outside the nine training ones; the grouped measures of a new format are its per-language ones."""
     hybrid = Run("xlmr", "hybrid", 0.5, 42)
     seen = paper.runs.seen_languages(hybrid)
     assert seen == paper.config["languages"]["train"]
@@ -205,14 +225,20 @@ def test_the_paper_plans_zero_shot_languages_are_unseen_by_every_run(paper: Plan
         "xquad_r": ["el", "vi"],
         "mlqa_r": ["vi"],
         "miracl": ["sw", "bn", "ko", "te", "fi", "ja", "fr", "fa", "id"],
+        "tatoeba": [lang for lang in XTREME_R_LANGUAGES if lang not in seen],
+        "bucc": ["fr"],
+        "mmarco_dev": ["fr", "ja"],
     }
+    assert paper.runs.language_groups("xlmr", "tatoeba")["measures"] == [["from_en", "accuracy"], ["to_en", "accuracy"]]
     groups = paper.runs.language_groups("labse", "miracl")
     assert groups["family"] == "labse" and groups["measures"] == [["mono", "ndcg_10"], ["mono", "recall_100"]]
     assert groups["seen"]["zero_shot"] == [] and groups["seen"]["x_x-s43"] == seen
     assert paper.runs.language_groups("xlmr", "xquad_r")["family"] == "xlmr"
     languages = paper.report.language_resources()
-    assert list(languages["languages"]) == ["ar", "de", "el", "en", "es", "hi", "ru", "th", "tr", "vi", "zh", "sw",
-                                            "bn", "ko", "te", "fi", "ja", "fr", "fa", "id"]  # fmt: skip
+    paper_languages = ["ar", "de", "el", "en", "es", "hi", "ru", "th", "tr", "vi", "zh", "sw",
+                       "bn", "ko", "te", "fi", "ja", "fr", "fa", "id"]  # fmt: skip
+    tatoeba_only = [lang for lang in XTREME_R_LANGUAGES if lang not in paper_languages]
+    assert list(languages["languages"]) == paper_languages + tatoeba_only
     assert languages["languages"]["sw"]["joshi_class"] == 2 and languages["families"] == {
         "xlmr": "xlmr",
         "labse": "labse",

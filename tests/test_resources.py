@@ -9,7 +9,8 @@ import pytest
 from hybridir import resources
 from hybridir.config import load_config
 from hybridir.languages import NLLB_CODES
-from hybridir.resources import CLASS, LANGUAGE, PRETRAINING, TRAINING, Group, language_groups
+from hybridir.resources import Group, language_groups
+from hybridir.vocabulary import FAMILIES, JOSHI_CLASS, LANGUAGE, LOW_RESOURCE_CLASSES, PRETRAINING, TRAINING
 from tests.support import REPO
 
 # the benchmarks' language lists (the shipped configs' own are read from them)
@@ -55,10 +56,10 @@ def test_every_number_has_its_source_and_every_gap_a_note() -> None:
     for row in rows:
         assert (row["cc100_gib"] != "") == (row["cc100_source"] == "cc100"), row
         assert (row["joshi_class"] != "") == (row["joshi_source"] == "lang2tax") == (row["joshi_code"] != ""), row
-        assert {row[f] for f in resources.FAMILIES} <= {"true", "false"}, row
+        assert {row[f] for f in FAMILIES} <= {"true", "false"}, row
         if row["cc100_gib"] == "" or row["joshi_class"] == "":
             assert row["note"], f"{row['lang']}: an unknown value needs a note saying why"
-    assert {"cc100", "lang2tax", *resources.FAMILIES} == set(resources.SOURCES)
+    assert {"cc100", "lang2tax", *FAMILIES} == set(resources.SOURCES)
     for record in resources.languages().values():
         assert record.joshi_class in {None, 0, 1, 2, 3, 4, 5}
         assert record.cc100_gib is None or record.cc100_gib > 0
@@ -74,7 +75,7 @@ def test_pretraining_coverage_of_each_family() -> None:
     """Languages of the table outside each family's list (XLM-R: CC-100; mBERT: multilingual.md;
     LaBSE: its model card)."""
     table = resources.languages()
-    missing = {family: {lang for lang, r in table.items() if not r.covered_by(family)} for family in resources.FAMILIES}
+    missing = {family: {lang for lang, r in table.items() if not r.covered_by(family)} for family in FAMILIES}
     assert missing["xlmr"] == {"ig", "tg", "yo", "zu"}
     assert missing["mbert"] == {"am", "ha", "ig", "km", "lo", "ps", "si", "so", "xh", "zu"}
     assert missing["labse"] == {"ps"}
@@ -88,7 +89,7 @@ def test_a_language_outside_the_table_is_unknown() -> None:
 
 def test_languages_by_class() -> None:
     assert resources.in_classes([1], among=["te", "sw", "jv", "en"]) == ["te", "jv"]
-    assert set(resources.in_classes(resources.LOW_RESOURCE_CLASSES, among=TATOEBA_XTREME_R)) == {
+    assert set(resources.in_classes(LOW_RESOURCE_CLASSES, among=TATOEBA_XTREME_R)) == {
         "az", "jv", "ml", "mr", "sw", "te"
     }  # fmt: skip
 
@@ -144,8 +145,8 @@ def test_groups_of_a_run() -> None:
     groups = language_groups(rows("en", "sw", "de", "xx"), ["en", "de"], "xlmr")
     by = {(g.grouping, g.name): g.languages for g in groups}
     assert [g.name for g in groups if g.grouping == LANGUAGE] == ["en", "sw", "de", "xx"]
-    assert [g.name for g in groups if g.grouping == CLASS] == ["class 5", "class 2", "class unknown"]
-    assert by[(CLASS, "class 5")] == ("en", "de") and by[(CLASS, "class unknown")] == ("xx",)
+    assert [g.name for g in groups if g.grouping == JOSHI_CLASS] == ["class 5", "class 2", "class unknown"]
+    assert by[(JOSHI_CLASS, "class 5")] == ("en", "de") and by[(JOSHI_CLASS, "class unknown")] == ("xx",)
     assert by[(TRAINING, "seen")] == ("en", "de") and by[(TRAINING, "unseen")] == ("sw", "xx")
     assert by[(PRETRAINING, "pretrained")] == ("en", "sw", "de") and by[(PRETRAINING, "not pretrained")] == ("xx",)
     untrained = language_groups(rows("en", "sw"), [], None)

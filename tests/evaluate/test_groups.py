@@ -134,3 +134,36 @@ def test_pairs_are_compared_on_groups_of_the_same_languages_only() -> None:
     assert pairs == {("x_x", "hybrid")}  # en_en saw en only: its seen / unseen groups differ
     assert set(result.loc[result["strategy_a"] == "en_en", "grouping"]) == {"language", "joshi_class", "pretraining"}
     assert (result["questions"] == 10).all()
+
+
+def test_en_to_x_is_grouped_by_its_pool_and_weighted_queries_by_their_weights() -> None:
+    """Tatoeba-like pairs (question '<xx>-en/<i>' in to_en: xx -> en and from_en: en -> xx): a
+    from_en cell counts for its pool's language; queries weigh as their weights, which differ
+    between seeds (as BUCC's do); every language is a stratum of its own."""
+    rng = np.random.default_rng(3)
+
+    def pairs() -> pd.DataFrame:
+        rows = []
+        for lang, i in itertools.product(("de", "sw"), range(8)):
+            rows += [
+                ("to_en", lang, "en", f"{lang}-en/{i}", rng.random()),
+                ("from_en", "en", lang, f"{lang}-en/{i}", 0),
+            ]
+        table = per_query_rows(rows)
+        return table.assign(accuracy=rng.random(len(table)), weight=rng.integers(1, 4, len(table)).astype(float))
+
+    runs = {"x_x-s1": pairs(), "x_x-s2": pairs()}
+    rows = [language(lang) for lang in ("de", "sw")]
+    groups = {name: language_groups(rows, ["de"], None) for name in runs}
+    measures = [("from_en", "accuracy"), ("to_en", "accuracy")]
+    table = group_metrics(group_statistics(runs, "enc", groups, measures, 50, 0), "bench")
+    for row in table.itertuples(index=False):
+        side = "pool_lang" if row.setting == "from_en" else "query_lang"
+        values = []
+        for run in runs.values():
+            chosen = run[(run["setting"] == row.setting) & run[side].isin(row.languages)]
+            weighted = (chosen["accuracy"] * chosen["weight"]).groupby(chosen[side]).sum()
+            values.append(float((weighted / chosen.groupby(side)["weight"].sum()).mean()))
+        assert row.value == pytest.approx(np.mean(values)), row
+    unseen = table[(table["grouping"] == "training") & (table["group"] == "unseen")]
+    assert unseen["languages"].map(list).tolist() == [["sw"], ["sw"]] and set(unseen["setting"]) == {"from_en", "to_en"}

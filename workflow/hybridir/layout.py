@@ -19,6 +19,7 @@ FETCH_LEDGER = f"{RESULTS}/fetch/ledger/{{dataset}}.parquet"
 PARALLEL_SOURCE = f"{RESULTS}/fetch/parallel/{{dataset}}.parquet"
 BENCHMARK = f"{RESULTS}/fetch/benchmarks/{{benchmark}}"
 BENCHMARK_TABLES = ("candidates", "queries", "qrels")
+BENCHMARK_LEDGER = f"{BENCHMARK}/ledger.parquet"
 MINED = f"{RESULTS}/fetch/mined/{{dataset}}.jsonl"
 
 # translate
@@ -51,14 +52,17 @@ VALIDATION = f"{RESULTS}/train/validation.parquet"
 EVALUATED = f"{RESULTS}/evaluate/{{encoder}}/{{run}}/{{benchmark}}"
 QUERY_VECTORS = f"{EVALUATED}/embeddings/queries"
 CANDIDATE_VECTORS = f"{EVALUATED}/embeddings/candidates"
+TEXT_LENGTHS = f"{EVALUATED}/text_lengths.parquet"
 RANKINGS = f"{EVALUATED}/rankings.parquet"
 PER_QUERY = f"{EVALUATED}/per_query.parquet"
 RUN_METRICS = f"{EVALUATED}/metrics.parquet"
+MINING = f"{EVALUATED}/mining.parquet"
 SIGNIFICANCE = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/significance.parquet"
 STRATEGY_METRICS = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/strategy_metrics.parquet"
 METRICS = f"{RESULTS}/evaluate/metrics.parquet"
 ALL_SIGNIFICANCE = f"{RESULTS}/evaluate/significance.parquet"
 ALL_STRATEGY_METRICS = f"{RESULTS}/evaluate/strategy_metrics.parquet"
+ALL_MINING = f"{RESULTS}/evaluate/mining.parquet"
 # results per group of languages (hybridir.evaluate.groups) and their comparisons
 LANGUAGE_GROUPS = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/language_groups.parquet"
 LANGUAGE_GROUP_TESTS = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/language_group_significance.parquet"
@@ -74,12 +78,22 @@ REPORT_TABLES = (
     "rank_distance",
     "miracl",
     "per_language",
+    # --- XTREME, XTREME-R and mMARCO: results per language (one schema, report_languages) ---
+    "tatoeba",
+    "bucc",
+    "mewsli_x",
+    "mmarco",
     "language_groups",
     "mt_quality",
     "translation_flags",
     "corpus_ledger",
+    "training_mix",
     "usage",
+    "truncation",
+    "benchmark_ledger",
+    "warnings",
 )
+LANGUAGE_TABLES = ("tatoeba", "bucc", "mewsli_x", "mmarco")
 SUMMARY = f"{RESULTS}/summary.md"
 SUMMARY_HTML = f"{REPORT}/summary.html"
 
@@ -97,6 +111,7 @@ TRANSLATE_JOB = "translate/shards/{dataset}/{lang}/{shard}"
 TRAIN_JOB = "train/{encoder}/{run}"
 ENCODE_JOB = "evaluate/{encoder}/{run}/{benchmark}/encode"
 RANK_JOB = "evaluate/{encoder}/{run}/{benchmark}/rank"
+MINE_JOB = "evaluate/{encoder}/{run}/{benchmark}/mine"
 
 
 def log(job: str) -> str:
@@ -116,6 +131,12 @@ def benchmark_table(table: str) -> str:
 
 def report_table(name: str, ext: str = "parquet") -> str:
     return REPORT_TABLE.format(name=name, ext=ext)
+
+
+def report_schema(name: str) -> str:
+    """The table schema of a report table: report_<name>, or report_languages for the tables of
+    results per language (LANGUAGE_TABLES)."""
+    return "report_languages" if name in LANGUAGE_TABLES else f"report_{name}"
 
 
 def figure(kind: str, name: str, ext: str = "png") -> str:

@@ -3,7 +3,7 @@ hybridir.languages.NLLB_CODES, which hold every language of the shipped configs 
 with its CC-100 size, its Joshi et al. (2020) class and which encoder families' pretraining
 covered it (resources.csv, one row per language, each number with the source it was read from);
 which languages a run saw in training; and the groups of languages the report compares
-(hybridir.evaluate.groups computes their statistics).
+(hybridir.vocabulary.GROUPINGS names them; hybridir.evaluate.groups computes their statistics).
 
 A value that no source gives is empty in the table (None here): the report writes "unknown".
 Standard library only: the Snakefile, the plan and every stage can read it.
@@ -17,10 +17,23 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from hybridir.vocabulary import strategy
+from hybridir.vocabulary import (
+    FAMILIES,
+    GROUPINGS,
+    JOSHI_CLASS,
+    LANGUAGE,
+    LOW_RESOURCE_CLASSES,
+    NOT_PRETRAINED,
+    PRETRAINED,
+    PRETRAINING,
+    SEEN,
+    TRAINING,
+    UNSEEN,
+    class_name,
+    strategy,
+)
 
 TABLE = Path(__file__).with_name("resources.csv")
-FAMILIES = ("xlmr", "mbert", "labse")
 SOURCES = {
     "cc100": "CC-100 size in GiB (uncompressed): XLM-R paper (Conneau et al. 2020, arXiv 1911.02116), Appendix A, "
     "Table 6, as transcribed in GitHub mayhewsw/multilingual-data-stats, cc-100/cc-100.csv (commit 7397902)",
@@ -33,11 +46,6 @@ SOURCES = {
     "labse": "LaBSE pretraining and training: its 109 languages, the `language` list of the "
     "sentence-transformers/LaBSE model card (arXiv 2007.01852)",
 }
-# the usual "low-resource" cut of Joshi's classes; the XLM-R paper itself gives no threshold
-LOW_RESOURCE_CLASSES = (0, 1, 2)
-# the first part of an encoder's model name (its last path component, lower case) -> pretraining family
-MODEL_FAMILIES = {"xlm-roberta-": "xlmr", "bert-base-multilingual-": "mbert", "labse": "labse"}
-UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,7 @@ def encoder_family(model: str) -> str | None:
     """The pretraining family (xlmr, mbert, labse) of an encoder's Hub id or folder, by its name; None
     for a model this table cannot place (a local or other model: no pretraining grouping)."""
     name = PurePosixPath(model.rstrip("/")).name.lower()
-    return next((family for prefix, family in MODEL_FAMILIES.items() if name.startswith(prefix)), None)
+    return next((family.name for family in FAMILIES.values() if name.startswith(family.model_prefix)), None)
 
 
 # --- what training saw ----------------------------------------------------------------------
@@ -137,19 +145,7 @@ def seen_languages(strategy_name: str, trained: Sequence[str]) -> list[str]:
     return [lang for lang in trained if record.languages is None or lang in record.languages]
 
 
-# --- groups of languages ---------------------------------------------------------------------
-
-LANGUAGE = "language"
-CLASS = "joshi_class"
-TRAINING = "training"
-PRETRAINING = "pretraining"
-GROUPINGS = {
-    CLASS: "Joshi et al. (2020) class",
-    TRAINING: "seen / unseen in training",
-    PRETRAINING: "in / not in the encoder's pretraining",
-}
-SEEN, UNSEEN = "seen", "unseen"
-PRETRAINED, NOT_PRETRAINED = "pretrained", "not pretrained"
+# --- groups of languages (hybridir.vocabulary.GROUPINGS) ---------------------------------------
 
 
 @dataclass(frozen=True)
@@ -160,18 +156,6 @@ class Group:
     grouping: str
     name: str
     languages: tuple[str, ...]
-
-
-def class_name(joshi_class: int | None) -> str:
-    return f"class {joshi_class}" if joshi_class is not None else f"class {UNKNOWN}"
-
-
-# the groups of each grouping (but `language`, whose groups are the benchmark's languages) in report order
-GROUP_NAMES = {
-    CLASS: tuple(class_name(c) for c in (5, 4, 3, 2, 1, 0, None)),
-    TRAINING: (SEEN, UNSEEN),
-    PRETRAINING: (PRETRAINED, NOT_PRETRAINED),
-}
 
 
 def _grouped(grouping: str, labels: Mapping[str, str], order: Sequence[str]) -> list[Group]:
@@ -185,9 +169,9 @@ def _grouped(grouping: str, labels: Mapping[str, str], order: Sequence[str]) -> 
 
 def group_order(grouping: str, name: str, languages: Sequence[str]) -> tuple[int, int]:
     """Where a group comes in reports: by grouping (language, class, training, pretraining), then
-    by GROUP_NAMES (a language group: by its place in `languages`)."""
-    names = languages if grouping == LANGUAGE else GROUP_NAMES[grouping]
-    return ([LANGUAGE, *GROUPINGS].index(grouping), list(names).index(name))
+    by its groups (a language group: by its place in `languages`)."""
+    names = languages if grouping == LANGUAGE else GROUPINGS[grouping].groups
+    return (list(GROUPINGS).index(grouping), list(names).index(name))
 
 
 def language_groups(languages: Sequence[Language], seen: Sequence[str], family: str | None) -> list[Group]:
@@ -197,9 +181,10 @@ def language_groups(languages: Sequence[Language], seen: Sequence[str], family: 
     codes = [record.lang for record in languages]
     groups = [Group(LANGUAGE, lang, (lang,)) for lang in codes]
     classes = {record.lang: class_name(record.joshi_class) for record in languages}
-    groups += _grouped(CLASS, classes, GROUP_NAMES[CLASS])
-    groups += _grouped(TRAINING, {lang: SEEN if lang in seen else UNSEEN for lang in codes}, GROUP_NAMES[TRAINING])
+    groups += _grouped(JOSHI_CLASS, classes, GROUPINGS[JOSHI_CLASS].groups)
+    trained = {lang: SEEN if lang in seen else UNSEEN for lang in codes}
+    groups += _grouped(TRAINING, trained, GROUPINGS[TRAINING].groups)
     if family is not None:
         covered = {record.lang: PRETRAINED if record.covered_by(family) else NOT_PRETRAINED for record in languages}
-        groups += _grouped(PRETRAINING, covered, GROUP_NAMES[PRETRAINING])
+        groups += _grouped(PRETRAINING, covered, GROUPINGS[PRETRAINING].groups)
     return groups

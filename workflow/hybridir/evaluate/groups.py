@@ -2,19 +2,22 @@
 class, seen / unseen in training, in / not in the encoder's pretraining) of every strategy of one
 encoder on one benchmark over its seeds, and paired comparisons of two strategies per group.
 
-For each measure (setting, metric) of the benchmark's format (its `per_language` measures):
+For each measure (setting, metric) of the benchmark's format (its `per_language` measures), on
+every benchmark format (XTREME's, XTREME-R's and mMARCO's too):
 - a language's value is its per-language macro: the mean of the cells of that setting and metric
-  whose query language it is (mono, multi: its one cell; cross: the mean over the other pools),
-  as in strategy_metrics;
+  that the setting names by that language (hybridir.vocabulary.Setting.language: the query's
+  language, the pool's for en->X): mono, multi, X->en, mining: its one cell; en->X: the cell of
+  its pool; cross: the mean over the other pools, as in strategy_metrics. A cell's mean weighs its
+  queries (BUCC: its source sentences, so that a cell is its pair's F1, hybridir.evaluate.cells);
 - a group's value in one run is the mean over the group's languages of their values (a language
   without a value left out); `value` is its mean over the strategy's seeds, `seed_sd` the standard
   deviation over seeds (n - 1; none with one seed);
 - ci_low, ci_high: the multi-bootstrap of hybridir.evaluate.seeds (the same question draws for
   every strategy, each strategy's seeds drawn on their own, the small-sample seed correction), the
   group value recomputed from each resample's cells. Questions are drawn within strata: a stratum
-  is the set of query languages a question is asked in, so every language keeps its number of
-  questions and a question's parallel versions are drawn together (XQuAD-R: one stratum; MIRACL:
-  one per language; MLQA-R: one per language combination);
+  is the set of languages (as above) a question has queries in, so every language keeps its number
+  of questions and a question's parallel versions are drawn together (XQuAD-R, mMARCO: one stratum;
+  MIRACL, Tatoeba, BUCC, Mewsli-X: one per language; MLQA-R: one per language combination);
 - comparisons (`language_group_significance`): strategy b minus strategy a on a group that has the
   same languages for both (seen / unseen can differ between strategies: such a pair is not
   compared), with the percentile interval and the two-sided bootstrap p-value of the paired
@@ -33,8 +36,8 @@ from hybridir.evaluate.aggregate import check_resamples
 from hybridir.evaluate.bootstrap import percentile_interval, two_sided_p
 from hybridir.evaluate.cells import Cells
 from hybridir.evaluate.seeds import STRATEGY_COLUMNS, resampled, run_cells
-from hybridir.resources import LANGUAGE, Group, group_order
-from hybridir.vocabulary import Measure, Run, by_strategy
+from hybridir.resources import Group, group_order
+from hybridir.vocabulary import LANGUAGE, SETTINGS, Measure, Run, by_strategy
 
 COLUMN_KEY = ["grouping", "group", "setting", "metric"]
 VALUES = ["value", "seed_sd", "ci_low", "ci_high", "queries"]
@@ -67,25 +70,35 @@ def mean_of_defined(values: np.ndarray, membership: np.ndarray) -> np.ndarray:
         return (np.where(defined, values, 0.0) @ membership) / (defined @ membership)
 
 
-def language_columns(layout: Cells, measures: Sequence[Measure]) -> tuple[pd.DataFrame, np.ndarray]:
-    """(setting, metric, lang) of every measure and query language with a cell, and the cells x
-    languages membership of the per-language macros."""
+def cell_languages(layout: Cells) -> pd.Series:
+    """The language each cell stands for in results per language (hybridir.vocabulary.Setting.language)."""
     keys = layout.keys
+    langs = [
+        SETTINGS[setting].language(query, pool)
+        for setting, query, pool in zip(keys["setting"], keys["query_lang"], keys["pool_lang"], strict=True)
+    ]
+    return pd.Series(langs, index=keys.index, dtype=object)
+
+
+def language_columns(layout: Cells, measures: Sequence[Measure]) -> tuple[pd.DataFrame, np.ndarray]:
+    """(setting, metric, lang) of every measure and language with a cell, and the cells x
+    languages membership of the per-language macros."""
+    keys = layout.keys.assign(lang=cell_languages(layout))
     rank = {tuple(measure): i for i, measure in enumerate(measures)}
     measure = pd.Series([rank.get(m) for m in zip(keys["setting"], keys["metric"], strict=True)], index=keys.index)
-    found = keys.assign(_measure=measure).dropna(subset=["_measure"]).sort_values(["_measure", "query_lang"])
-    columns = found[["setting", "metric", "query_lang"]].drop_duplicates().rename(columns={"query_lang": "lang"})
-    columns = columns.reset_index(drop=True)
+    found = keys.assign(_measure=measure).dropna(subset=["_measure"]).sort_values(["_measure", "lang"])
+    columns = found[["setting", "metric", "lang"]].drop_duplicates().reset_index(drop=True)
     membership = np.zeros((len(keys), len(columns)))
     for j, (setting, metric, lang) in enumerate(columns.itertuples(index=False)):
-        membership[:, j] = (keys["setting"] == setting) & (keys["metric"] == metric) & (keys["query_lang"] == lang)
+        membership[:, j] = (keys["setting"] == setting) & (keys["metric"] == metric) & (keys["lang"] == lang)
     return columns, membership
 
 
 def question_strata(layout: Cells) -> np.ndarray:
-    """A stratum number per question: questions asked in the same set of query languages share one."""
-    langs = layout.keys["query_lang"].to_numpy()
-    present = np.stack([(layout.counts[:, langs == lang] > 0).any(axis=1) for lang in sorted(set(langs))], axis=1)
+    """A stratum number per question: questions with queries in the same set of languages (as
+    cell_languages names them) share one."""
+    langs = cell_languages(layout).to_numpy()
+    present = np.stack([(layout.queries[:, langs == lang] > 0).any(axis=1) for lang in sorted(set(langs))], axis=1)
     return np.unique(present, axis=0, return_inverse=True)[1].reshape(-1)
 
 
@@ -163,8 +176,8 @@ def group_statistics(
     memberships = [np.pad(m, ((0, 0), (0, width - m.shape[1])))[:, order] for m in memberships]
     members = [[(found + [None] * (width - len(found)))[j] for j in order] for found in members]
     columns = [columns[j] for j in order]
-    totals = layout.counts.sum(axis=0) @ to_languages
-    asked = (layout.counts @ to_languages) > 0
+    totals = layout.queries.sum(axis=0) @ to_languages
+    asked = (layout.queries @ to_languages) > 0
     observed, spread, low, high, queries, questions, draws = [], [], [], [], [], [], []
     for (strategy, runs), membership in zip(strategies.items(), memberships, strict=True):
 
@@ -172,10 +185,11 @@ def group_statistics(
             return mean_of_defined(mean_of_defined(means, to_languages), membership)
 
         sums = [by_run[run.name].sums for run in runs]
-        per_seed = np.stack([values(s.sum(axis=0) / layout.counts.sum(axis=0)) for s in sums])
+        counts = [by_run[run.name].counts for run in runs]
+        per_seed = np.stack([values(s.sum(axis=0) / c.sum(axis=0)) for s, c in zip(sums, counts, strict=True)])
         observed.append(per_seed.mean(axis=0))
         spread.append(per_seed.std(axis=0, ddof=1) if len(runs) > 1 else np.full(width, np.nan))
-        draws.append(resampled(layout, sums, resamples, seed, strategy, values, strata))
+        draws.append(resampled(layout, sums, counts, resamples, seed, strategy, values, strata))
         has = membership.any(axis=0)
         bounds = np.full((2, width), np.nan)
         bounds[:, has] = percentile_interval(draws[-1][:, has])

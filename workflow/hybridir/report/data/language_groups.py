@@ -9,7 +9,7 @@ import pandas as pd
 from hybridir.report.data import comparisons
 from hybridir.report.data.runs import order, strategy
 from hybridir.report.format import label
-from hybridir.resources import LANGUAGE, SEEN, TRAINING
+from hybridir.vocabulary import LANGUAGE, SEEN, TRAINING
 
 CONTEXT = ["encoder", "benchmark", "grouping", "group", "setting", "metric"]
 COLUMNS = [

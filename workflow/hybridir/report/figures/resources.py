@@ -11,8 +11,7 @@ from matplotlib.lines import Line2D
 from hybridir.report.data.runs import primary, strategies, strategy
 from hybridir.report.figures.base import message_figure, new_figure, rc
 from hybridir.report.format import colours, label, seeds_text
-from hybridir.resources import LANGUAGE, SEEN, TRAINING
-from hybridir.vocabulary import Run, metric_label
+from hybridir.vocabulary import LANGUAGE, SEEN, TRAINING, Run, metric_label
 
 
 def _of(frame: pd.DataFrame, run: Run) -> pd.DataFrame:

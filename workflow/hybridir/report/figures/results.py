@@ -10,7 +10,7 @@ from matplotlib.patches import Patch
 from hybridir.report.data.runs import primary, strategies, strategy
 from hybridir.report.figures.base import ZERO_SHOT_HATCH, message_figure, new_figure, rc
 from hybridir.report.format import colours, label, seeds_text
-from hybridir.vocabulary import CROSS, MONO, MULTI, STRATEGIES, metric_label
+from hybridir.vocabulary import CROSS, MAP, MONO, MULTI, STRATEGIES, metric_label
 
 SETTING_STYLE = {
     MONO: {"color": "#1b9e77", "marker": "o"},
@@ -23,7 +23,7 @@ def alpha_sweep(map_table: pd.DataFrame, encoder: str) -> Figure:
     """Macro mAP (mono, cross, multi) against alpha, mean over seeds: hybrid at its alphas, and the
     strategies with an alpha equivalent (x_y at 0, x_x at 1); the others are not on this axis."""
     axis = {name: record.alpha_equivalent for name, record in STRATEGIES.items() if record.alpha_equivalent is not None}
-    rows = map_table[map_table["encoder"] == encoder].copy()
+    rows = map_table[(map_table["encoder"] == encoder) & (map_table["metric"] == MAP)].copy()
     rows["x"] = [axis.get(s, a) for s, a in zip(rows["strategy"], rows["alpha"], strict=True)]
     rows = rows.dropna(subset=["x"])
     if rows.empty:

@@ -11,10 +11,8 @@ from hybridir.report.data.language_groups import seen_by
 from hybridir.report.format import MISSING, evaluation_note, number
 from hybridir.report.pages.document import Block, Bullets, Heading, Paragraph, Table
 from hybridir.report.pages.retrieval import cell_of, how_to_read, keyed_rows, strategy_labels
-from hybridir.resources import FAMILIES, GROUPINGS, SOURCES, UNKNOWN
-from hybridir.vocabulary import metric_label
-
-FAMILY_NAMES = {"xlmr": "XLM-R", "mbert": "mBERT", "labse": "LaBSE"}
+from hybridir.resources import SOURCES
+from hybridir.vocabulary import FAMILIES, GROUPINGS, UNKNOWN, metric_label
 
 
 def _languages_text(languages) -> str:
@@ -47,7 +45,9 @@ def _benchmark_blocks(part: pd.DataFrame) -> list[Block]:
         for setting, metric in grouped[["setting", "metric"]].drop_duplicates().itertuples(index=False):
             measure = grouped[(grouped["setting"] == setting) & (grouped["metric"] == metric)]
             blocks += [
-                Heading(f"{part['benchmark'].iloc[0]}: {setting} {metric_label(metric)} by {GROUPINGS[grouping]}", 3),
+                Heading(
+                    f"{part['benchmark'].iloc[0]}: {setting} {metric_label(metric)} by {GROUPINGS[grouping].label}", 3
+                ),
                 _group_table(measure, rows, (setting, metric), runs),
             ]
         if grouped["group"].nunique() == 1:
@@ -68,12 +68,20 @@ def _languages_blocks(groups: pd.DataFrame, resources: Mapping[str, Any]) -> lis
     body = []
     for lang, record in resources["languages"].items():
         joshi = UNKNOWN if record["joshi_class"] is None else str(record["joshi_class"])
-        pretrained = ", ".join(FAMILY_NAMES[f] for f in FAMILIES if f in record["pretrained"]) or "none of them"
+        pretrained = ", ".join(f.label for f in FAMILIES.values() if f.name in record["pretrained"]) or "none of them"
         cells = [lang, record["name"], _value(record["cc100_gib"]), joshi, pretrained]
         body.append([*cells, ", ".join(seen.get(lang, [])) or "none", record["note"]])
-    header = ["language", "name", "CC-100 GiB", "Joshi class", "pretrained in (XLM-R, mBERT, LaBSE)", "seen by", "note"]
+    header = [
+        "language",
+        "name",
+        "CC-100 GiB",
+        "Joshi class",
+        f"pretrained in ({', '.join(f.label for f in FAMILIES.values())})",
+        "seen by",
+        "note",
+    ]
     families = [
-        f"`{encoder}`: {FAMILY_NAMES[family]}" if family else f"`{encoder}`: {UNKNOWN} (no pretraining grouping)"
+        f"`{encoder}`: {FAMILIES[family].label}" if family else f"`{encoder}`: {UNKNOWN} (no pretraining grouping)"
         for encoder, family in resources["families"].items()
     ]
     return [
@@ -95,9 +103,10 @@ def language_groups_page(
         return [*blocks, Paragraph("No benchmark was evaluated."), *_languages_blocks(groups, resources)]
     blocks += [
         Paragraph(
-            "A group's value is the mean over its languages of their per-language values (mono, multi: the "
-            "language's own cell; cross: the mean over the pools of the other languages), per run, then averaged "
-            "over seeds. Its interval resamples the questions within each set of query languages (every language "
+            "A group's value is the mean over its languages of their per-language values (mono, multi, X→en, "
+            "mining: the language's own cell; en→X: the cell of its pool; cross: the mean over the pools of the other "
+            "languages), per run, then averaged "
+            "over seeds. Its interval resamples the questions within each set of languages (every language "
             "keeps its number of questions) and each strategy's seeds. Seen: a language that the run's training "
             "data holds (the untrained encoder saw none); a strategy whose seen or unseen languages differ from "
             "the row's shows its own in brackets and is not compared. Classes 0-2 are the usual low-resource cut."
