@@ -60,6 +60,11 @@ def paper() -> Plan:
         (Run("xlmr", "hybrid", 0.5, 42), "hybrid-a0.5-s42"),
         (Run("xlmr", "hybrid", 1.0, 3), "hybrid-a1-s3"),
         (Run("labse", ZERO_SHOT), "zero_shot"),
+        (Run("xlmr", "x_x", None, 42, "base"), "x_x-mbase-s42"),
+        (Run("xlmr", "hybrid", 0.5, 42, "plus_fiqa"), "hybrid-a0.5-mplus_fiqa-s42"),
+        (Run("xlmr", "x_x_mixed", None, 1, "ixed"), "x_x_mixed-mixed-s1"),
+        (Run("xlmr", "x_x", None, 1, "ixed"), "x_x-mixed-s1"),
+        (Run("xlmr", "en_en", None, 3, "a0"), "en_en-ma0-s3"),
     ],
 )
 def test_a_run_name_parses_back_to_the_same_run(run: Run, name: str) -> None:
@@ -67,9 +72,15 @@ def test_a_run_name_parses_back_to_the_same_run(run: Run, name: str) -> None:
     assert Run.parse(run.encoder, name) == run
 
 
-@pytest.mark.parametrize("name", ["hybrid", "x_x-42", "mixed-s1", "hybrid-a-s1", "zero-shot", "hybrid-s1", "x_x-a1-s1"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        *("hybrid", "x_x-42", "mixed-s1", "hybrid-a-s1", "zero-shot", "hybrid-s1", "x_x-a1-s1", "x_x-m-s1"),
+        *("x_x-mA-s1", "x_x-s1-mbase", "hybrid-mbase-a0.5-s1", "x_x-mbase-mother-s1"),
+    ],
+)
 def test_a_malformed_run_name_is_an_error_saying_what_a_name_looks_like(name: str) -> None:
-    with pytest.raises(ValueError, match=r"like 'x_x-s42' or 'hybrid-a0\.5-s42'"):
+    with pytest.raises(ValueError, match=r"like 'x_x-s42', 'hybrid-a0\.5-s42' or 'x_x-mdomain-s42'"):
         Run.parse("xlmr", name)
 
 
@@ -120,8 +131,13 @@ def test_identity_columns_of_a_run() -> None:
         "strategy": "hybrid",
         "alpha": 0.5,
         "seed": 1,
+        "mixture": None,
     }
     assert Run("e", ZERO_SHOT).identity()["seed"] is None
+    assert Run("e", "x_x", None, 1, "base").identity() | {"run": "?"} == Run("e", "x_x", None, 1).identity() | {
+        "run": "?",
+        "mixture": "base",
+    }
 
 
 def test_translation_plan_of_the_demo(demo: Plan) -> None:

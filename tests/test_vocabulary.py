@@ -26,13 +26,17 @@ from hybridir.tables import read_table
 from hybridir.train.samplers import SAMPLERS
 from hybridir.train.trainer import SCHEDULES
 from hybridir.vocabulary import (
+    DOMAINS,
     FORMATS,
     METRICS,
+    MIXTURE_NAME,
     STRATEGIES,
     UNTRAINED,
     Run,
     Strategy,
     UnknownName,
+    domain_label,
+    language_table,
     report_order,
     run_pattern,
 )
@@ -52,6 +56,9 @@ def test_the_config_schemas_enums_are_the_registries_and_their_implementations()
     assert sorted(record.sampler for record in STRATEGIES.values()) == sorted(SAMPLERS)
     assert {record.function for record in METRICS.values()} == set(FUNCTIONS)
     assert per_query_columns() == table_schema("per_query")["required"]
+    assert schema["$defs"]["domain"]["enum"] == [*DOMAINS, None]
+    assert schema["$defs"]["name"]["pattern"] == f"^{MIXTURE_NAME}$"
+    assert training["mixtures"]["items"]["properties"]["name"] == {"$ref": "#/$defs/name"}
 
 
 def test_every_strategy_has_a_label_and_a_colour_of_its_own() -> None:
@@ -68,7 +75,13 @@ def test_records_refer_to_records() -> None:
         measures = [*record.compared, *record.recall, *record.per_language]
         assert {setting for setting, _ in measures} <= set(record.settings)
         assert {metric for _, metric in measures} <= set(record.metrics) | {"map"}
-    assert METRICS["rank_distance"].formats == ("lareqa", "mlqa") and METRICS["ndcg_10"].formats == ("miracl",)
+    assert METRICS["rank_distance"].formats == ("lareqa", "mlqa") and METRICS["ndcg_10"].formats == ("miracl", "beir")
+    assert all(language_table(record) in record.tables for record in FORMATS.values())
+
+
+def test_every_domain_has_a_label_and_an_unlabelled_entry_is_said_so() -> None:
+    assert [domain_label(name) for name in ("finance", "e_commerce", None)] == ["finance", "e-commerce", "unlabelled"]
+    assert len({record.label for record in DOMAINS.values()}) == len(DOMAINS)
 
 
 def test_an_unknown_name_is_an_error_listing_the_known_ones() -> None:
@@ -119,13 +132,18 @@ def test_a_strategy_added_as_one_record_is_reported(throwaway: Strategy, tmp_pat
         "languages": {"source": "en", "train": rd.TRAIN_LANGUAGES},
         "training": {"encoders": [{"name": rd.ENCODER, "model": "m"}], "strategies": ["x_x", "x_en"], "alpha": [0.5]}
         | {"seeds": [7], "steps": 10, "batch_size": 4},
-        "benchmarks": [{"name": rd.LAREQA, "format": "lareqa", "languages": rd.LAREQA_LANGUAGES}],
+        "benchmarks": [
+            {"name": rd.LAREQA, "format": "lareqa", "languages": rd.LAREQA_LANGUAGES}
+            | {"domain": None, "translate_queries": []}
+        ],
+        "mixtures": [{"name": None, "datasets": ["facts"], "domains": []}],
         "translation": {"model": None, "quality": {"benchmark": None}},
         "validation_datasets": [],
     }
     empty = table.iloc[:0]
     tables = {"map": table, "rank_distance": empty, "miracl": pd.DataFrame(columns=["lang", "metric"])}
     tables |= {"mt_quality": pd.DataFrame(), "corpus_ledger": pd.DataFrame()}
+    tables |= {"domains": pd.DataFrame(), "mixtures": pd.DataFrame()}
     summary = to_markdown(summary_document(config, tables, significance, {}, [], [], rd_settings()))
     assert f"`x_en`: {throwaway.description}" in summary
 

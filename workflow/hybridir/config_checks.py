@@ -1,15 +1,16 @@
 """Checks of a validated config for what its JSON schema cannot express: known languages, unique
-names, sources that fit their format, something to train on and translate with, and run names of
-their own. Each raises a ConfigError naming the offending key."""
+names, sources that fit their format, training mixtures of known datasets, something to train on
+and translate with, and run names of their own. Each raises a ConfigError naming the offending key."""
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from hybridir.config_mixtures import check_beir_benchmark, check_mixtures, check_translated_queries
 from hybridir.errors import ConfigError
 from hybridir.languages import NLLB_CODES
 from hybridir.locations import check_template_value
-from hybridir.vocabulary import Run, alpha_strategies, alpha_text
+from hybridir.vocabulary import Run, alpha_strategies, alpha_text, strategy
 
 
 def _language_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -22,6 +23,9 @@ def _language_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         for i, entry in enumerate(config.get(section, [])):
             for j, lang in enumerate(entry["languages"]):
                 yield f"{section}[{i}].languages[{j}] ({entry['name']})", lang
+    for i, entry in enumerate(config["benchmarks"]):
+        for j, lang in enumerate(entry.get("translate_queries", [])):
+            yield f"benchmarks[{i}].translate_queries[{j}] ({entry['name']})", lang
 
 
 def check_languages(config: Mapping[str, Any]) -> None:
@@ -65,10 +69,15 @@ def check_names(config: Mapping[str, Any]) -> None:
 
 
 def check_benchmark_sources(config: Mapping[str, Any]) -> None:
-    """Each benchmark's source fits its format: one '{lang}' template or three MIRACL templates."""
+    """Each benchmark's source fits its format: one '{lang}' template, three MIRACL templates or the
+    three files of a BEIR benchmark."""
     for i, bench in enumerate(config["benchmarks"]):
         key = f"benchmarks[{i}].source ({bench['name']})"
         source = bench["source"]
+        check_translated_queries(bench, f"benchmarks[{i}]")
+        if bench["format"] == "beir":
+            check_beir_benchmark(bench, f"benchmarks[{i}]")
+            continue
         if bench["format"] == "miracl":
             if not isinstance(source, Mapping):
                 raise ConfigError(f"config key {key}: format miracl needs {{topics, qrels, corpus}}")
@@ -152,6 +161,11 @@ def check_translation_model(config: Mapping[str, Any]) -> None:
     """A translation model is named whenever something is translated."""
     if config["translation"].get("model"):
         return
+    queries = [b["name"] for b in config["benchmarks"] if b.get("translate_queries")]
+    if queries:
+        raise ConfigError(
+            f"config key translation.model: required, because the queries of benchmarks {queries} are translated"
+        )
     source = config["languages"]["source"]
     targets = [lang for lang in config["languages"]["train"] if lang != source]
     translated = [d["name"] for d in config["datasets"] if d.get("translate", True)] if targets else []
@@ -182,10 +196,23 @@ def _alpha_name_problem(strategy: str, alphas: list[float]) -> str | None:
     return None
 
 
+def _planned_runs(config: Mapping[str, Any]) -> list[Run]:
+    """Every training run of one encoder: strategy x alpha (where it takes one) x mixture x seed."""
+    training = config["training"]
+    mixtures = [m["name"] for m in training.get("mixtures") or []] or [None]
+    return [
+        Run("", name, alpha, seed, mixture)
+        for name in training["strategies"]
+        for alpha in (training["alpha"] if strategy(name).takes_alpha else [None])
+        for mixture in mixtures
+        for seed in training["seeds"] or [config["seed"]]
+    ]
+
+
 def check_run_names(config: Mapping[str, Any]) -> None:
-    """Every training run has a name of its own that reads back as its alpha (hybridir.vocabulary.Run
-    writes an alpha with six significant digits); the schema refuses repeated strategies, alphas
-    and seeds."""
+    """Every training run has a name of its own that reads back as its run: its alpha (a Run writes
+    an alpha with six significant digits) and its mixture (hybridir.vocabulary.Run); the schema
+    refuses repeated strategies, alphas and seeds, check_mixtures repeated mixture names."""
     training = config["training"]
     with_alpha = [name for name in training["strategies"] if name in alpha_strategies()]
     problem = _alpha_name_problem(with_alpha[0], training["alpha"]) if with_alpha else None
@@ -193,6 +220,22 @@ def check_run_names(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"config key training.alpha: {problem}; give each alpha in decimals with at most six significant digits"
         )
+    by_name: dict[str, Run] = {}
+    for run in _planned_runs(config):
+        if run.name in by_name:
+            raise ConfigError(
+                f"config key training.mixtures: runs {by_name[run.name]} and {run} would both be called {run.name!r}"
+            )
+        try:
+            back = Run.parse("", run.name)
+        except ValueError:
+            back = None
+        if back != run:
+            raise ConfigError(
+                f"config key training.mixtures: mixture {run.mixture!r} is written {run.name!r} in run names, which "
+                f"reads back as {back}; a mixture name is lower case letters, digits and _, a letter first"
+            )
+        by_name[run.name] = run
 
 
 def check_config(config: Mapping[str, Any]) -> None:
@@ -203,6 +246,7 @@ def check_config(config: Mapping[str, Any]) -> None:
     check_parallel_sources(config)
     check_articles(config)
     check_training_data(config)
+    check_mixtures(config)
     check_translation_model(config)
     check_quality_benchmark(config)
     check_run_names(config)

@@ -9,7 +9,7 @@ rule fetch_qa:
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: DATA.entry(DATA.qa_section(w.dataset), w.dataset),
+        spec=lambda w: DATA.source_entry(DATA.qa_section(w.dataset), w.dataset),
         lang=DATA.source_language,
         seed=config["seed"],
         code=script_code("fetch_qa"),
@@ -27,7 +27,7 @@ rule fetch_parallel:
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: DATA.entry("parallel_datasets", w.dataset),
+        spec=lambda w: DATA.source_entry("parallel_datasets", w.dataset),
         seed=config["seed"],
         code=script_code("fetch_parallel"),
     script:
@@ -46,7 +46,7 @@ rule fetch_benchmark:
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: DATA.entry("benchmarks", w.benchmark),
+        spec=lambda w: DATA.source_entry("benchmarks", w.benchmark),
         seed=config["seed"],
         code=script_code("fetch_benchmark"),
     script:

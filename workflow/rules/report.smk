@@ -45,6 +45,34 @@ rule report_retrieval_tables:
             subcategory="Tables",
             labels={"table": "Table 4: MIRACL nDCG@10 and Recall@100"},
         ),
+        # the training-data and domain studies
+        beir=layout.report_table("beir", "parquet"),
+        beir_md=layout.report_table("beir", "md"),
+        beir_html=report(
+            layout.report_table("beir", "html"),
+            caption="../report/table_beir.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "BEIR-format benchmarks: EN→EN and X→EN"},
+        ),
+        domains=layout.report_table("domains", "parquet"),
+        domains_md=layout.report_table("domains", "md"),
+        domains_html=report(
+            layout.report_table("domains", "html"),
+            caption="../report/table_domains.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Results per benchmark domain"},
+        ),
+        mixtures=layout.report_table("mixtures", "parquet"),
+        mixtures_md=layout.report_table("mixtures", "md"),
+        mixtures_html=report(
+            layout.report_table("mixtures", "html"),
+            caption="../report/table_mixtures.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Training mixtures compared"},
+        ),
     log:
         layout.log("report/retrieval_tables"),
     conda:
@@ -52,6 +80,8 @@ rule report_retrieval_tables:
     params:
         retrieval=RUNS.retrieval_benchmarks,
         miracl=RUNS.miracl_benchmarks,
+        benchmarks=REPORT.benchmark_facts(),
+        mixtures=REPORT.mixture_facts(),
         train_languages=DATA.train_languages,
         evaluation=REPORT.evaluation_settings,
         seed=config["seed"],
@@ -248,11 +278,7 @@ rule report_rank_distance_figure:
 
 rule report_per_language_figure:
     input:
-        lambda w: (
-            layout.report_table("miracl", "parquet")
-            if w.benchmark in RUNS.miracl_benchmarks
-            else layout.report_table("per_language", "parquet")
-        ),
+        lambda w: layout.report_table(RUNS.language_table(w.benchmark), "parquet"),
     output:
         png=report(
             layout.figure("per_language", "{encoder}-{benchmark}", "png"),
@@ -267,7 +293,7 @@ rule report_per_language_figure:
     conda:
         "../../envs/report.yaml"
     params:
-        miracl=lambda w: w.benchmark in RUNS.miracl_benchmarks,
+        table=lambda w: RUNS.language_table(w.benchmark),
         measures=lambda w: RUNS.benchmark_format(w.benchmark).per_language,
         train_languages=DATA.train_languages,
         code=script_code("report_per_language_figure"),

@@ -6,7 +6,7 @@ from hybridir.tables import read_table
 
 log_to(snakemake.log[0], snakemake.rule)
 params, wildcards = snakemake.params, snakemake.wildcards
-table = read_table(snakemake.input[0], "report_miracl" if params.miracl else "report_per_language")
+table = read_table(snakemake.input[0], f"report_{params.table}")
 measures = [tuple(measure) for measure in params.measures]
 figure = results.per_language_bars(table, wildcards.encoder, wildcards.benchmark, measures, params.train_languages)
 base.save(figure, snakemake.output.png, snakemake.output.pdf)

@@ -12,6 +12,8 @@
   JSONL corpus (docid, title, text), read through `datasets`; candidates are passages. The corpus
   (57.5M passages over MIRACL's languages) is streamed in chunks of CHUNK_ROWS candidates, never
   held whole; with `limit`, every judged passage is kept plus the first `limit` others.
+- beir: BEIR's corpus.jsonl, queries.jsonl and qrels/<split>.tsv of one language
+  (hybridir.fetch.beir); its queries may be machine-translated later (the translate stage).
 """
 
 import logging
@@ -24,6 +26,15 @@ import pandas as pd
 from tqdm import tqdm
 
 from hybridir.errors import DataError
+from hybridir.fetch.beir import beir_benchmark
+from hybridir.fetch.tables import (
+    CANDIDATE_COLUMNS,
+    CHUNK_ROWS,
+    QRELS_COLUMNS,
+    QUERY_COLUMNS,
+    Benchmark,
+    BenchmarkStream,
+)
 from hybridir.locations import fill_template
 from hybridir.sentences import sentence_spans
 from hybridir.sources import read_json, stream_columns, stream_rows
@@ -31,29 +42,6 @@ from hybridir.sources import read_json, stream_columns, stream_rows
 Spans = list[tuple[int, int]]
 Articles = tuple[int, int] | list[int] | None
 SpanFinder = Callable[[Mapping[str, Any], str, str], Spans]
-CHUNK_ROWS = 65536
-CANDIDATE_COLUMNS = ["candidate_id", "lang", "paragraph_id", "sentence_index", "text", "context"]
-QUERY_COLUMNS = ["query_id", "question_id", "lang", "text"]
-QRELS_COLUMNS = ["question_id", "candidate_id", "relevance"]
-
-
-@dataclass
-class Benchmark:
-    """The three tables of a benchmark."""
-
-    candidates: pd.DataFrame
-    queries: pd.DataFrame
-    qrels: pd.DataFrame
-
-
-@dataclass
-class BenchmarkStream:
-    """A benchmark's queries and qrels, and its candidates as data frames of at most CHUNK_ROWS
-    rows, in table order, read as they are iterated."""
-
-    candidates: Iterator[pd.DataFrame]
-    queries: pd.DataFrame
-    qrels: pd.DataFrame
 
 
 def given_breaks(paragraph: Mapping[str, Any], where: str, lang: str) -> Spans:
@@ -258,6 +246,9 @@ def stream_benchmark(spec: Mapping[str, Any]) -> BenchmarkStream:
     """Read one `benchmarks[]` config entry: queries and qrels of all its languages, and a stream of
     its candidates (a MIRACL corpus is read as the stream is iterated)."""
     parts: list[Benchmark] | list[BenchmarkStream]
+    if spec["format"] == "beir":
+        bench = beir_benchmark(spec)
+        return BenchmarkStream(iter([bench.candidates]), bench.queries, bench.qrels)
     if spec["format"] == "miracl":
         parts = [miracl_language(spec["source"], lang, spec["split"], spec["limit"]) for lang in spec["languages"]]
         candidates = chain.from_iterable(part.candidates for part in parts)

@@ -1,15 +1,17 @@
 """What runs: the encoders, their training runs (one per strategy, alpha for a strategy that takes
-one, and seed) with each run's training options, the benchmarks with their settings, and every
-evaluation (an evaluated run, the untrained encoder included, on a benchmark)."""
+one, training mixture and seed) with each run's training options, the benchmarks with their
+settings and the tables their evaluations read, and every evaluation (an evaluated run, the
+untrained encoder included, on a benchmark)."""
 
 import dataclasses
 from typing import Any
 
+from hybridir import layout
 from hybridir.config import training_seeds
 from hybridir.evaluate.options import ENCODING_KEYS
 from hybridir.plan.entries import Entries
 from hybridir.train.options import TrainingOptions
-from hybridir.vocabulary import FORMATS, ZERO_SHOT, BenchmarkFormat, Run, shown_in, strategy
+from hybridir.vocabulary import FORMATS, ZERO_SHOT, BenchmarkFormat, Run, language_table, shown_in, strategy
 
 
 class RunPlan(Entries):
@@ -28,12 +30,13 @@ class RunPlan(Entries):
         return training_seeds(self.config)
 
     def training_runs(self, encoder: str) -> list[Run]:
-        """One run per strategy, alpha (for strategies that take one) and seed."""
+        """One run per strategy, alpha (for strategies that take one), mixture and seed."""
         training = self.config["training"]
         return [
-            Run(encoder, name, alpha, seed)
+            Run(encoder, name, alpha, seed, mixture)
             for name in training["strategies"]
             for alpha in (training["alpha"] if strategy(name).takes_alpha else [None])
+            for mixture in self.mixtures
             for seed in self.seeds
         ]
 
@@ -70,10 +73,22 @@ class RunPlan(Entries):
         """Benchmarks with the mono, cross and multi settings (LAReQA-style): Tables 1-3 and 5."""
         return self.shown_in("map")
 
+    def language_table(self, benchmark: str) -> str:
+        """The report table whose per-language rows a benchmark's per-language figure shows."""
+        return language_table(self.benchmark_format(benchmark))
+
     @property
     def miracl_benchmarks(self) -> list[str]:
         """Benchmarks of Table 4 (MIRACL-format: per language and mean, monolingual)."""
         return self.shown_in("miracl")
+
+    def benchmark_tables(self, benchmark: str) -> dict[str, str]:
+        """The candidates, queries and qrels tables that a benchmark's evaluations read: its fetched
+        tables, its queries with their translations where they are translated."""
+        tables = {table: layout.benchmark_table(table).format(benchmark=benchmark) for table in layout.BENCHMARK_TABLES}
+        if self.entry("benchmarks", benchmark).get("translate_queries"):
+            tables["queries"] = layout.TRANSLATED_QUERIES.format(benchmark=benchmark)
+        return tables
 
     @property
     def encoding_settings(self) -> dict[str, Any]:
