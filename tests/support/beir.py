@@ -1,12 +1,18 @@
 """A small benchmark in BEIR's published layout (beir-cellar/beir's GenericDataLoader, FiQA's files
 on the Hub and in beir-cellar/beir): corpus.jsonl lines {"_id", "title", "text"}, queries.jsonl
 lines {"_id", "text", "metadata"} and qrels/<split>.tsv with the header line
-`query-id<TAB>corpus-id<TAB>score`. Passages are facts of fictional towns; each query asks for one."""
+`query-id<TAB>corpus-id<TAB>score`. Passages are facts of fictional towns; each query asks for one:
+ten towns of fixed facts (beir_records), or the offline demo's towns (town_records: the sentences
+and questions that the demo's tiny NLLB learnt to translate)."""
 
 import gzip
 import json
 import zipfile
 from pathlib import Path
+
+from hybridir.demo.data import make_towns
+
+Records = tuple[list[dict], list[dict], dict[str, list[tuple[str, str, int]]]]
 
 TOWNS = ["Arlo", "Brisk", "Cadwen", "Dunmore", "Elstow", "Farrow", "Glenby", "Harwick", "Ivel", "Jessop"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -22,7 +28,7 @@ def facts(t: int, town: str) -> list[str]:
     ]
 
 
-def beir_records() -> tuple[list[dict], list[dict], dict[str, list[tuple[str, str, int]]]]:
+def beir_records() -> Records:
     """corpus, queries and qrels by split: a passage per (town, fact), a query per town asking for
     its river, judged relevant (score 1) to the river passage and not (score 0) to the market one."""
     corpus, queries, qrels = [], [], {split: [] for split in SPLITS}
@@ -34,13 +40,27 @@ def beir_records() -> tuple[list[dict], list[dict], dict[str, list[tuple[str, st
     return corpus, queries, qrels
 
 
+def town_records(count: int, seed: int) -> Records:
+    """corpus, queries and qrels of `count` demo towns (hybridir.demo.data): a passage per fact
+    sentence (title: the town), a query per town asking for its first fact, judged relevant to that
+    fact's sentence and not to its second; the first half of the towns is the test split."""
+    corpus, queries, qrels = [], [], {"test": [], "train": []}
+    for t, town in enumerate(make_towns(count, seed, set())):
+        corpus += [{"_id": f"{town.name}-{f}", "title": town.name, "text": town.sentence(f, "en")} for f in town.facts]
+        queries.append({"_id": f"q{t}", "text": town.question(town.facts[0], "en"), "metadata": {}})
+        split = "test" if t < count // 2 else "train"
+        qrels[split] += [(f"q{t}", f"{town.name}-{town.facts[0]}", 1), (f"q{t}", f"{town.name}-{town.facts[1]}", 0)]
+    return corpus, queries, qrels
+
+
 def _jsonl(records: list[dict]) -> str:
     return "".join(json.dumps(record) + "\n" for record in records)
 
 
-def write_beir(folder: Path, compressed: bool = False) -> Path:
-    """Write corpus.jsonl, queries.jsonl (gzip-compressed with `compressed`) and qrels/<split>.tsv."""
-    corpus, queries, qrels = beir_records()
+def write_beir(folder: Path, compressed: bool = False, records: Records | None = None) -> Path:
+    """Write corpus.jsonl, queries.jsonl (gzip-compressed with `compressed`) and qrels/<split>.tsv of
+    `records` (default: beir_records)."""
+    corpus, queries, qrels = records or beir_records()
     (folder / "qrels").mkdir(parents=True, exist_ok=True)
     for name, records in (("corpus", corpus), ("queries", queries)):
         text = _jsonl(records)
