@@ -86,6 +86,7 @@ def spec(folder: Path) -> dict:
         "languages": [LANG],
         "split": SPLIT,
         "limit": None,
+        "missing_judged": "error",
     }
 
 
@@ -95,9 +96,9 @@ def run_stage(stage: str, folder: Path, model: Path) -> None:
     vectors = {name: folder / "embeddings" / name for name in ("queries", "candidates")}
     if stage == "fetch":
         benchmark = stream_benchmark(spec(folder))
-        write_table(benchmark.queries, tables["queries"], "queries")
-        write_table(benchmark.qrels, tables["qrels"], "qrels")
         write_table_chunks(benchmark.candidates, tables["candidates"], "candidates")
+        write_table(benchmark.queries, tables["queries"], "queries")
+        write_table(benchmark.judgements()[0], tables["qrels"], "qrels")
     elif stage == "encode":
         encode_benchmark(str(model), tables, "miracl", EncodingOptions.from_schema(), vectors, "cpu")
     else:

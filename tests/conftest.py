@@ -13,7 +13,7 @@ import pytest
 
 from hybridir.demo.tiny import build_tiny_encoder
 from hybridir.tables import write_table
-from tests.support import IGNORED, REPO, WHOLE_RUN_TIMEOUT_S, snakemake
+from tests.support import HF_TOKEN_SENTINEL, IGNORED, REPO, WHOLE_RUN_TIMEOUT_S, snakemake
 from tests.support.http import FileHandler
 from tests.support.training import town_corpus
 
@@ -32,11 +32,25 @@ def workflow_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the workflow on which `make demo`'s command has run once (the workflow and Slurm
-    tests share it; tests that change it restore what they changed)."""
+    tests share it; tests that change it restore what they changed), with HF_TOKEN set to a
+    sentinel that no output may hold (tests/reliability/test_secrets.py); its console output is
+    demo_run.out beside it."""
     target = tmp_path_factory.mktemp("demo") / "hybridir"
     shutil.copytree(REPO, target, ignore=IGNORED, symlinks=True)
-    snakemake(target, "--profile", "profiles/demo", timeout_s=WHOLE_RUN_TIMEOUT_S)
+    result = snakemake(
+        target, "--profile", "profiles/demo", env={"HF_TOKEN": HF_TOKEN_SENTINEL}, timeout_s=WHOLE_RUN_TIMEOUT_S
+    )
+    (target.parent / "demo_run.out").write_text(result.stdout + result.stderr)
     return target
+
+
+@pytest.fixture(scope="session")
+def demo_report(demo_run: Path) -> Path:
+    """The Snakemake HTML report of the demo run (the second command of `make demo`)."""
+    snakemake(
+        demo_run, "--profile", "profiles/demo", "--report", "results/report.html", env={"HF_TOKEN": HF_TOKEN_SENTINEL}
+    )
+    return demo_run / "results" / "report.html"
 
 
 @pytest.fixture

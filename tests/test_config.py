@@ -42,7 +42,7 @@ def translated_without_a_model(c):
 
 
 def with_beir(c, **extra):
-    """The demo config with a BEIR-format benchmark (benchmarks[3], fiqa) of `extra` keys."""
+    """The demo config with a BEIR-format benchmark (benchmarks[5], fiqa) of `extra` keys."""
     source = {"corpus": "b/corpus.jsonl", "queries": "b/queries.jsonl", "qrels": "b/qrels/{split}.tsv"}
     c["benchmarks"].append({"name": "fiqa", "format": "beir", "source": source, "languages": ["en"]} | extra)
 
@@ -151,6 +151,19 @@ MALFORMED = {
         lambda c: c.update(datasets=[], parallel_datasets=[]),
         "config keys datasets / parallel_datasets: both are empty",
     ),
+    "given negatives without fields.negatives": (
+        lambda c: c["datasets"][1].update(negatives="given"),
+        "config key datasets[1].negatives (extra): given, but the entry has no fields.negatives to give them",
+    ),
+    "given negatives of a parallel source without them": (
+        lambda c: c["parallel_datasets"][0].update(negatives="given", fields={"question": "q", "passage": "p"}),
+        "config key parallel_datasets[0].negatives (parallel_facts): given, but the entry has no fields.negatives "
+        "or format: triples",
+    ),
+    "unknown negatives source": (
+        lambda c: c["datasets"][0].update(negatives="bm25"),
+        "config key datasets[0].negatives: 'bm25' is not allowed; allowed: mined, given, none",
+    ),
     "alphas that give one run name": (
         lambda c: c["training"].update(alpha=[0.1234567, 0.1234571]),
         "config key training.alpha: [0.1234567, 0.1234571] are all written a0.123457 in run names",
@@ -174,6 +187,46 @@ MALFORMED = {
     "a repeated strategy": (
         lambda c: c["training"].update(strategies=["x_x", "x_x"]),
         "config key training.strategies: ['x_x', 'x_x'] has non-unique elements",
+    ),
+    "a tatoeba language without files": (
+        lambda c: c["benchmarks"][3].update(languages=["de", "en"]),
+        "config key benchmarks[3].languages (demo_tatoeba): 'en' has no tatoeba files; known: af, ar, az",
+    ),
+    "a named language set on an mmarco entry": (
+        lambda c: c["benchmarks"][4].update(languages="xtreme"),
+        "config key benchmarks[4].languages (demo_mmarco): the named set 'xtreme' is a tatoeba entry's",
+    ),
+    "an unknown named language set": (
+        lambda c: c["benchmarks"][3].update(languages="xtreme_s"),
+        "config key benchmarks[3].languages: 'xtreme_s' is not valid",
+    ),
+    "a setting the format has not": (
+        lambda c: c["benchmarks"][3].update(settings=["to_en", "from_en", "multi"]),
+        "config key benchmarks[3].settings (demo_tatoeba): ['to_en', 'from_en', 'multi']; format tatoeba evaluates",
+    ),
+    "mmarco settings without a default one": (
+        lambda c: c["benchmarks"][4].update(settings=["cross"]),
+        "format mmarco evaluates ['mono', 'to_en', 'from_en'] and may add ['cross']",
+    ),
+    "mmarco against English without English": (
+        lambda c: c["benchmarks"][4].update(languages=["de", "es"], lang_names={}),
+        "config key benchmarks[4].languages (demo_mmarco): settings to_en and from_en need 'en'",
+    ),
+    "a limit on a tatoeba entry": (
+        lambda c: c["benchmarks"][3].update(limit=10),
+        "config key benchmarks[3].limit (demo_tatoeba): format tatoeba reads every pair",
+    ),
+    "lang_names on a tatoeba entry": (
+        lambda c: c["benchmarks"][3].update(lang_names={"de": "german"}),
+        "config key benchmarks[3].lang_names (demo_tatoeba): only a format mmarco entry names its languages",
+    ),
+    "a tatoeba source without {side}": (
+        lambda c: c["benchmarks"][3].update(source="data/tatoeba.{code}-eng"),
+        "config key benchmarks[3].source (demo_tatoeba): 'data/tatoeba.{code}-eng' must contain '{side}'",
+    ),
+    "an mmarco source without qrels": (
+        lambda c: c["benchmarks"][4]["source"].pop("qrels"),
+        "config key benchmarks[4].source",
     ),
     "translated datasets without a model": (
         translated_without_a_model,
@@ -207,19 +260,19 @@ MALFORMED = {
     ),
     "beir benchmark of two languages": (
         lambda c: with_beir(c, languages=["en", "de"]),
-        "config key benchmarks[3].languages (fiqa): a beir benchmark has one language",
+        "config key benchmarks[5].languages (fiqa): a beir benchmark has one language",
     ),
     "beir queries translated into their own language": (
         lambda c: with_beir(c, translate_queries=["de", "en"]),
-        "config key benchmarks[3].translate_queries (fiqa): ['de', 'en'] holds the benchmark's own language",
+        "config key benchmarks[5].translate_queries (fiqa): ['de', 'en'] holds the benchmark's own language",
     ),
     "beir benchmark with one path": (
         lambda c: with_beir(c, source="b/{lang}.jsonl"),
-        "config key benchmarks[3].source (fiqa): format beir needs {corpus, queries, qrels}",
+        "config key benchmarks[5].source (fiqa): format beir needs {corpus, queries, qrels}",
     ),
     "unknown translated query language": (
         lambda c: with_beir(c, translate_queries=["qq"]),
-        "config key benchmarks[3].translate_queries[0] (fiqa): unknown language code 'qq'",
+        "config key benchmarks[5].translate_queries[0] (fiqa): unknown language code 'qq'",
     ),
     "translated queries without a model": (
         queries_translated_without_a_model,
@@ -268,6 +321,14 @@ def test_a_malformed_config_stops_snakemake_before_any_job_with_one_line(
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_a_named_tatoeba_language_set_is_its_languages() -> None:
+    config = copy.deepcopy(DEMO_CONFIG)
+    config["benchmarks"][3]["languages"] = "xtreme_r"
+    languages = validate_config(config)["benchmarks"][3]["languages"]
+    assert len(languages) == 41 and languages[:3] == ["ar", "he", "vi"]
+    assert languages[-5:] == ["az", "lt", "pl", "uk", "ro"]
 
 
 def test_nothing_to_translate_needs_no_translation_model() -> None:
@@ -364,7 +425,7 @@ def test_a_users_own_configfile_replaces_config_yaml(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(config))
     result = snakemake(tmp_path, "-n", "-s", str(REPO / "Snakefile"), "--configfile", str(path))
     jobs = result.stdout
-    assert "fetch_parallel" not in jobs and "mmarco" not in jobs and "xquad_r" not in jobs
+    assert "fetch_parallel" not in jobs and "unicamp-dl/mmarco" not in jobs and "xquad_r" not in jobs
     assert "demo_lareqa" in jobs
 
 

@@ -99,7 +99,8 @@ def test_parallel_sources_drop_duplicates_within_a_language() -> None:
     )
     table, ledger = parallel_corpus(parallel)
     assert sorted(zip(table["pair_id"], table["lang"], strict=True)) == [("p/0", "de"), ("p/0", "en"), ("p/1", "de")]
-    assert ledger["reason"].fillna("").tolist() == ["", "duplicate_pair", "", ""]
+    # kept without a hard negative: no_negative
+    assert ledger["reason"].tolist() == ["no_negative", "duplicate_pair", "no_negative", "no_negative"]
     to_arrow(ledger, "corpus_ledger")
 
 
@@ -174,3 +175,59 @@ def test_parallel_sources_keep_their_columns_and_give_every_row_a_status() -> No
     assert ledger["status"].tolist() == ["kept", "filtered", "filtered", "failed", "failed", "failed"]
     assert ledger["reason"].tolist() == [None, "empty_question", "duplicate_pair", *["missing_language"] * 3]
     assert ledger["lang"].tolist() == ["de", "en", "de", "en", "de", "en"]
+
+
+def three_languages(flagged: dict[str, set[str]]) -> dict[str, pd.DataFrame]:
+    """German and Spanish translations ('<lang>:' + text) of every text of PAIRS, each flagged
+    `repetition` where `flagged[lang]` holds its source text."""
+    texts = {t for q, p, ns in PAIRS for t in (q, p, *ns) if t}
+    return {
+        lang: pd.DataFrame(
+            [
+                {"text_id": text_id(t), "lang": lang, "text": f"{lang}:{t}", "source_chars": len(t), "sentences": 1}
+                | {"flags": ["repetition"] if t in flagged.get(lang, set()) else []}
+                for t in sorted(texts)
+            ]
+        )
+        for lang in ("de", "es")
+    }
+
+
+def test_a_pair_has_the_same_hard_negatives_in_every_language() -> None:
+    """toy/0's first negative is flagged in Spanish only: it is dropped from every language, and the
+    second takes its place everywhere (the first `negatives`, 1, of those usable in all)."""
+    translations = three_languages({"es": {"Paris is in France."}})
+    table, ledger = translated_corpus(qa(), translations, "en", CorpusFilters(length_ratio=(0.1, 10)), negatives=1)
+    toy = table[table["pair_id"] == "toy/0"].set_index("lang")["negative_passages"].map(list).to_dict()
+    assert toy == {lang: [f"{lang}:Bern is in Switzerland.".removeprefix("en:")] for lang in ("en", "de", "es")}
+    reasons = ledger.set_index(["pair_id", "lang"])["reason"].fillna("")
+    assert [reasons[("toy/0", lang)] for lang in ("en", "de", "es")] == ["", "", ""]
+    assert [reasons[("toy/3", lang)] for lang in ("en", "de", "es")] == ["no_negative"] * 3
+    to_arrow(ledger, "corpus_ledger")
+
+
+def test_a_negative_flagged_where_its_pair_is_dropped_anyway_is_kept() -> None:
+    translations = three_languages({"es": {"Paris is in France.", "Who founded Rome?"}})
+    table, ledger = translated_corpus(qa(), translations, "en", CorpusFilters(length_ratio=(0.1, 10)))
+    assert ledger.set_index(["pair_id", "lang"]).loc[("toy/0", "es"), "reason"] == "flagged_repetition"
+    toy = table[table["pair_id"] == "toy/0"].set_index("lang")["negative_passages"].map(list).to_dict()
+    assert toy == {
+        "en": ["Paris is in France.", "Bern is in Switzerland."],
+        "de": ["de:Paris is in France.", "de:Bern is in Switzerland."],
+    }
+
+
+def test_parallel_sources_keep_the_hard_negatives_training_reads() -> None:
+    parallel = pd.DataFrame(
+        {
+            "pair_id": ["p/0", "p/1"],
+            "dataset": "p",
+            "lang": "en",
+            "question": ["Who?", "Where?"],
+            "passage": ["Ann.", "Rome."],
+            "negative_passages": [["Bob.", "Cy."], []],
+        }
+    )
+    table, ledger = parallel_corpus(parallel, negatives=1)
+    assert table["negative_passages"].map(list).tolist() == [["Bob."], []]
+    assert ledger["reason"].tolist() == [None, "no_negative"]

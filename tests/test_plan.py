@@ -1,6 +1,7 @@
 """The experiment plan, without Snakemake: runs and their names, training options, translation
 shards, evaluations and every output of the demo and paper configs."""
 
+import copy
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,10 +13,12 @@ import yaml
 
 from hybridir import layout
 from hybridir.config import load_config, validate_config
+from hybridir.evaluate.options import EncodingOptions
 from hybridir.plan.data import DataPlan
 from hybridir.plan.outputs import Outputs
 from hybridir.plan.report import ReportPlan
 from hybridir.plan.runs import RunPlan
+from hybridir.schemas import config_defaults
 from hybridir.vocabulary import ZERO_SHOT, Run
 from tests.support import REPO
 
@@ -164,10 +167,21 @@ def test_benchmark_settings_and_tables_come_from_their_formats(demo: Plan) -> No
     assert demo.runs.encoding_settings == {
         "max_batch_tokens": 4096,
         "candidate_context": True,
-        "max_length": None,
+        "max_length": 96,
         "dtype": "auto",
         "vector_dtype": "float16",
     }
+
+
+def test_every_run_is_evaluated_at_the_training_passage_length_unless_the_user_sets_one(demo: Plan) -> None:
+    """evaluation.max_length unset is training.max_passage_length, for the untrained encoder too
+    (the encode rule takes the same settings for every run); a user's value wins."""
+    config = copy.deepcopy(demo.runs.config)
+    assert demo.report.evaluation_settings["max_length"] == config["training"]["max_passage_length"] == 96
+    config["evaluation"]["max_length"] = 512
+    assert RunPlan(config).encoding_settings["max_length"] == 512
+    assert EncodingOptions.from_schema().max_length == config_defaults("training")["max_passage_length"]
+    assert EncodingOptions.from_schema(max_length=64).max_length == 64
 
 
 def test_the_demos_outputs_are_unique_and_cover_every_stage(demo: Plan) -> None:
@@ -206,8 +220,12 @@ def test_training_reads_the_corpus_without_leaked_pairs_only_when_asked(demo: Pl
 def test_the_paper_plan(paper: Plan) -> None:
     assert len(paper.data.target_languages) == 8
     assert paper.runs.encoders == ["xlmr", "labse"]
-    assert len(paper.runs.evaluations()) == 2 * (1 + len(paper.runs.training_runs("xlmr"))) * 3
+    assert len(paper.runs.evaluations()) == 2 * (1 + len(paper.runs.training_runs("xlmr"))) * 6
     assert paper.runs.benchmark_settings("miracl") == ("mono",)
+    assert paper.runs.benchmark_settings("tatoeba") == ("to_en", "from_en")
+    assert paper.runs.benchmark_settings("mmarco_dev") == ("mono", "to_en", "from_en")
+    assert paper.runs.mined_benchmarks == ["bucc"] and paper.runs.limited_benchmarks == ["mmarco_dev"]
+    assert paper.runs.benchmark_depth("mmarco_dev") == 1000 and paper.runs.benchmark_depth("xquad_r") is None
 
 
 def test_a_config_with_nothing_to_translate_has_no_translation_jobs(demo: Plan) -> None:
@@ -280,7 +298,9 @@ def test_translated_benchmark_queries_are_planned_and_evaluated(mixed: Plan) -> 
     assert runs.benchmark_tables("fiqa")["queries"] == "results/translate/benchmarks/fiqa/queries.parquet"
     assert runs.benchmark_tables("fiqa")["qrels"] == "results/fetch/benchmarks/fiqa/qrels.parquet"
     assert runs.benchmark_tables("demo_lareqa")["queries"] == "results/fetch/benchmarks/demo_lareqa/queries.parquet"
-    assert runs.benchmark_settings("fiqa") == ("mono", "cross") and runs.language_table("fiqa") == "beir"
+    assert (
+        runs.benchmark_settings("fiqa") == ("mono", "cross") and runs.benchmark_format("fiqa").language_table == "beir"
+    )
     assert data.translation_languages("fiqa_train") == ["de", "es"]  # a beir training split is translated
 
 

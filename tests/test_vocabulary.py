@@ -14,12 +14,14 @@ from hybridir.config import load_config
 from hybridir.errors import ConfigError
 from hybridir.evaluate.metrics import FUNCTIONS, per_query_columns
 from hybridir.plan.runs import RunPlan
-from hybridir.report.data import retrieval
+from hybridir.report.data import checks, retrieval
+from hybridir.report.data.mix import mix_table
 from hybridir.report.data.paper import read_paper_numbers
 from hybridir.report.figures import curves
 from hybridir.report.format import colours, label
 from hybridir.report.pages import retrieval as pages
 from hybridir.report.pages.document import to_markdown
+from hybridir.report.pages.mix import training_mix_page
 from hybridir.report.pages.summary import summary_document
 from hybridir.schemas import config_schema, table_schema
 from hybridir.tables import read_table
@@ -30,13 +32,14 @@ from hybridir.vocabulary import (
     FORMATS,
     METRICS,
     MIXTURE_NAME,
+    SETTINGS,
     STRATEGIES,
     UNTRAINED,
     Run,
     Strategy,
     UnknownName,
     domain_label,
-    language_table,
+    ranked_metrics,
     report_order,
     run_pattern,
 )
@@ -52,9 +55,11 @@ def test_the_config_schemas_enums_are_the_registries_and_their_implementations()
     training = schema["properties"]["training"]["properties"]
     assert training["strategies"]["items"]["enum"] == list(STRATEGIES)
     assert schema["$defs"]["benchmark"]["properties"]["format"]["enum"] == list(FORMATS)
+    assert schema["$defs"]["benchmark"]["properties"]["settings"]["items"]["enum"] == list(SETTINGS)
     assert training["lr_schedule"]["enum"] == list(SCHEDULES)
     assert sorted(record.sampler for record in STRATEGIES.values()) == sorted(SAMPLERS)
-    assert {record.function for record in METRICS.values()} == set(FUNCTIONS)
+    assert {record.function for record in ranked_metrics()} == set(FUNCTIONS)
+    assert {record.scorer for record in METRICS.values()} == {"ranks", "mining"}
     assert per_query_columns() == table_schema("per_query")["required"]
     assert schema["$defs"]["domain"]["enum"] == [*DOMAINS, None]
     assert schema["$defs"]["name"]["pattern"] == f"^{MIXTURE_NAME}$"
@@ -70,13 +75,14 @@ def test_every_strategy_has_a_label_and_a_colour_of_its_own() -> None:
 
 def test_records_refer_to_records() -> None:
     for record in FORMATS.values():
-        assert set(record.settings) <= set(FORMATS["lareqa"].settings)
+        assert set(record.settings) <= set(SETTINGS)
+        assert set(record.optional) <= set(record.settings)
         assert set(record.metrics) <= set(METRICS)
-        measures = [*record.compared, *record.recall, *record.per_language]
+        measures = [*record.compared, *record.recall, *record.per_language, *record.xtreme_r]
         assert {setting for setting, _ in measures} <= set(record.settings)
         assert {metric for _, metric in measures} <= set(record.metrics) | {"map"}
     assert METRICS["rank_distance"].formats == ("lareqa", "mlqa") and METRICS["ndcg_10"].formats == ("miracl", "beir")
-    assert all(language_table(record) in record.tables for record in FORMATS.values())
+    assert all(record.language_table in record.tables for record in FORMATS.values())
 
 
 def test_every_domain_has_a_label_and_an_unlabelled_entry_is_said_so() -> None:
@@ -85,9 +91,9 @@ def test_every_domain_has_a_label_and_an_unlabelled_entry_is_said_so() -> None:
 
 
 def test_an_unknown_name_is_an_error_listing_the_known_ones() -> None:
-    with pytest.raises(UnknownName, match=r"^unknown metric 'mrr_10'; known: map, recall_1, recall_10, recall_100"):
-        METRICS["mrr_10"]
-    assert isinstance(UnknownName("x"), ConfigError) and METRICS.get("mrr_10") is None
+    with pytest.raises(UnknownName, match=r"^unknown metric 'mrr_100'; known: map, recall_1, recall_10, recall_100"):
+        METRICS["mrr_100"]
+    assert isinstance(UnknownName("x"), ConfigError) and METRICS.get("mrr_100") is None
 
 
 def test_the_vocabulary_imports_nothing_heavy() -> None:
@@ -143,10 +149,18 @@ def test_a_strategy_added_as_one_record_is_reported(throwaway: Strategy, tmp_pat
     empty = table.iloc[:0]
     tables = {"map": table, "rank_distance": empty, "miracl": pd.DataFrame(columns=["lang", "metric"])}
     tables |= {"mt_quality": pd.DataFrame(), "corpus_ledger": pd.DataFrame()}
-    tables |= {"domains": pd.DataFrame(), "mixtures": pd.DataFrame()}
+    tables |= {
+        "domains": pd.DataFrame(),
+        "mixtures": pd.DataFrame(),
+        "truncation": checks.truncation_table(checks.translation_cuts({}, 1024), checks.encoding_cuts({})),
+        "benchmark_ledger": checks.benchmark_ledger_table([]),
+        "warnings": checks.warnings_table([]),
+        "training_mix": mix_table(logs),
+    }
+    assert "| tiny | x→en | dataset |" in to_markdown(training_mix_page(tables["training_mix"]))
     summary = to_markdown(summary_document(config, tables, significance, {}, [], [], rd_settings()))
     assert f"`x_en`: {throwaway.description}" in summary
 
 
 def rd_settings() -> dict:
-    return {"candidate_context": True, "max_length": None, "resamples": rd.RESAMPLES, "seeds": [7]}
+    return {"candidate_context": True, "max_length": 256, "resamples": rd.RESAMPLES, "seeds": [7]}

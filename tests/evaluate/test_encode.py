@@ -16,6 +16,7 @@ from hybridir.evaluate.encode import (
     encode_table,
     load_encoder,
     token_batches,
+    token_lengths,
 )
 from hybridir.evaluate.options import EncodingOptions
 from hybridir.evaluate.vectors import VectorShards
@@ -76,6 +77,15 @@ def test_a_table_is_encoded_chunk_by_chunk_into_float16_shards(
     np.testing.assert_allclose(vectors, encoder.encode(texts, normalize_embeddings=True), atol=2e-3)
 
 
+def test_texts_over_the_maximum_length_are_counted_as_cut(tiny_model: str, tmp_path: Path) -> None:
+    encoder = load_encoder(tiny_model, max_length=8)
+    long = " ".join(TEXTS * 3)
+    texts = ["Who?", long, long, "A."]
+    counts = encode_table(encoder, [texts[:2], texts[2:]], None, FLOAT32, tmp_path / "vectors", "test", RUNTIME)
+    assert counts == {"texts": 4, "distinct": 4, "cut": 2, "max_length": 8}  # distinct within each chunk
+    assert token_lengths(encoder, [long, "Who?"], None).tolist() == [8, len(encoder.tokenizer("Who?")["input_ids"])]
+
+
 def test_batches_hold_texts_of_one_length_bucket_within_the_token_budget() -> None:
     """Lengths sorted longest first; buckets floor(4 log2 length): 10 -> 13, 8 -> 12, 3 -> 6, 1 -> 0,
     20 -> 17, 18 and 16 -> 16, 15 -> 15; the first text of a batch sets its padded length."""
@@ -112,6 +122,7 @@ def test_a_benchmark_is_encoded_once_per_text_with_the_model_prompts(
             "question_id": ["a", "b", "a"],
             "lang": "en",
             "text": [TEXTS[0], TEXTS[2], TEXTS[0]],
+            "group": None,
         }
     )
     candidates = pd.DataFrame(
@@ -122,6 +133,7 @@ def test_a_benchmark_is_encoded_once_per_text_with_the_model_prompts(
             "sentence_index": [0, 1],
             "text": [TEXTS[1], TEXTS[3]],
             "context": [None, None],
+            "group": None,
         }
     )
     tables = {"queries": tmp_path / "queries.parquet", "candidates": tmp_path / "candidates.parquet"}

@@ -12,6 +12,7 @@ from hybridir.errors import DataError
 from hybridir.evaluate.ranking import rank_in_pool
 from hybridir.evaluate.search import rank_benchmark
 from hybridir.evaluate.vectors import VectorShards, write_vectors
+from hybridir.fetch.shapes import CANDIDATE_COLUMNS, QUERY_COLUMNS
 from hybridir.tables import to_arrow
 
 LANGUAGES = ["de", "en", "es"]
@@ -33,22 +34,19 @@ def toy_benchmark(questions: int = 12, distractors: int = 3, dim: int = 8, seed:
     for lang in LANGUAGES:
         offset = rng.normal(scale=0.5, size=dim)
         for q in range(questions):
-            queries.append((f"{lang}/q{q}", f"q{q}", lang, f"question {q} in {lang}"))
+            queries.append((f"{lang}/q{q}", f"q{q}", lang, f"question {q} in {lang}", None))
             query_vectors.append(topics[q] + offset + rng.normal(scale=0.8, size=dim))
             for d in range(distractors + 1):
                 candidate_id = f"{lang}/p{q}/{d}"
-                candidates.append((candidate_id, lang, f"p{q}", d, f"sentence {d} of {q}", None))
+                candidates.append((candidate_id, lang, f"p{q}", d, f"sentence {d} of {q}", None, None))
                 candidate_vectors.append((topics[q] if d == 0 else rng.normal(size=dim)) + offset)
                 if d == 0:
                     qrels.append((f"q{q}", candidate_id, 1))
     unit = lambda rows: np.asarray([v / np.linalg.norm(v) for v in rows], dtype=np.float32)  # noqa: E731
     order = rng.permutation(len(candidates)) if shuffle else np.arange(len(candidates))
     return (
-        pd.DataFrame(queries, columns=["query_id", "question_id", "lang", "text"]),
-        pd.DataFrame(
-            [candidates[i] for i in order],
-            columns=["candidate_id", "lang", "paragraph_id", "sentence_index", "text", "context"],
-        ),
+        pd.DataFrame(queries, columns=QUERY_COLUMNS),
+        pd.DataFrame([candidates[i] for i in order], columns=CANDIDATE_COLUMNS),
         pd.DataFrame(qrels, columns=["question_id", "candidate_id", "relevance"]),
         unit(query_vectors),
         unit(candidate_vectors)[order],

@@ -170,7 +170,8 @@ def test_every_pair_of_strategies_once_with_its_seeds() -> None:
     pairs = list(dict.fromkeys(zip(result["strategy_a"], result["strategy_b"], strict=True)))
     assert pairs == [("zero_shot", "x_x"), ("zero_shot", "x_y"), ("zero_shot", "hybrid"), ("x_x", "x_y"),
                      ("x_x", "hybrid"), ("x_y", "hybrid")]  # fmt: skip
-    assert len(result) == 6 * (5 + 5 + 6) and (result["resamples"] == 100).all() and (result["questions"] == 10).all()
+    measures = sum(setting in metric.settings for setting in ("mono", "cross", "multi") for metric in METRICS.values())
+    assert len(result) == 6 * measures and (result["resamples"] == 100).all() and (result["questions"] == 10).all()
     first = result.iloc[0]
     assert list(first["seeds_a"]) == [] and list(first["seeds_b"]) == [1, 2] and pd.isna(first["alpha_a"])
     assert set(result.loc[result["strategy_b"] == "hybrid", "alpha_b"]) == {0.5}

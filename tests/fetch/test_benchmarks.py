@@ -12,8 +12,9 @@ import pytest
 
 from hybridir.config import load_config
 from hybridir.errors import DataError
-from hybridir.fetch import benchmarks
-from hybridir.fetch.benchmarks import fetch_benchmark, sentence_recovery
+from hybridir.fetch import miracl
+from hybridir.fetch.answers import normalize_answer
+from hybridir.fetch.benchmarks import fetch_benchmark, sentence_recovery, stream_benchmark
 from tests.support import REPO, shared_benchmark
 
 XQUAD_R_CANDIDATES = {
@@ -34,6 +35,7 @@ def spec(fmt: str, source: str, languages: list[str]) -> dict:
         "languages": languages,
         "split": "dev",
         "limit": None,
+        "missing_judged": "error",
     }
 
 
@@ -51,6 +53,7 @@ def test_xquad_r_counts_and_one_relevant_candidate_per_language() -> None:
     languages = relevant_languages(bench)
     assert languages.size().eq(11).all() and languages.nunique().eq(11).all()
     assert bench.qrels["question_id"].nunique() == 1190
+    assert bench.ledger["reason"].isna().all() and len(bench.ledger) == 11 * 1190  # every answer at its start
 
 
 def test_mlqa_r_counts_and_two_to_four_relevant_candidates() -> None:
@@ -62,6 +65,7 @@ def test_mlqa_r_counts_and_two_to_four_relevant_candidates() -> None:
     per_question = relevant_languages(bench)
     assert per_question.size().between(2, 4).all()
     assert per_question.size().eq(per_question.nunique()).all()
+    assert bench.ledger["reason"].isna().all() and len(bench.ledger) == len(bench.queries)
 
 
 def squad(paragraphs: list[dict]) -> dict:
@@ -122,7 +126,7 @@ GOOD_QA = {"id": "q", "question": "?", "answers": [{"text": "Two", "answer_start
         ),
         (
             squad([{"context": CONTEXT, "qas": [{"id": "q", "question": "?"}], "sentence_breaks": [[0, 4]]}]),
-            "question 'q' lacks id, question or answer_start",
+            "question 'q' lacks id, question, answer text or answer_start",
         ),
         (
             squad([{"context": CONTEXT, "qas": [GOOD_QA], "sentence_breaks": [[0, 4]]}]),
@@ -136,6 +140,66 @@ def test_malformed_lareqa_file_is_named_with_the_problem(tmp_path: Path, content
     with pytest.raises(DataError, match=message) as error:
         fetch_benchmark(spec("lareqa", f"{tmp_path}/{{lang}}.json", ["en"]))
     assert str(path) in str(error.value)
+
+
+ANSWERED = "Rome lies on the Tiber. Paris lies on the Seine. The Tiber is long."
+ANSWERED_BREAKS = [[0, 23], [24, 48], [49, 67]]
+
+
+def answered(tmp_path: Path, answers: list[tuple[str, str, int]]) -> "object":
+    """A one-language LAReQA benchmark of ANSWERED with questions (id, answer text, answer_start)."""
+    qas = [{"id": q, "question": f"{q}?", "answers": [{"text": t, "answer_start": a}]} for q, t, a in answers]
+    write(tmp_path / "en.json", squad([{"context": ANSWERED, "qas": qas, "sentence_breaks": ANSWERED_BREAKS}]))
+    return fetch_benchmark(spec("lareqa", f"{tmp_path}/{{lang}}.json", ["en"]))
+
+
+def test_squad_normalisation_ignores_case_punctuation_articles_and_spacing() -> None:
+    assert normalize_answer("The  Tiber, river!") == normalize_answer("tiber river") == "tiber river"
+    assert normalize_answer("«Ça» va.") == "ça va"
+    assert normalize_answer("an apple") == "apple" and normalize_answer("Theatre") == "theatre"
+
+
+def test_an_answer_at_its_start_is_kept_as_given(tmp_path: Path) -> None:
+    bench = answered(tmp_path, [("a", "the tiber", 13), ("b", "Paris", 24)])
+    assert bench.qrels["candidate_id"].tolist() == ["en/0000-000/0", "en/0000-000/1"]
+    assert bench.ledger["status"].tolist() == ["kept", "kept"] and bench.ledger["reason"].isna().all()
+
+
+def test_a_shifted_answer_moves_to_its_nearest_occurrence_and_is_recorded(tmp_path: Path, caplog) -> None:
+    # "Tiber" occurs at 17 and 53: answer_start 50 is off by three, nearest to 53 (third sentence)
+    with caplog.at_level(logging.WARNING):
+        bench = answered(tmp_path, [("a", "Tiber", 50), ("b", "seine", 3)])
+    assert bench.qrels["candidate_id"].tolist() == ["en/0000-000/2", "en/0000-000/1"]
+    ledger = bench.ledger.set_index("question_id")
+    assert ledger["reason"].tolist() == ["answer_moved", "answer_moved"]
+    assert ledger.loc["a", "detail"] == "data[0].paragraphs[0].qas[0]: answer_start 50 -> 53".join(
+        [f"{tmp_path}/en.json: ", ""]
+    )
+    assert "2 moved to the nearest occurrence" in caplog.text
+
+
+def test_an_answer_not_in_its_context_drops_the_question_in_that_language(tmp_path: Path, caplog) -> None:
+    with caplog.at_level(logging.WARNING):
+        bench = answered(tmp_path, [("a", "Rome", 0), ("b", "Berlin", 30)])
+    assert bench.queries["question_id"].tolist() == ["a"] and bench.qrels["question_id"].tolist() == ["a"]
+    dropped = bench.ledger.set_index("question_id").loc["b"]
+    assert (dropped["status"], dropped["reason"]) == ("filtered", "answer_not_in_context")
+    assert pd.isna(dropped["candidate_id"])
+    assert "1 questions dropped (answer_not_in_context)" in caplog.text
+
+
+def test_a_repeated_question_id_names_the_file_and_both_places(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match=r"en\.json: question id 'a' at .*qas\[1\] repeats the one at .*qas\[0\]"):
+        answered(tmp_path, [("a", "Rome", 0), ("a", "Paris", 24)])
+
+
+def test_a_question_given_as_a_number_names_the_file_question_and_field(tmp_path: Path) -> None:
+    qa = {"id": "q", "question": 42, "answers": [{"text": "Rome", "answer_start": 0}]}
+    write(tmp_path / "en.json", squad([{"context": ANSWERED, "qas": [qa], "sentence_breaks": ANSWERED_BREAKS}]))
+    with pytest.raises(
+        DataError, match=r"en\.json: data\[0\]\.paragraphs\[0\]\.qas\[0\]: field 'question' holds a number"
+    ):
+        fetch_benchmark(spec("lareqa", f"{tmp_path}/{{lang}}.json", ["en"]))
 
 
 def test_missing_benchmark_file_is_named(tmp_path: Path) -> None:
@@ -175,6 +239,56 @@ def test_miracl_tables_through_datasets(tmp_path: Path) -> None:
 def test_malformed_miracl_qrels_name_the_file(tmp_path: Path) -> None:
     source = write_miracl(tmp_path, "1\tQ0\n")
     with pytest.raises(DataError, match=f"{tmp_path}/qrels.sw-dev.tsv"):
+        fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
+
+
+def test_a_judged_passage_missing_from_the_corpus_names_the_qrels_file_and_line(tmp_path: Path) -> None:
+    source = write_miracl(tmp_path, "1\tQ0\t7#0\t1\n2\tQ0\t9#0\t1\n")
+    with pytest.raises(DataError, match=r"qrels\.sw-dev\.tsv: line 2: question sw/2 judges sw/9#0, which is not among"):
+        fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
+
+
+def test_missing_judged_drop_removes_the_judgement_with_a_ledger_entry(tmp_path: Path, caplog) -> None:
+    source = write_miracl(tmp_path, "1\tQ0\t7#0\t1\n2\tQ0\t9#0\t1\n")
+    with caplog.at_level(logging.WARNING):
+        bench = fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source, "missing_judged": "drop"})
+    assert bench.qrels.values.tolist() == [["sw/1", "sw/7#0", 1]]
+    ledger = bench.ledger.fillna("-")
+    assert ledger[["candidate_id", "source_row", "status", "reason"]].values.tolist() == [
+        ["sw/7#0", 0, "kept", "-"],
+        ["sw/9#0", 1, "filtered", "judged_passage_missing"],
+    ]
+    assert "1 judgements name passages that are not in" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "message"),
+    [
+        (
+            "topics.sw-dev.tsv",
+            "1\tA?\n2\tB?\n1\tC?\n",
+            r"topics\.sw-dev\.tsv: query id '1' at line 3 repeats the one at line 1",
+        ),
+        (
+            "qrels.sw-dev.tsv",
+            "1\tQ0\t7#0\t1\n1\tQ0\t7#0\t0\n",
+            r"qrels\.sw-dev\.tsv: judgement \(query, docid\) \('1', '7#0'\) at line 2 repeats",
+        ),
+    ],
+)
+def test_a_repeated_miracl_id_names_the_file_and_both_lines(tmp_path: Path, file, content, message) -> None:
+    source = write_miracl(tmp_path, "1\tQ0\t7#0\t1\n")
+    (tmp_path / file).write_text(content)
+    with pytest.raises(DataError, match=message):
+        fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
+
+
+def test_a_repeated_corpus_docid_names_the_corpus_and_both_rows(tmp_path: Path) -> None:
+    source = write_miracl(tmp_path, "1\tQ0\t7#0\t1\n")
+    docs = [{"docid": d, "title": "T", "text": "x"} for d in ("7#0", "8#1", "9#0", "8#1")]
+    with gzip.open(tmp_path / "docs-sw.jsonl.gz", "wt") as handle:
+        handle.writelines(json.dumps(d) + "\n" for d in docs)
+    with pytest.raises(DataError, match=r"docs-sw\.jsonl\.gz: docid '8#1' at row 3 repeats the one at row 1"):
         fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
 
 
@@ -251,7 +365,7 @@ def test_truncated_download_names_the_url(http_files) -> None:
     folder, base = http_files
     write(folder / "de.json", squad([lareqa_paragraph("de")]))
     url = f"{base}/truncated/de.json"
-    with pytest.raises(DataError, match="cannot be read \\(incomplete download\\?\\)") as error:
+    with pytest.raises(DataError, match="the connection dropped before the whole file arrived") as error:
         fetch_benchmark(spec("lareqa", f"{base}/truncated/{{lang}}.json", ["de"]))
     assert str(error.value).startswith(f"{url}: ")
 
@@ -325,8 +439,8 @@ def test_miracl_limit_keeps_every_judged_passage_and_the_first_others(tmp_path: 
 def test_the_miracl_corpus_is_read_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = write_miracl_corpus(tmp_path, 5)
     whole = fetch_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
-    monkeypatch.setattr(benchmarks, "CHUNK_ROWS", 2)
-    stream = benchmarks.stream_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
+    monkeypatch.setattr(miracl, "CHUNK_ROWS", 2)
+    stream = stream_benchmark(spec("miracl", source, ["sw"]) | {"source": source})
     chunks = list(stream.candidates)
     assert [len(chunk) for chunk in chunks] == [2, 2, 1]
     pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole.candidates)

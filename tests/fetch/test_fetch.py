@@ -92,6 +92,52 @@ def test_missing_field_names_file_row_and_config_key(tmp_path: Path) -> None:
         fetch_qa(qa_spec(path, question="q.txt"), "en")
 
 
+def flat_rows(path: Path, **changes: object) -> Path:
+    """Two flat rows (id, question, passage, answers); `changes` replace fields of the second."""
+    rows = [
+        {"id": "1", "question": "Who founded Rome?", "passage": "Romulus did.", "answers": ["Romulus", "R."]},
+        {"id": "2", "question": "Where is Bern?", "passage": "In Switzerland.", "answers": []} | changes,
+    ]
+    return write_jsonl(path, rows)
+
+
+def flat_spec(source: Path, **extra: object) -> dict:
+    fields = {"id": "id", "question": "question", "passage": "passage", "answer": "answers", "negatives": None}
+    return qa_spec(source, **fields) | {"where": {}} | extra
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"passage": ["In Bern.", "The capital."]}, "field 'passage' holds a list"),
+        ({"question": 42}, "field 'question' holds a number"),
+        ({"question": {"text": "Where?"}}, "field 'question' holds a mapping"),
+        ({"passage": True}, "field 'passage' holds a boolean"),
+    ],
+)
+def test_a_value_that_is_not_a_text_names_file_row_and_field(tmp_path: Path, change: dict, message: str) -> None:
+    source = flat_rows(tmp_path / "qa.jsonl", **change)
+    with pytest.raises(DataError, match=f"{tmp_path}/qa.jsonl: row 1: {message}"):
+        fetch_qa(flat_spec(source), "en")
+
+
+def test_convert_values_joins_lists_writes_numbers_and_logs_them(tmp_path: Path, caplog) -> None:
+    source = flat_rows(tmp_path / "qa.jsonl", passage=["In Bern.", ["The capital."]], question=42)
+    with caplog.at_level(logging.WARNING):
+        qa, _ = fetch_qa(flat_spec(source, convert_values=True), "en")
+    assert qa["passage"].tolist() == ["Romulus did.", "In Bern. The capital."]
+    assert qa["question"].tolist() == ["Who founded Rome?", "42"]
+    expected = "datasets[toy]: values converted to text (datasets[toy].convert_values: true): 1 passage (a list), "
+    assert expected + "1 question (a number)" in caplog.text
+    with pytest.raises(DataError, match="holds a mapping"):
+        fetch_qa(flat_spec(flat_rows(tmp_path / "m.jsonl", passage={"a": 1}), convert_values=True), "en")
+
+
+def test_an_answer_list_gives_its_first_answer(tmp_path: Path) -> None:
+    qa, _ = fetch_qa(flat_spec(flat_rows(tmp_path / "qa.jsonl")), "en")
+    assert qa["answer"].iloc[0] == "Romulus" and pd.isna(qa["answer"].iloc[1])
+
+
 def test_corrupted_jsonl_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "toy.jsonl"
     path.write_text('{"q": "fine"}\n{"q": broken\n')
@@ -224,7 +270,7 @@ def test_qa_rows_over_http(http_files) -> None:
 
 def test_http_404_through_datasets_names_the_url(http_files) -> None:
     _, base = http_files
-    with pytest.raises(DataError, match=f"{base}/none.jsonl \\(read as json\\): cannot be read"):
+    with pytest.raises(DataError, match=f"{base}/none.jsonl: file not found"):
         fetch_qa(qa_spec(f"{base}/none.jsonl"), "en")
 
 
@@ -234,8 +280,11 @@ def test_tsv_texts_that_look_like_missing_values_stay_text(tmp_path: Path) -> No
 
 
 def lareqa_file(path: Path, context: str, breaks: list[list[int]], qas: list[tuple[str, str, int]]) -> None:
-    """A one-article LAReQA-format file whose questions (id, question, answer_start) share one paragraph."""
-    questions = [{"id": i, "question": q, "answers": [{"text": "x", "answer_start": s}]} for i, q, s in qas]
+    """A one-article LAReQA-format file whose questions (id, question, answer_start) share one paragraph;
+    each answer is the word at its answer_start."""
+    questions = [
+        {"id": i, "question": q, "answers": [{"text": context[s:].split()[0], "answer_start": s}]} for i, q, s in qas
+    ]
     paragraph = {"context": context, "sentence_breaks": breaks, "qas": questions}
     path.write_text(json.dumps({"data": [{"title": "t", "paragraphs": [paragraph]}]}))
 
@@ -285,5 +334,5 @@ def test_parallel_lareqa_reads_the_selected_articles(tmp_path: Path) -> None:
 def test_parallel_lareqa_with_a_repeated_question_id_names_the_file(tmp_path: Path) -> None:
     lareqa_file(tmp_path / "en.json", "Ann is 30.", [[0, 10]], [("a", "How old is Ann?", 7), ("a", "Who is 30?", 0)])
     spec = parallel_spec(format="lareqa", source=f"{tmp_path}/{{lang}}.json", languages=["en"], lang_names={})
-    with pytest.raises(DataError, match=r"en\.json: question id 'a' occurs more than once"):
+    with pytest.raises(DataError, match=r"en\.json: question id 'a' at data\[0\]\.paragraphs\[0\]\.qas\[1\] repeats"):
         fetch_parallel(spec)

@@ -10,7 +10,8 @@ import pytest
 
 from hybridir.config import load_config
 from hybridir.errors import DataError
-from hybridir.fetch.mined import answer_tokens, has_answer, mine_dataset, read_questions
+from hybridir.fetch.bm25 import answer_tokens, has_answer
+from hybridir.fetch.mined import mine_dataset, read_questions
 from hybridir.fetch.qa import fetch_qa
 from hybridir.tables import to_arrow
 from tests.support import REPO

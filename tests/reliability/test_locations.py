@@ -9,7 +9,7 @@ import yaml
 
 from hybridir.config import validate_config
 from hybridir.errors import ConfigError
-from hybridir.fetch.benchmarks import miracl_language
+from hybridir.fetch.miracl import MiraclLanguage
 from hybridir.fetch.parallel import lang_source
 from hybridir.locations import fill_template
 from hybridir.plan.data import DataPlan
@@ -73,7 +73,7 @@ def test_every_place_that_fills_a_source_template_checks_the_values() -> None:
         config_sources(config)
     miracl = {kind: "data/{split}/{lang}.tsv" for kind in ("topics", "qrels", "corpus")}
     with pytest.raises(ConfigError, match=r"benchmarks\[\]\.source\.topics: \{split\} = '\.\./x'"):
-        miracl_language(miracl, "en", "../x", None)
+        MiraclLanguage(miracl, "en", "../x", None)
 
 
 def test_no_library_module_fills_a_template_by_hand() -> None:

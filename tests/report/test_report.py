@@ -22,11 +22,13 @@ from hybridir import layout
 from hybridir.config import load_config
 from hybridir.errors import DataError
 from hybridir.report import format as fmt
-from hybridir.report.data import comparisons, pipeline, retrieval, studies, usage
+from hybridir.report.data import checks, comparisons, mix, pipeline, retrieval, studies, usage
 from hybridir.report.data.paper import attach_paper, read_paper_numbers
 from hybridir.report.data.runs import primary, runs_by_strategy, strategies
 from hybridir.report.figures import base, curves, heatmaps, results
+from hybridir.report.pages import checks as checks_pages
 from hybridir.report.pages import languages
+from hybridir.report.pages import mix as mix_pages
 from hybridir.report.pages import pipeline as pipeline_pages
 from hybridir.report.pages import retrieval as pages
 from hybridir.report.pages import studies as study_pages
@@ -40,7 +42,7 @@ from tests.support.browser import console_errors, needs_browser
 from tests.support.images import PNG_MAGIC, assert_valid_pdf, assert_valid_png
 
 PAPER_NUMBERS = REPO / "workflow" / "hybridir" / "report" / "data" / "paper_numbers.csv"
-SETTINGS = {"candidate_context": True, "max_length": None, "resamples": rd.RESAMPLES, "seeds": [7, 8]}
+SETTINGS = {"candidate_context": True, "max_length": 256, "resamples": rd.RESAMPLES, "seeds": [7, 8]}
 TRAINED = {("x_x", None), ("x_y", None), ("hybrid", 0.3), ("hybrid", 0.5)}
 BENCHMARK_FACTS = [
     {"name": rd.LAREQA, "format": "lareqa", "domain": "wikipedia", "translated_queries": []},
@@ -82,6 +84,18 @@ def built(inputs: dict) -> dict[str, pd.DataFrame]:
         "corpus_ledger": pipeline.corpus_ledger_table(inputs["corpus_ledgers"]),
         "domains": studies.domains_table(metrics, significance, BENCHMARK_FACTS, MIXTURE_FACTS),
         "mixtures": studies.mixtures_table(significance, BENCHMARK_FACTS, MIXTURE_FACTS),
+        "truncation": checks.truncation_table(
+            checks.translation_cuts({"de": [[], ["truncated_input"]]}, 1024), checks.encoding_cuts({})
+        ),
+        "benchmark_ledger": checks.benchmark_ledger_table(
+            [
+                pd.DataFrame(
+                    {"benchmark": rd.LAREQA, "lang": ["en", "de"], "status": "kept", "reason": [None, "answer_moved"]}
+                )
+            ]
+        ),
+        "warnings": checks.warnings_table([("fetch_benchmark", "fetch/benchmarks/b", "b: 1 answer moved", 1)]),
+        "training_mix": mix.mix_table(inputs["logs"]),
     }
 
 
@@ -95,6 +109,10 @@ PAGES = {
     "translation_flags": pipeline_pages.translation_flags_page,
     "corpus_ledger": pipeline_pages.corpus_ledger_page,
     "domains": lambda frame: study_pages.domains_page(frame, BENCHMARK_FACTS, MIXTURE_FACTS, SETTINGS),
+    "truncation": checks_pages.truncation_page,
+    "benchmark_ledger": checks_pages.benchmark_ledger_page,
+    "warnings": checks_pages.warnings_page,
+    "training_mix": mix_pages.training_mix_page,
 }
 
 
@@ -361,6 +379,7 @@ def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
     assert "mean over seeds ± their standard deviation" in markdown and "Evaluation settings:" in markdown
     assert "results/report/figures/alpha_sweep/tiny.png" in markdown
     assert "None of these runs has a published counterpart" in markdown
+    assert "Every compared pair of strategies drew each dataset within 5% of the pairs of each other." in markdown
     assert "machine-translated with `models/nllb`" in markdown and "(early stopping on the validation loss)" in markdown
     assert "<table>" in to_html(blocks, "summary")
     untranslated = config | {"translation": {"model": None, "quality": {"benchmark": None}}, "validation_datasets": []}
@@ -463,7 +482,7 @@ def evaluation_captions() -> list[Path]:
 @pytest.mark.parametrize("flag", [True, False])
 def test_every_evaluation_caption_names_the_candidate_context_setting(flag: bool) -> None:
     captions = evaluation_captions()
-    assert len(captions) == 14  # 8 tables, 5 figures, the summary
+    assert len(captions) == 18  # 12 tables, 5 figures, the summary
     config = load_config(REPO / "profiles" / "demo" / "pipeline.yaml")
     config["evaluation"]["candidate_context"] = flag
     params = SimpleNamespace(evaluation=SETTINGS, seeds=SETTINGS["seeds"])

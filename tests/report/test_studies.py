@@ -17,7 +17,8 @@ import pytest
 from hybridir.evaluate import seeds as seeds_module
 from hybridir.evaluate.seeds import seed_statistics
 from hybridir.evaluate.significance import compare_strategies
-from hybridir.report.data import retrieval, studies
+from hybridir.report.data import checks, retrieval, studies
+from hybridir.report.data.mix import mix_table
 from hybridir.report.data.paper import read_paper_numbers
 from hybridir.report.data.runs import primary, strategies
 from hybridir.report.figures import base, heatmaps, results
@@ -26,7 +27,7 @@ from hybridir.report.pages import studies as pages
 from hybridir.report.pages.document import to_markdown, write_report_table
 from hybridir.report.pages.summary import summary_document
 from hybridir.tables import read_table
-from hybridir.vocabulary import FORMATS, Run, language_table
+from hybridir.vocabulary import FORMATS, Run
 from tests.support import REPO
 from tests.support import report_data as rd
 
@@ -210,7 +211,7 @@ def test_labels_colours_and_figures_tell_mixtures_apart(evaluated: dict, built: 
     ]
     sweep = results.alpha_sweep(built["map"], rd.ENCODER)
     assert {"on base", "on plus"} <= {t.get_text() for legend in sweep.legends for t in legend.get_texts()}
-    assert language_table(FORMATS["beir"]) == "beir"
+    assert FORMATS["beir"].language_table == "beir"
     measures = list(FORMATS["beir"].per_language)
     bars = results.per_language_bars(built["beir"], rd.ENCODER, BEIR, measures, TRAIN_LANGUAGES)
     base.save(bars, tmp_path / "bars.png", tmp_path / "bars.pdf")
@@ -235,7 +236,12 @@ def test_the_summary_has_the_mixture_comparisons_and_results_per_domain(evaluate
     }
     empty = built["map"].iloc[:0]
     tables = built | {"rank_distance": empty, "miracl": pd.DataFrame(columns=["lang", "metric"])}
-    tables |= {"mt_quality": pd.DataFrame(), "corpus_ledger": pd.DataFrame()}
+    tables |= {"mt_quality": pd.DataFrame(), "corpus_ledger": pd.DataFrame(), "training_mix": mix_table({})}
+    tables |= {
+        "truncation": checks.truncation_table(checks.translation_cuts({}, 1024), checks.encoding_cuts({})),
+        "benchmark_ledger": checks.benchmark_ledger_table([]),
+        "warnings": checks.warnings_table([]),
+    }
     summary = to_markdown(summary_document(config, tables, evaluated["significance"], {}, [], [], SETTINGS))
     for text in (
         "## Training mixtures compared",
@@ -245,3 +251,10 @@ def test_the_summary_has_the_mixture_comparisons_and_results_per_domain(evaluate
         "Training mixtures, each trained with every strategy and seed: `base` (facts); `plus` (facts, fiqa_train).",
     ):
         assert text in summary
+
+
+def test_a_benchmark_without_domain_read_back_from_parquet_is_unlabelled_in_the_summary(built: dict) -> None:
+    domains = built["domains"].astype({"domain": object})
+    domains.loc[domains["benchmark"] == LAREQA, "domain"] = np.nan
+    summary = to_markdown(pages.summary_domains(domains))
+    assert f"unlabelled: {LAREQA}" in summary

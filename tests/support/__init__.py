@@ -15,6 +15,8 @@ BIN = Path(sys.executable).parent
 IGNORED = shutil.ignore_patterns(".venv", ".git", "results", ".snakemake", "__pycache__", "*_cache", "mutants")
 # a whole pipeline run (the demo, locally or through Slurm) on a loaded 2-core machine
 WHOLE_RUN_TIMEOUT_S = 3600
+# the demo run's HF_TOKEN: a value that no file the run writes may hold
+HF_TOKEN_SENTINEL = "hf_SENTINELdoNotLeak0123456789abcdef"
 
 
 def shared_benchmark(name: str) -> Path:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from hybridir.evaluate import seeds as seeds_module
+from hybridir.evaluate.metrics import per_query_columns
 from hybridir.evaluate.seeds import seed_statistics
 from hybridir.evaluate.significance import compare_strategies
 from hybridir.tables import write_table
@@ -80,7 +81,7 @@ def per_query_rows(run: str, languages: list[str], lareqa: bool, rng: np.random.
                         "rank_distance": float(rng.integers(1, 400) * (1.2 - cross)) if setting == "multi" else None,
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).assign(weight=1.0).reindex(columns=per_query_columns())
 
 
 def training_log(rng: np.random.Generator, steps: int = 120) -> pd.DataFrame:
@@ -89,6 +90,7 @@ def training_log(rng: np.random.Generator, steps: int = 120) -> pd.DataFrame:
     loss = 3.3 * np.exp(-step / 50) + 0.6 + rng.normal(0, 0.15, steps)
     val = np.where(step % 20 == 0, 3.0 * np.exp(-step / 60) + 0.9 + rng.normal(0, 0.1, steps), np.nan)
     kinds = rng.choice(["x_x", "x_y"], steps)
+    langs = [rng.choice(TRAIN_LANGUAGES) if k == "x_x" else None for k in kinds]
     return pd.DataFrame(
         {
             "step": step,
@@ -97,9 +99,12 @@ def training_log(rng: np.random.Generator, steps: int = 120) -> pd.DataFrame:
             "lr": np.linspace(1e-3, 0, steps),
             "kind": kinds,
             "dataset": "facts",
-            "lang": [rng.choice(TRAIN_LANGUAGES) if k == "x_x" else None for k in kinds],
+            "lang": langs,
             "pairs": 16,
             "dropped_negatives": 0,
+            "negatives": 16,
+            "langs": [[lang] if lang else sorted(TRAIN_LANGUAGES) for lang in langs],
+            "lang_texts": [[32] if lang else [12, 10, 10] for lang in langs],
             "seconds": 0.05,
         }
     )

@@ -11,7 +11,8 @@ Clients find the cluster through SLURM_CONF (`cluster.env`) and through Slurm's 
 /etc/slurm/slurm.conf, a link to the cluster's slurm.conf while it runs: the Slurm executor's job
 step (snakemake-executor-plugin-slurm-jobstep 0.6.1) removes every SLURM_* variable, SLURM_CONF
 included, before it calls srun inside a job. A configuration there other than the stale link of
-a killed test run is never replaced: `default_config_taken()` says why, and no cluster starts.
+a killed test run (its folder gone, or the process in its owner.pid) is never replaced:
+`default_config_taken()` says why, and no cluster starts.
 """
 
 import os
@@ -33,6 +34,7 @@ NODE = "node1"
 NODE_MEMORY_MB = 1_000_000
 DEFAULT_CONF = Path("/etc/slurm/slurm.conf")
 MARK = "hybridir-slurm-test"
+OWNER = "owner.pid"  # in the run folder: the process id of the test run that started the cluster
 
 
 def missing_programs() -> list[str]:
@@ -55,12 +57,24 @@ def _ours(link: Path) -> bool:
     return link.is_symlink() and MARK in os.readlink(link)
 
 
+def owner_alive(conf: Path) -> bool:
+    """Whether the process that started the test cluster of `conf` still runs."""
+    owner = conf.parent / OWNER
+    if not owner.exists():
+        return False
+    try:
+        os.kill(int(owner.read_text()), 0)
+    except (ProcessLookupError, ValueError):
+        return False
+    return True
+
+
 def default_config_taken() -> str | None:
     """Why /etc/slurm/slurm.conf cannot point to a new test cluster, else None."""
     if _ours(DEFAULT_CONF):
-        if DEFAULT_CONF.exists():
+        if owner_alive(Path(os.readlink(DEFAULT_CONF))):
             return f"{DEFAULT_CONF} points to the test cluster of a run still going ({os.readlink(DEFAULT_CONF)})"
-        return None  # a killed run's link, to a folder that is gone
+        return None  # a killed run's link: its folder is gone, or its owner is
     if DEFAULT_CONF.exists() or DEFAULT_CONF.is_symlink():
         return f"{DEFAULT_CONF} exists: this machine has a Slurm configuration the test will not replace"
     return None
@@ -210,6 +224,7 @@ def slurm_cluster(folder: Path, partitions: tuple[str, ...], cpus: int) -> Itera
         run_folder = Path(tempfile.mkdtemp(prefix=f"{MARK}-"))
         stack.callback(shutil.rmtree, run_folder, True)
         run_folder.chmod(0o755)
+        (run_folder / OWNER).write_text(str(os.getpid()))
         cluster = SlurmCluster(folder, run_folder, partitions, cpus)
         for name in ("munge", "state", "spool"):
             (folder / name).mkdir(mode=0o700, parents=True)

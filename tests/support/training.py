@@ -48,7 +48,9 @@ def trainer(workspace: dict[str, Path], encoder: str = "deterministic", **overri
     return Trainer(encoder=spec, corpus=corpus, languages=LANGUAGES, options=options(**overrides), device="cpu")
 
 
-def training_job(folder: Path, model: Path, corpus: Path, opts: TrainingOptions, processes: int = 1) -> TrainingJob:
+def training_job(
+    folder: Path, model: Path, corpus: Path, opts: TrainingOptions, processes: int = 1, validation: Path | None = None
+) -> TrainingJob:
     """The job of one training run of `model` on `corpus` on the CPU, writing into `folder`."""
     return TrainingJob(
         encoder={"name": "tiny", "model": str(model), "pooling": "mean", "trust_remote_code": False},
@@ -58,7 +60,7 @@ def training_job(folder: Path, model: Path, corpus: Path, opts: TrainingOptions,
         device="cpu",
         processes=processes,
         corpus=[str(corpus)],
-        validation=None,
+        validation=str(validation) if validation else None,
         output=str(folder / "model"),
         checkpoint=str(folder / "checkpoint.pt"),
         training_log=str(folder / "log.parquet"),
@@ -66,11 +68,15 @@ def training_job(folder: Path, model: Path, corpus: Path, opts: TrainingOptions,
     )
 
 
-def run_command(workspace: dict[str, Path], name: str, encoder: str, opts: TrainingOptions) -> list[str]:
-    """`python` arguments of hybridir.train.run on the job of one run, its job file written."""
+def run_command(
+    workspace: dict[str, Path], name: str, encoder: str, opts: TrainingOptions, validation: Path | None = None
+) -> list[str]:
+    """`python` arguments of hybridir.train.run on the job of one run (validated on `validation`
+    when given), its job file written."""
     folder = workspace["folder"] / name
     folder.mkdir(exist_ok=True)
-    training_job(folder, workspace[encoder], workspace["corpus"], opts).write(folder / "options.json")
+    job = training_job(folder, workspace[encoder], workspace["corpus"], opts, validation=validation)
+    job.write(folder / "options.json")
     return ["-m", "hybridir.train.run", str(folder / "options.json")]
 
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import torch
 
-from hybridir.tables import read_table
+from hybridir.tables import read_provenance, read_table, write_table
 from hybridir.train.loss import InfoNCE
 from tests.support import BIN
-from tests.support.training import free_port, options, run_command, trainer
+from tests.support.training import free_port, options, run_command, trainer, validation_table
 
 
 def test_info_nce_is_cross_entropy_over_cosine_scores() -> None:
@@ -25,10 +25,13 @@ def test_info_nce_is_cross_entropy_over_cosine_scores() -> None:
 
 
 def test_two_processes_give_the_loss_of_one_over_the_same_global_batch(workspace: dict[str, Path]) -> None:
-    opts = options(steps=4, hard_negatives=1)
-    single = run_command(workspace, "single", "deterministic", opts)
+    """...and the validation loss of one, each process computing half of the validation batches."""
+    opts = options(steps=4, hard_negatives=1, eval_steps=2)
+    validation = workspace["folder"] / "validation.parquet"
+    write_table(validation_table(read_table(workspace["corpus"], "parallel")), validation, "validation")
+    single = run_command(workspace, "single", "deterministic", opts, validation)
     subprocess.run([sys.executable, *single], check=True, capture_output=True)
-    double = run_command(workspace, "double", "deterministic", opts)
+    double = run_command(workspace, "double", "deterministic", opts, validation)
     launcher = [str(BIN / "torchrun"), "--nproc_per_node", "2", "--master_port", str(free_port())]
     result = subprocess.run(
         [*launcher, *double], capture_output=True, text=True, env=os.environ | {"OMP_NUM_THREADS": "1"}
@@ -38,6 +41,10 @@ def test_two_processes_give_the_loss_of_one_over_the_same_global_batch(workspace
     two = read_table(workspace["folder"] / "double" / "log.parquet", "training_log")
     assert one["pairs"].tolist() == two["pairs"].tolist()
     assert (one["loss"] - two["loss"]).abs().max() < 1e-5, pd.DataFrame({"one": one["loss"], "two": two["loss"]})
+    assert one["val_loss"].notna().sum() == 2
+    settings = read_provenance(workspace["folder"] / "single" / "log.parquet")["settings"]
+    assert settings["decay_exclude"] is True and settings["max_grad_norm"] == 1.0 and settings["steps"] == 4
+    assert (one["val_loss"] - two["val_loss"]).abs().max() < 1e-5
 
 
 def test_the_cached_loss_gives_the_same_training(workspace: dict[str, Path]) -> None:

@@ -16,14 +16,15 @@ from sentence_transformers import SentenceTransformer
 from hybridir.demo.data import LANGUAGES
 from hybridir.encoders import EncoderSpec, load_encoder
 from hybridir.tables import read_table
+from hybridir.train.mix import training_mix
 from hybridir.train.samplers import Batch
-from hybridir.train.trainer import Trainer
+from hybridir.train.trainer import Trainer, parameter_groups
 from tests.support import REPO
 from tests.support.training import TEXTS, labse_like, minilm, options, run_command, trainer, validation_table
 
 
 def test_a_killed_run_resumes_to_the_same_weights(workspace: dict[str, Path]) -> None:
-    opts = options(steps=60, checkpoint_steps=5)
+    opts = options(steps=20, checkpoint_steps=5)
     whole = run_command(workspace, "whole", "dropout", opts)
     subprocess.run([sys.executable, *whole], check=True, capture_output=True)
     resumed = run_command(workspace, "resumed", "dropout", opts)
@@ -157,7 +158,9 @@ def test_prefixes_are_used_in_training_and_saved_as_prompts(workspace: dict[str,
     assert SentenceTransformer(str(tmp_path / "model")).prompts.items() >= {"query": "q: ", "passage": ""}.items()
 
 
-def test_the_training_log_counts_dropped_hard_negatives(workspace: dict[str, Path], tmp_path: Path) -> None:
+def test_the_training_log_counts_hard_negatives_and_languages(workspace: dict[str, Path], tmp_path: Path) -> None:
+    """Each pair's first negative equals its positive (dropped), its second is kept; the log's
+    per-step counts give the run's training mix."""
     corpus = read_table(workspace["corpus"], "parallel")
     corpus["negative_passages"] = [[p, "A town with no facts."] for p in corpus["passage"]]
     opts = options(steps=3, hard_negatives=2)
@@ -169,7 +172,38 @@ def test_the_training_log_counts_dropped_hard_negatives(workspace: dict[str, Pat
         device="cpu",
     )
     log = run.fit(tmp_path / "model", tmp_path / "checkpoint.pt")
-    assert log["dropped_negatives"].tolist() == log["pairs"].tolist()
+    assert log["dropped_negatives"].tolist() == log["pairs"].tolist() == log["negatives"].tolist()
+    assert (log["lang_texts"].map(sum) == 2 * log["pairs"]).all()
+    x_x = log[log["kind"] == "x_x"]
+    assert (x_x["langs"].map(list) == x_x["lang"].map(lambda lang: [lang])).all()
+    mix = training_mix(log).set_index(["axis", "value"])
+    assert mix.loc[("all", "all"), "negatives_per_pair"] == 1.0
+    for axis in ("dataset", "language"):
+        assert mix.loc[axis, "batch_share"].sum() == pytest.approx(1.0)
+        assert mix.loc[axis, "pair_share"].sum() == pytest.approx(1.0)
+
+
+def test_biases_and_norm_weights_are_left_out_of_weight_decay() -> None:
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.LayerNorm(3), torch.nn.Linear(3, 2, bias=False))
+    decayed, undecayed = parameter_groups(model, 0.01, decay_exclude=True)
+    assert [p.shape for p in decayed["params"]] == [(3, 4), (2, 3)] and decayed["weight_decay"] == 0.01
+    assert [p.shape for p in undecayed["params"]] == [(3,), (3,), (3,)] and undecayed["weight_decay"] == 0.0
+    (every,) = parameter_groups(model, 0.01, decay_exclude=False)
+    assert len(every["params"]) == 5 and every["weight_decay"] == 0.01
+
+
+@pytest.mark.parametrize("max_grad_norm", [1e-3, None])
+def test_gradients_are_clipped_before_the_optimizer_step(workspace: dict[str, Path], max_grad_norm) -> None:
+    run = trainer(workspace, steps=1, max_grad_norm=max_grad_norm)
+    norms = []
+
+    def measure(*_args) -> None:
+        grads = [p.grad for p in run.model.parameters() if p.grad is not None]
+        norms.append(float(torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))))
+
+    run.optimizer.register_step_pre_hook(measure)
+    run.train_step(run.texts(run.batches[0]))
+    assert (norms[0] <= 1.001e-3) == (max_grad_norm is not None)
 
 
 def test_every_strategy_is_validated_on_the_same_batches(workspace: dict[str, Path]) -> None:

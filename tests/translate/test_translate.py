@@ -20,7 +20,7 @@ from hybridir.devices import DeviceError, resolve_device
 from hybridir.errors import ConfigError
 from hybridir.fetch.benchmarks import fetch_benchmark
 from hybridir.languages import nllb_code
-from hybridir.tables import to_arrow
+from hybridir.tables import read_table, to_arrow, write_table
 from hybridir.text import text_id
 from hybridir.translate.convert import convert_model
 from hybridir.translate.cublas import cublas_candidates, load_first, wheel_cublas
@@ -132,6 +132,14 @@ def test_limits_are_flagged_never_silent(translator: NllbTranslator) -> None:
     options = DecodingOptions(beam_size=1, max_input_tokens=6, max_output_tokens=3)
     result = translator.translate([SENTENCES[3]], "en", "de", options)
     assert {"truncated_input", "truncated_output"} <= set(flag_names(result.flags[0]))
+
+
+def test_texts_cut_at_the_input_limit_are_counted_in_the_log(translator: NllbTranslator, caplog) -> None:
+    texts = pd.DataFrame({"text_id": ["a", "b"], "lang": "en", "text": [SENTENCES[3], "Hi."]})
+    with caplog.at_level(logging.INFO):
+        table = translate_texts(texts, translator, "en", "de", DecodingOptions(beam_size=1, max_input_tokens=6))
+    assert ["truncated_input" in flags for flags in table["flags"]] == [True, False]
+    assert "1 of 2 texts had a sentence longer than 6 tokens, cut there" in caplog.text
 
 
 def test_unknown_language_code_fails_clearly(translator: NllbTranslator) -> None:
@@ -285,6 +293,30 @@ def test_shards_deal_texts_by_their_hexadecimal_id() -> None:
     assert select_shard(texts, 1, 3).index.tolist() == [0, 1]
     assert list(select_shard(texts, 1, 3).columns) == ["text_id", "lang", "text"]
     assert select_shard(texts, 2, 3).empty
+
+
+def test_a_dataset_that_adds_no_new_text_gives_empty_valid_shards(translator: NllbTranslator, tmp_path: Path) -> None:
+    first = qa_table("a", [("Where is Belmor?", SENTENCES[1])])
+    subset = qa_table("b", [("Where is Belmor?", SENTENCES[1])])
+    texts = owned_texts(subset, [first], "en", 1)
+    write_table(texts, tmp_path / "texts.parquet", "texts")
+    texts = read_table(tmp_path / "texts.parquet", "texts")
+    shards = [translate_texts(select_shard(texts, shard, 2), translator, "en", "de", GREEDY) for shard in range(2)]
+    for shard, table in enumerate(shards):
+        write_table(table, tmp_path / f"{shard}.parquet", "translations")
+        assert read_table(tmp_path / f"{shard}.parquet", "translations").empty
+    to_arrow(flag_ledger(pd.concat(shards, ignore_index=True)), "translation_ledger")
+
+
+def test_one_text_in_four_shards_leaves_three_empty_and_valid(translator: NllbTranslator) -> None:
+    texts = pd.DataFrame({"text_id": [text_id(SENTENCES[2])], "lang": "en", "text": [SENTENCES[2]]})
+    shards = [translate_texts(select_shard(texts, shard, 4), translator, "en", "de", GREEDY) for shard in range(4)]
+    assert sorted(len(table) for table in shards) == [0, 0, 0, 1]
+    for table in shards:
+        to_arrow(table, "translations")
+    gathered = pd.concat(shards, ignore_index=True)
+    to_arrow(gathered, "translations")
+    assert gathered["text_id"].tolist() == texts["text_id"].tolist()
 
 
 def test_owned_texts_are_new_unique_sorted_by_id_and_in_the_source_language() -> None:

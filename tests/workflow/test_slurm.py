@@ -11,6 +11,8 @@ needs root (packages, daemons) and skips, saying so, otherwise.
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,7 @@ from snakemake.resources import Resources
 
 from tests.support import IGNORED, REPO, WHOLE_RUN_TIMEOUT_S, snakemake
 from tests.support.run_comparison import differences
-from tests.support.slurm_cluster import install_slurm, slurm_cluster
+from tests.support.slurm_cluster import OWNER, install_slurm, owner_alive, slurm_cluster
 
 pytestmark = pytest.mark.workflow
 PROFILE = REPO / "profiles" / "slurm" / "config.yaml"
@@ -224,6 +226,17 @@ def slurm_run(tmp_path_factory: pytest.TempPathFactory) -> SlurmRun:
         result = snakemake(workflow, *command, env={"SLURM_CONF": str(cluster.conf)}, timeout_s=WHOLE_RUN_TIMEOUT_S)
         records = cluster.completed_jobs()
     return SlurmRun(workflow, planned, result.stdout + result.stderr, records)
+
+
+def test_a_killed_runs_cluster_link_is_stale_and_a_running_ones_is_not(tmp_path: Path) -> None:
+    """A stale /etc/slurm/slurm.conf link of a killed test run must not keep the next run from its cluster."""
+    conf = tmp_path / "slurm.conf"
+    assert not owner_alive(conf)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (tmp_path / OWNER).write_text(ended.stdout.strip())
+    assert not owner_alive(conf)
+    (tmp_path / OWNER).write_text(str(os.getpid()))
+    assert owner_alive(conf)
 
 
 def test_every_job_of_the_demo_ran_as_a_slurm_job(slurm_run: SlurmRun) -> None:

@@ -13,8 +13,11 @@ import yaml
 from sentence_transformers import SentenceTransformer
 
 from hybridir import layout
+from hybridir.config import load_config
 from hybridir.demo.data import LANGUAGES, demo_towns
-from hybridir.tables import read_table
+from hybridir.report.data.mix import mix_differences
+from hybridir.tables import read_provenance, read_table
+from hybridir.vocabulary import Run
 from tests.support import BIN, REPO, snakemake
 from tests.support.browser import console_errors, needs_browser
 from tests.support.images import assert_valid_pdf, assert_valid_png
@@ -23,7 +26,7 @@ pytestmark = pytest.mark.workflow
 DEMO = ("--profile", "profiles/demo")
 SEEDS = (7, 8, 9)
 TRAINED = [f"{strategy}-s{seed}" for strategy in ("x_x", "x_y", "hybrid-a0.5") for seed in SEEDS]
-BENCHMARKS = 3
+BENCHMARKS = 5  # lareqa, mlqa, miracl, tatoeba and mmarco formats
 EVALUATE_JOBS = {
     "score": len(TRAINED) * BENCHMARKS,
     "significance": BENCHMARKS,
@@ -37,23 +40,25 @@ REPORT_JOBS = {
     "report_map_heatmaps": 2,
     "report_alpha_sweep": 1,
     "report_rank_distance_figure": 2,
-    "report_per_language_figure": 3,
+    "report_per_language_figure": BENCHMARKS,
+    "report_language_tables": 1,
+    "report_warnings": 1,
     "report_summary": 1,
 }
-UPSTREAM_REPORT_JOBS = {"report_translation": 1, "report_corpus": 1, "report_training_loss": 1, "report_usage": 1}
+UPSTREAM_REPORT_JOBS = {
+    "report_translation": 1,
+    "report_corpus": 1,
+    "report_training_loss": 1,
+    "report_usage": 1,
+    "report_checks": 1,
+    "report_training_mix": 1,
+}
 TRAINED_RUN_JOBS = (
     {"train": len(TRAINED), "encode": len(TRAINED) * BENCHMARKS, "rank": len(TRAINED) * BENCHMARKS}
     | EVALUATE_JOBS
     | REPORT_JOBS
     | UPSTREAM_REPORT_JOBS
 )
-
-
-@pytest.fixture(scope="module")
-def demo_report(demo_run: Path) -> Path:
-    """The Snakemake HTML report of the demo run (the second command of `make demo`)."""
-    snakemake(demo_run, *DEMO, "--report", "results/report.html")
-    return demo_run / "results" / "report.html"
 
 
 def planned_jobs(cwd: Path, *args: str) -> dict[str, int]:
@@ -79,7 +84,7 @@ def test_demo_writes_every_fetch_table(demo_run: Path) -> None:
         assert len(read_table(fetch / "qa" / f"{name}.parquet", "qa")) > 0
     parallel = read_table(fetch / "parallel" / "parallel_facts.parquet", "parallel")
     assert parallel.groupby("pair_id")["lang"].nunique().eq(3).all()
-    for bench in ("demo_lareqa", "demo_mlqa", "demo_miracl"):
+    for bench in ("demo_lareqa", "demo_mlqa", "demo_miracl", "demo_tatoeba", "demo_mmarco"):
         for table in ("candidates", "queries", "qrels"):
             assert len(read_table(fetch / "benchmarks" / bench / f"{table}.parquet", table)) > 0
 
@@ -185,6 +190,31 @@ def test_demo_corpus_ledger_accounts_for_every_pair_in_every_language(demo_run: 
     assert len(parallel) == len(read_table(results / "fetch" / "parallel" / "parallel_facts.parquet", "parallel"))
 
 
+def test_a_dataset_without_given_negatives_reaches_the_corpus_with_mined_ones(demo_run: Path) -> None:
+    """`extra` gives no negatives: fetch mines them from its own passages (BM25), and in the corpus
+    each pair's negatives are the same passages (ids) in every language, translated with the
+    dataset; the corpus ledger counts each kept (pair, language) without one as no_negative."""
+    results = demo_run / "results"
+    qa = read_table(results / "fetch" / "qa" / "extra.parquet", "qa")
+    assert (qa["negative_passage_ids"].map(len) > 0).all()
+    for ids, own in zip(qa["negative_passage_ids"], qa["passage_id"], strict=True):
+        assert set(ids) <= set(qa["passage_id"]) - {own}
+    text_of = {"en": dict(zip(qa["passage_id"], qa["passage"], strict=True))}
+    for lang in ("de", "es"):
+        table = read_table(results / "translate" / "translations" / f"{lang}.parquet", "translations")
+        text_of[lang] = dict(zip(table["text_id"], table["text"], strict=True))
+    source_id = {text: text_id for text_id, text in text_of["en"].items()}
+    corpus = read_table(results / "corpus" / "parallel" / "extra.parquet", "parallel").set_index(["pair_id", "lang"])
+    ledger = read_table(results / "corpus" / "ledger" / "extra.parquet", "corpus_ledger").set_index(["pair_id", "lang"])
+    hard_negatives = load_config(demo_run / "profiles/demo/pipeline.yaml")["training"]["hard_negatives"]
+    for (pair_id, lang), negatives in corpus["negative_passages"].map(list).items():
+        ids = [source_id[text] for text in corpus.loc[(pair_id, "en"), "negative_passages"]]
+        assert negatives == [text_of[lang][i] for i in ids]
+        assert len(ids) <= hard_negatives
+        assert (ledger.loc[(pair_id, lang), "reason"] == "no_negative") == (not ids)
+    assert (corpus["negative_passages"].map(len) > 0).mean() > 0.5
+
+
 @pytest.mark.parametrize("run", ["x_x-s7", "x_y-s7", "hybrid-a0.5-s7"])
 def test_demo_training_loss_falls_and_the_model_loads(demo_run: Path, run: str) -> None:
     folder = demo_run / "results" / "train" / "tiny" / run
@@ -196,9 +226,55 @@ def test_demo_training_loss_falls_and_the_model_loads(demo_run: Path, run: str) 
     assert not (folder / "checkpoint.pt").exists()
 
 
+def test_the_demo_reports_each_strategys_training_mix(demo_run: Path) -> None:
+    """The training_mix report table holds each strategy's mix as its seeds' training logs give it,
+    and the summary says whether compared strategies differ in dataset mix (english_only feeds x_x
+    batches, never x_y ones)."""
+    results = demo_run / "results"
+    table = read_table(results / "report" / "tables" / "training_mix.parquet", "report_training_mix")
+    assert {(s, None if pd.isna(a) else a) for s, a in zip(table["strategy"], table["alpha"], strict=True)} == {
+        ("x_x", None),
+        ("x_y", None),
+        ("hybrid", 0.5),
+    }
+    for strategy in ("x_x", "x_y", "hybrid"):
+        runs = [name for name in TRAINED if Run.parse("tiny", name).strategy == strategy]
+        logs = pd.concat([read_table(results / "train" / "tiny" / n / "log.parquet", "training_log") for n in runs])
+        rows = table[table["strategy"] == strategy].set_index(["axis", "value"])
+        assert (rows["runs"] == len(SEEDS)).all()
+        pairs = logs.groupby("dataset")["pairs"].sum()
+        assert rows.loc["dataset", "pair_share"].to_dict() == pytest.approx((pairs / pairs.sum()).to_dict())
+        negatives = logs.groupby("dataset")["negatives"].sum() / pairs
+        assert rows.loc["dataset", "negatives_per_pair"].to_dict() == pytest.approx(negatives.to_dict())
+        assert rows.loc["language", "pair_share"].sum() == pytest.approx(1.0)
+        assert rows.loc[("all", "all"), "batches"] == len(logs)
+    x_y_datasets = table[(table["strategy"] == "x_y") & (table["axis"] == "dataset")]["value"]
+    assert "english_only" not in set(x_y_datasets)
+    summary = (results / "summary.md").read_text()
+    expected = "trained on different dataset mixes" if mix_differences(table) else "within 5% of the pairs"
+    assert expected in summary
+
+
+def test_every_demo_run_is_evaluated_at_the_training_passage_length(demo_run: Path) -> None:
+    """evaluation.max_length is unset in the demo: the zero-shot encoder and the trained models
+    are all evaluated at training.max_passage_length, recorded in each encode job's text_lengths."""
+    length = load_config(demo_run / "profiles/demo/pipeline.yaml")["training"]["max_passage_length"]
+    for name in ("zero_shot", *TRAINED):
+        path = Path(layout.TEXT_LENGTHS.format(encoder="tiny", run=name, benchmark="demo_lareqa"))
+        lengths = read_table(demo_run / path, "text_lengths")
+        assert set(lengths["max_length"]) == {length}
+        assert read_provenance(demo_run / path)["settings"]["max_length"] == length
+
+
 RUNS = {"zero_shot", *TRAINED}
 STRATEGIES = {("zero_shot", None), ("x_x", None), ("x_y", None), ("hybrid", 0.5)}
-SETTINGS = {"demo_lareqa": {"mono", "cross", "multi"}, "demo_mlqa": {"mono", "cross", "multi"}, "demo_miracl": {"mono"}}
+SETTINGS = {
+    "demo_lareqa": {"mono", "cross", "multi"},
+    "demo_mlqa": {"mono", "cross", "multi"},
+    "demo_miracl": {"mono"},
+    "demo_tatoeba": {"to_en", "from_en"},
+    "demo_mmarco": {"mono", "to_en", "from_en", "cross"},
+}
 
 
 def test_demo_evaluates_every_run_on_every_benchmark_with_intervals(demo_run: Path) -> None:
@@ -231,24 +307,64 @@ def test_demo_report_makes_every_table_and_figure(demo_run: Path) -> None:
         "rank_distance",
         "miracl",
         "per_language",
+        "tatoeba",
+        "mmarco",
         "mt_quality",
         "translation_flags",
         "corpus_ledger",
         "leakage",
         "usage",
+        "truncation",
+        "benchmark_ledger",
+        "warnings",
     )
     for name in tables:
-        assert len(read_table(results / "report" / "tables" / f"{name}.parquet", f"report_{name}")) > 0
+        assert len(read_table(results / "report" / "tables" / f"{name}.parquet", layout.report_schema(name))) > 0
         assert (results / "report" / "tables" / f"{name}.md").stat().st_size > 0
     pngs = sorted((results / "report" / "figures").rglob("*.png"))
     kinds = {p.parent.name for p in pngs}
     assert kinds == {"map_heatmap", "map_difference", "rank_distance", "per_language", "alpha_sweep", "training_loss"}
-    assert len(pngs) == 2 * 3 + 3 + 1 + 1  # heatmap, difference, rank distance x 2 benchmarks; bars x 3; sweep; loss
+    # heatmap, difference, rank distance x 2 benchmarks; per-language bars x 5 benchmarks; sweep; loss
+    assert len(pngs) == 2 * 3 + BENCHMARKS + 1 + 1
     for png in pngs:
         assert_valid_png(png)
         assert_valid_pdf(png.with_suffix(".pdf"))
     summary = (results / "summary.md").read_text()
     assert summary.startswith("# Results summary") and layout.figure("training_loss", "training_loss") in summary
+
+
+def test_the_run_ends_with_its_warnings_and_the_report_lists_every_one(demo_run: Path) -> None:
+    console = (demo_run.parent / "demo_run.out").read_text()
+    assert re.search(
+        r"hybridir: \d+ warning\(s\) logged by \d+ of this run's \d+ jobs; read them in "
+        r"results/report/tables/warnings\.md",
+        console,
+    )
+    warnings = read_table(demo_run / "results/report/tables/warnings.parquet", "report_warnings")
+    mlqa = warnings[warnings["job"] == "fetch/benchmarks/demo_mlqa"]
+    assert mlqa["rule"].tolist() == ["fetch_benchmark"] and "missing in some languages" in mlqa["message"].iloc[0]
+    summary = (demo_run / "results/summary.md").read_text()
+    assert "## Data checks and warnings" in summary and "missing in some languages" in summary
+
+
+def test_demo_tatoeba_and_mmarco_tables_give_every_language_and_direction(demo_run: Path) -> None:
+    """Tables 6 and 9 on the demo's Tatoeba- and mMARCO-format benchmarks: every language in each
+    direction with its mean, the zero-shot marks, and the published numbers with their source."""
+    tables = demo_run / "results" / "report" / "tables"
+    tatoeba = read_table(tables / "tatoeba.parquet", "report_languages")
+    directions = tatoeba.groupby("setting")["lang"].agg(set).to_dict()
+    assert directions == {"to_en": {"de", "es", "mean"}, "from_en": {"de", "es", "mean"}}
+    assert set(tatoeba["strategy"]) == {s for s, _ in STRATEGIES} and set(tatoeba["metric"]) == {"accuracy"}
+    mmarco = read_table(tables / "mmarco.parquet", "report_languages")
+    languages = mmarco[mmarco["metric"] == "mrr_10"].groupby("setting")["lang"].agg(set).to_dict()
+    every, paired = {"en", "de", "es", "mean"}, {"de", "es", "mean"}
+    assert languages == {"mono": every, "cross": every, "to_en": paired, "from_en": paired}
+    page = (tables / "mmarco.md").read_text()
+    assert "Published numbers of other systems" in page and "unicamp-dl/mMARCO README.md" in page
+    assert "Benchmarks `demo_mmarco` keep only a sample of their collection" in page
+    assert "mean of both" in (tables / "tatoeba.md").read_text()
+    ledger = read_table(tables / "benchmark_ledger.parquet", "report_benchmark_ledger")
+    assert {"demo_tatoeba", "demo_mmarco"} <= set(ledger["benchmark"])
 
 
 def test_snakemake_report_is_self_contained_html(demo_report: Path) -> None:
@@ -317,7 +433,9 @@ def test_demo_leakage_audit_finds_templated_questions_only(demo_run: Path) -> No
     name) are the only texts close enough."""
     results = demo_run / "results"
     table = read_table(results / "report" / "tables" / "leakage.parquet", "report_leakage")
-    assert len(table) == 4 * 3  # every corpus dataset x benchmark
+    config = yaml.safe_load((demo_run / "profiles/demo/pipeline.yaml").read_text())
+    corpus_datasets = len(config["datasets"]) + len(config["parallel_datasets"])
+    assert len(table) == corpus_datasets * len(config["benchmarks"])  # every corpus dataset x benchmark
     hits = pd.concat([read_table(p, "leakage_hits") for p in sorted((results / "leakage" / "hits").glob("*.parquet"))])
     assert set(hits["field"]) <= {"question"} and set(hits["evaluation_field"]) <= {"question"}
     assert table["leaked_pairs"].sum() == hits.groupby("benchmark")["pair_id"].nunique().sum()
@@ -348,6 +466,7 @@ def test_planted_copies_of_benchmark_texts_are_found_and_kept_out_of_training(de
             "name": "planted",
             "source": str(planted),
             "fields": {"id": "id", "question": "question", "passage": "passage"},
+            "negatives": "none",  # mined ones would be the other planted pairs' passages, found again
         }
     )
     config["datasets"][-1]["translate"] = False
@@ -392,15 +511,18 @@ def test_planted_copies_of_benchmark_texts_are_found_and_kept_out_of_training(de
     assert "- planted: 2 of 3 pairs (2 of 3 pair-language rows)" in page
 
 
+LIBRARY_FILES = sorted(map(str, (REPO / "workflow").rglob("*.py")))
+
+
 @pytest.mark.parametrize(
     "command",
     [
         ["ruff", "check", "."],
         ["ruff", "format", "--check", "."],
         ["snakefmt", "--check", "Snakefile", "workflow/rules"],
-        # no block of 6 or more equal lines (comments and docstrings aside) in the library, the
-        # scripts or the rules (pylint's duplicate-code check)
-        ["symilar", "-d", "6", "-i", "--ignore-docstrings", *sorted(map(str, (REPO / "workflow").rglob("*.py")))],
+        # no block of 6 or more equal lines (comments, docstrings and imports aside) in the library,
+        # the scripts or the rules (pylint's duplicate-code check)
+        ["symilar", "-d", "6", "-i", "--ignore-docstrings", "--ignore-imports", *LIBRARY_FILES],
         ["symilar", "-d", "6", "-i", "Snakefile", *sorted(map(str, (REPO / "workflow" / "rules").glob("*.smk")))],
     ],
     ids=lambda c: " ".join(c[:2]),

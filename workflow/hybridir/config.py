@@ -13,6 +13,7 @@ import yaml
 
 from hybridir.config_checks import check_config
 from hybridir.errors import ConfigError
+from hybridir.languages import LANGUAGE_SETS
 from hybridir.schemas import config_schema
 
 
@@ -63,12 +64,27 @@ def schema_error_message(error: jsonschema.ValidationError) -> str:
     return f"config key {key}: {error.message}"
 
 
+def expand_language_sets(config: dict[str, Any]) -> None:
+    """Replace a benchmark's named language set (`languages: xtreme_r`) by its languages, in place;
+    only a tatoeba entry names one (hybridir.languages.LANGUAGE_SETS)."""
+    for i, bench in enumerate(config["benchmarks"]):
+        if isinstance(bench["languages"], str):
+            if bench["format"] != "tatoeba":
+                raise ConfigError(
+                    f"config key benchmarks[{i}].languages ({bench['name']}): the named set {bench['languages']!r} "
+                    "is a tatoeba entry's; list the languages"
+                )
+            bench["languages"] = list(LANGUAGE_SETS[bench["languages"]])
+
+
 def validate_config(config: dict[str, Any]) -> dict[str, Any]:
-    """Fill in the schema's defaults (in place), validate, run check_config; returns `config`."""
+    """Fill in the schema's defaults (in place), validate, expand named language sets, run
+    check_config; returns `config`."""
     validator = _with_defaults(jsonschema.Draft202012Validator)(config_schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(config))
     if error is not None:
         raise ConfigError(schema_error_message(error))
+    expand_language_sets(config)
     check_config(config)
     return config
 

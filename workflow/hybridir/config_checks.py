@@ -1,16 +1,18 @@
 """Checks of a validated config for what its JSON schema cannot express: known languages, unique
 names, sources that fit their format, training mixtures of known datasets, something to train on
-and translate with, and run names of their own. Each raises a ConfigError naming the offending key."""
+and translate with, run names of their own, and hard negatives that a source can give. Each raises
+a ConfigError naming the offending key."""
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from hybridir.config_mixtures import check_beir_benchmark, check_mixtures, check_translated_queries
+from hybridir.config_mixtures import check_beir_languages, check_mixtures, check_translated_queries
 from hybridir.errors import ConfigError
-from hybridir.languages import NLLB_CODES
+from hybridir.fetch.negatives import check_negatives
+from hybridir.languages import LASER_CODES, NLLB_CODES
 from hybridir.locations import check_template_value
-from hybridir.vocabulary import Run, alpha_strategies, alpha_text, strategy
+from hybridir.vocabulary import ENGLISH, FORMATS, FROM_EN, TO_EN, Run, alpha_strategies, alpha_text, strategy
 
 
 def _language_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -68,29 +70,112 @@ def check_names(config: Mapping[str, Any]) -> None:
     _check_unique([e["name"] for e in config["training"]["encoders"]], "training.encoders[].name")
 
 
+# Per format, the parts of its source (None: one template) and the placeholders each must hold.
+SOURCE_TEMPLATES: dict[str, dict[str | None, tuple[str, ...]]] = {
+    "lareqa": {None: ("lang",)},
+    "mlqa": {None: ("lang",)},
+    "miracl": {"topics": ("lang",), "qrels": ("lang",), "corpus": ("lang",)},
+    "tatoeba": {None: ("code", "side")},
+    "bucc": {None: ("lang", "split", "side")},
+    "mewsli_x": {"mentions": ("split",), "entities": ()},
+    "mmarco": {"queries": ("lang",), "collection": ("lang",), "qrels": ()},
+    "beir": {"corpus": (), "queries": (), "qrels": ()},
+}
+# Formats whose source reads `split` (miracl, beir: any name; the others: these splits only).
+SPLITS: dict[str, tuple[str, ...] | None] = {
+    "miracl": None,
+    "beir": None,
+    "bucc": ("training", "sample"),
+    "mewsli_x": ("dev", "test"),
+}
+BUCC_LANGUAGES = ("de", "fr", "ru", "zh")
+
+
+def _source_parts(bench: Mapping[str, Any], key: str) -> list[tuple[str | None, str]]:
+    """(part, template) of a benchmark's source, in the shape its format reads."""
+    parts, source, fmt = SOURCE_TEMPLATES[bench["format"]], bench["source"], bench["format"]
+    if None in parts:
+        if not isinstance(source, str):
+            raise ConfigError(f"config key {key}: format {fmt} needs one path or URL")
+        return [(None, source)]
+    if not isinstance(source, Mapping) or set(source) != set(parts):
+        raise ConfigError(f"config key {key}: format {fmt} needs {{{', '.join(p for p in parts if p)}}}")
+    return list(source.items())
+
+
 def check_benchmark_sources(config: Mapping[str, Any]) -> None:
-    """Each benchmark's source fits its format: one '{lang}' template, three MIRACL templates or the
-    three files of a BEIR benchmark."""
+    """Each benchmark's source fits its format (SOURCE_TEMPLATES): one template or the mapping its
+    format reads, each template with its placeholders; a split its format has."""
     for i, bench in enumerate(config["benchmarks"]):
         key = f"benchmarks[{i}].source ({bench['name']})"
-        source = bench["source"]
-        check_translated_queries(bench, f"benchmarks[{i}]")
-        if bench["format"] == "beir":
-            check_beir_benchmark(bench, f"benchmarks[{i}]")
-            continue
-        if bench["format"] == "miracl":
-            if not isinstance(source, Mapping):
-                raise ConfigError(f"config key {key}: format miracl needs {{topics, qrels, corpus}}")
-            check_template_value("split", bench.get("split", ""), f"benchmarks[{i}].split ({bench['name']})")
-            templates = source.values()
-        elif isinstance(source, str):
-            templates = [source]
-        else:
-            raise ConfigError(f"config key {key}: format {bench['format']} needs one path or URL")
-        for template in templates:
-            if "{lang}" not in template:
-                raise ConfigError(f"config key {key}: {template!r} must contain '{{lang}}'")
+        parts = SOURCE_TEMPLATES[bench["format"]]
+        for part, template in _source_parts(bench, key):
+            for name in parts[part]:
+                if f"{{{name}}}" not in template:
+                    raise ConfigError(f"config key {key}: {template!r} must contain '{{{name}}}'")
+        if bench["format"] in SPLITS:
+            split_key = f"benchmarks[{i}].split ({bench['name']})"
+            check_template_value("split", bench.get("split", ""), split_key)
+            allowed = SPLITS.get(bench["format"])
+            if allowed and bench["split"] not in allowed:
+                raise ConfigError(f"config key {split_key}: {bench['split']!r}; format {bench['format']} has {allowed}")
         check_reference(bench, f"benchmarks[{i}].reference ({bench['name']})")
+
+
+def _field(i: int, bench: Mapping[str, Any], name: str) -> str:
+    """'config key benchmarks[i].<name> (<benchmark>)', how an error names a benchmark's key."""
+    return f"config key benchmarks[{i}].{name} ({bench['name']})"
+
+
+def _paired_languages(i: int, bench: Mapping[str, Any]) -> None:
+    """Tatoeba and BUCC list the languages paired with English: each has files of its own."""
+    known = {"tatoeba": tuple(LASER_CODES), "bucc": BUCC_LANGUAGES}[bench["format"]]
+    for lang in bench["languages"]:
+        if lang not in known:
+            english = " (English is the other side of every pair, not listed)" if lang == ENGLISH else ""
+            raise ConfigError(
+                f"{_field(i, bench, 'languages')}: {lang!r} has no {bench['format']} files; "
+                f"known: {', '.join(sorted(known))}{english}"
+            )
+
+
+def _settings_of(i: int, bench: Mapping[str, Any]) -> tuple[str, ...]:
+    """The settings an entry asks for: the format's defaults, and perhaps more of its settings."""
+    record = FORMATS[bench["format"]]
+    settings = bench.get("settings") or record.default_settings
+    wrong = [s for s in settings if s not in record.settings]
+    missing = [s for s in record.default_settings if s not in settings]
+    if wrong or missing:
+        raise ConfigError(
+            f"{_field(i, bench, 'settings')}: {list(settings)}; format {bench['format']} evaluates "
+            f"{list(record.default_settings)} and may add {list(record.optional) or 'nothing'}"
+        )
+    return tuple(settings)
+
+
+def check_benchmark_options(config: Mapping[str, Any]) -> None:
+    """Options a benchmark's format reads: settings, languages, lang_names, limit, translate_queries."""
+    for i, bench in enumerate(config["benchmarks"]):
+        fmt = bench["format"]
+        settings = _settings_of(i, bench)
+        check_translated_queries(bench, f"benchmarks[{i}]")
+        if fmt == "beir":
+            check_beir_languages(bench, f"benchmarks[{i}]")
+        if fmt in ("tatoeba", "bucc"):
+            _paired_languages(i, bench)
+            if bench.get("limit") is not None:
+                raise ConfigError(f"{_field(i, bench, 'limit')}: format {fmt} reads every pair; remove limit")
+        if {TO_EN, FROM_EN} & set(settings) and fmt == "mmarco" and ENGLISH not in bench["languages"]:
+            raise ConfigError(
+                f"{_field(i, bench, 'languages')}: settings {TO_EN} and {FROM_EN} need {ENGLISH!r} among the languages"
+            )
+        names = bench.get("lang_names") or {}
+        if names and fmt != "mmarco":
+            raise ConfigError(f"{_field(i, bench, 'lang_names')}: only a format mmarco entry names its languages")
+        for lang, name in names.items():
+            check_template_value("lang", name, f"benchmarks[{i}].lang_names.{lang} ({bench['name']})")
+            if lang not in bench["languages"]:
+                raise ConfigError(f"{_field(i, bench, 'lang_names')}: {lang!r} is not in its languages")
 
 
 def check_reference(bench: Mapping[str, Any], key: str) -> None:
@@ -243,6 +328,7 @@ def check_config(config: Mapping[str, Any]) -> None:
     check_languages(config)
     check_names(config)
     check_benchmark_sources(config)
+    check_benchmark_options(config)
     check_parallel_sources(config)
     check_articles(config)
     check_training_data(config)
@@ -250,3 +336,4 @@ def check_config(config: Mapping[str, Any]) -> None:
     check_translation_model(config)
     check_quality_benchmark(config)
     check_run_names(config)
+    check_negatives(config)

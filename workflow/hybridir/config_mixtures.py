@@ -6,20 +6,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from hybridir.errors import ConfigError
-from hybridir.locations import check_template_value
 
 
-def check_beir_benchmark(bench: Mapping[str, Any], key: str) -> None:
-    """A beir benchmark reads {corpus, queries, qrels} of one language (BEIR's files name none)."""
-    name = bench["name"]
-    if not isinstance(bench["source"], Mapping) or set(bench["source"]) != {"corpus", "queries", "qrels"}:
-        raise ConfigError(f"config key {key}.source ({name}): format beir needs {{corpus, queries, qrels}}")
+def check_beir_languages(bench: Mapping[str, Any], key: str) -> None:
+    """A beir benchmark has one language (BEIR's files name none; its source's parts are checked
+    with every format's, hybridir.config_checks.SOURCE_TEMPLATES)."""
     if len(bench["languages"]) != 1:
         raise ConfigError(
-            f"config key {key}.languages ({name}): a beir benchmark has one language (its corpus and queries), "
-            f"got {bench['languages']}; translate_queries adds query languages"
+            f"config key {key}.languages ({bench['name']}): a beir benchmark has one language (its corpus and "
+            f"queries), got {bench['languages']}; translate_queries adds query languages"
         )
-    check_template_value("split", bench.get("split", ""), f"{key}.split ({name})")
 
 
 def check_translated_queries(bench: Mapping[str, Any], key: str) -> None:

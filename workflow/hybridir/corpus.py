@@ -9,7 +9,10 @@ with a reason. A pair's question and passage are filtered together in one langua
 - untranslated_copy: a translation equals its source text (the MT copied it);
 - length_ratio: translation/source characters outside `corpus.length_ratio`;
 - missing_language (failed): an already-parallel source has the pair in other languages only.
-Hard negatives are dropped one by one (missing, flagged or copied), never the whole pair.
+A kept pair's reason is no_negative where it has no hard negative (it trains on in-batch negatives
+alone). A translated pair keeps the hard negatives that are usable (translated, not flagged, not
+copied) in every language where the pair is kept, the first `training.hard_negatives` of them,
+so that it has the same negatives in every language; a bad one drops it, never the whole pair.
 X-X and X-Y pairs are composed at batch time from this table; nothing is materialised per
 language pair.
 """
@@ -69,12 +72,38 @@ def _lookup(translations: pd.DataFrame) -> dict[str, pd.Series]:
     return {row["text_id"]: row for _, row in translations.iterrows()}
 
 
-def _negatives(ids: Sequence[str], texts: Sequence[str], found: dict, filters: CorpusFilters) -> list[str]:
-    kept = []
-    for text_id, text in zip(ids, texts, strict=True):
-        if translation_reason(text, found.get(text_id), filters) is None:
-            kept.append(found[text_id]["text"])
-    return kept
+def shared_negatives(
+    pair: pd.Series, found: Mapping[str, dict], filters: CorpusFilters, negatives: int | None
+) -> list[str]:
+    """Ids of a pair's hard negatives that are usable in every language of `found` (those where
+    the pair is kept besides the source), the first `negatives` of them (None: all)."""
+    usable = [
+        text_id
+        for text_id, text in zip(pair["negative_passage_ids"], pair["negative_passages"], strict=True)
+        if all(translation_reason(text, lookup.get(text_id), filters) is None for lookup in found.values())
+    ]
+    return usable[:negatives]
+
+
+def kept_reason(negatives: Sequence[str]) -> str | None:
+    """The reason of a kept (pair, language): no_negative where it has no hard negative."""
+    return None if len(negatives) else "no_negative"
+
+
+def language_reason(pair: pd.Series, lookup: dict[str, pd.Series], filters: CorpusFilters) -> str | None:
+    """Why a pair is unusable in one translated language: its question's or its passage's translation."""
+    question = translation_reason(pair["question"], lookup.get(pair["question_id"]), filters)
+    return question or translation_reason(pair["passage"], lookup.get(pair["passage_id"]), filters)
+
+
+def pair_texts(pair: pd.Series, ids: Sequence[str], lookup: dict[str, pd.Series] | None) -> tuple[str, str, list[str]]:
+    """Question, passage and the hard negatives `ids` of a pair in one language: the source texts
+    (`lookup` None) or their translations."""
+    if lookup is None:
+        given = dict(zip(pair["negative_passage_ids"], pair["negative_passages"], strict=True))
+        return pair["question"], pair["passage"], [given[i] for i in ids]
+    texts = [lookup[i]["text"] for i in (pair["question_id"], pair["passage_id"], *ids)]
+    return texts[0], texts[1], texts[2:]
 
 
 def translated_corpus(
@@ -82,31 +111,31 @@ def translated_corpus(
     translations: Mapping[str, pd.DataFrame],
     source: str,
     filters: CorpusFilters = DEFAULT_FILTERS,
+    negatives: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The `parallel` rows and `corpus_ledger` rows of one QA dataset in its source language and
-    every language of `translations` (an empty mapping keeps the source language only)."""
-    reasons = source_reasons(qa["question"], qa["passage"])
-    rows, ledger = [], []
-    for (_, pair), reason in zip(qa.iterrows(), reasons, strict=True):
-        ledger.append((pair["qa_id"], pair["dataset"], source, "kept" if reason is None else "filtered", reason))
-        if reason is None:
-            negatives = list(pair["negative_passages"])
-            rows.append((pair["qa_id"], pair["dataset"], source, pair["question"], pair["passage"], negatives))
-    for lang, table in translations.items():
-        found = _lookup(table)
-        for (_, pair), reason in zip(qa.iterrows(), reasons, strict=True):
-            if reason is None:
-                question = found.get(pair["question_id"])
-                passage = found.get(pair["passage_id"])
-                reason = translation_reason(pair["question"], question, filters) or translation_reason(
-                    pair["passage"], passage, filters
-                )
-            status = "kept" if reason is None else "failed" if reason == "missing_translation" else "filtered"
-            ledger.append((pair["qa_id"], pair["dataset"], lang, status, reason))
-            if reason is None:
-                negatives = _negatives(pair["negative_passage_ids"], pair["negative_passages"], found, filters)
-                rows.append((pair["qa_id"], pair["dataset"], lang, question["text"], passage["text"], negatives))
-    return pd.DataFrame(rows, columns=PARALLEL_COLUMNS), pd.DataFrame(ledger, columns=LEDGER_COLUMNS)
+    every language of `translations` (an empty mapping keeps the source language only); a kept
+    pair has the same hard negatives in every language, the first `negatives` (None: all)."""
+    found = {lang: _lookup(table) for lang, table in translations.items()}
+    rows: dict[str, list] = {lang: [] for lang in (source, *found)}
+    ledger: dict[str, list] = {lang: [] for lang in (source, *found)}
+    for (_, pair), reason in zip(qa.iterrows(), source_reasons(qa["question"], qa["passage"]), strict=True):
+        fate = {source: reason} | {
+            lang: reason or language_reason(pair, lookup, filters) for lang, lookup in found.items()
+        }
+        kept = {lang: found[lang] for lang, why in fate.items() if why is None and lang != source}
+        ids = shared_negatives(pair, kept, filters, negatives) if reason is None else []
+        for lang, why in fate.items():
+            if why is not None:
+                status = "failed" if why == "missing_translation" else "filtered"
+                ledger[lang].append((pair["qa_id"], pair["dataset"], lang, status, why))
+                continue
+            ledger[lang].append((pair["qa_id"], pair["dataset"], lang, "kept", kept_reason(ids)))
+            rows[lang].append((pair["qa_id"], pair["dataset"], lang, *pair_texts(pair, ids, found.get(lang))))
+    return (
+        pd.DataFrame([row for lang in rows for row in rows[lang]], columns=PARALLEL_COLUMNS),
+        pd.DataFrame([row for lang in ledger for row in ledger[lang]], columns=LEDGER_COLUMNS),
+    )
 
 
 def missing_languages(parallel: pd.DataFrame) -> pd.DataFrame:
@@ -122,16 +151,20 @@ def missing_languages(parallel: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=LEDGER_COLUMNS)
 
 
-def parallel_corpus(parallel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def parallel_corpus(parallel: pd.DataFrame, negatives: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """An already-parallel source, filtered for empty and duplicate pairs within each language; a
-    pair missing in one of the source's languages is `failed` there (missing_language)."""
+    pair missing in one of the source's languages is `failed` there (missing_language). Each pair
+    keeps its first `negatives` hard negatives (None: all)."""
     reasons: list[str | None] = [None] * len(parallel)
     for _, group in parallel.reset_index(drop=True).groupby("lang", sort=False):
         for position, reason in zip(group.index, source_reasons(group["question"], group["passage"]), strict=True):
             reasons[position] = reason
-    ledger = parallel[["pair_id", "dataset", "lang"]].reset_index(drop=True)
+    table = parallel.reset_index(drop=True)
+    table["negative_passages"] = table["negative_passages"].map(lambda texts: list(texts)[:negatives])
+    kept = table[[r is None for r in reasons]]
+    ledger = table[["pair_id", "dataset", "lang"]].copy()
     ledger["status"] = ["kept" if r is None else "filtered" for r in reasons]
-    ledger["reason"] = pd.Series(reasons, dtype=object)
-    kept = parallel.reset_index(drop=True)[[r is None for r in reasons]]
+    given = zip(reasons, table["negative_passages"], strict=True)
+    ledger["reason"] = pd.Series([kept_reason(n) if r is None else r for r, n in given], dtype=object)
     ledger = pd.concat([ledger[LEDGER_COLUMNS], missing_languages(parallel)], ignore_index=True)
     return kept[PARALLEL_COLUMNS].reset_index(drop=True), ledger

@@ -1,4 +1,5 @@
-"""ISO 639-1 language codes, as users write them, and their NLLB-200 codes."""
+"""ISO 639-1 language codes, as users write them, and their NLLB-200 codes; the Tatoeba file codes
+and XTREME's and XTREME-R's Tatoeba language sets."""
 
 from hybridir.errors import ConfigError
 
@@ -95,3 +96,24 @@ def nllb_code(lang: str) -> str:
         raise ConfigError(
             f"language code {lang!r} has no NLLB-200 equivalent; known codes: " + ", ".join(sorted(NLLB_CODES))
         ) from None
+
+
+# --- Tatoeba (XTREME, XTREME-R) --------------------------------------------------------------
+
+# XTREME's ISO 639-1 names of LASER's Tatoeba file codes (xtreme utils_preprocess.py, tatoeba_preprocess).
+LASER_CODES = {
+    "af": "afr", "ar": "ara", "az": "aze", "bg": "bul", "bn": "ben", "de": "deu", "el": "ell",
+    "es": "spa", "et": "est", "eu": "eus", "fa": "pes", "fi": "fin", "fr": "fra", "he": "heb",
+    "hi": "hin", "hu": "hun", "id": "ind", "it": "ita", "ja": "jpn", "jv": "jav", "ka": "kat",
+    "kk": "kaz", "ko": "kor", "lt": "lit", "ml": "mal", "mr": "mar", "nl": "nld", "pl": "pol",
+    "pt": "por", "ro": "ron", "ru": "rus", "sw": "swh", "ta": "tam", "te": "tel", "th": "tha",
+    "tl": "tgl", "tr": "tur", "uk": "ukr", "ur": "urd", "vi": "vie", "zh": "cmn",
+}  # fmt: skip
+# XTREME's 36 (xtreme evaluate.py, TASK2LANGS["tatoeba"]) and XTREME-R's 41 (scripts/run_tatoeba.sh).
+XTREME_LANGUAGES = (
+    *"ar he vi id jv tl eu ml ta te af nl de el bn hi mr".split(),
+    *"ur fa fr it pt es bg ru ja ka ko th sw zh kk tr et fi hu".split(),
+)
+XTREME_R_LANGUAGES = (*XTREME_LANGUAGES, "az", "lt", "pl", "uk", "ro")
+# the named language sets a tatoeba entry may give as its `languages`
+LANGUAGE_SETS = {"xtreme": XTREME_LANGUAGES, "xtreme_r": XTREME_R_LANGUAGES}

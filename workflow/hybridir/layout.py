@@ -19,6 +19,7 @@ FETCH_LEDGER = f"{RESULTS}/fetch/ledger/{{dataset}}.parquet"
 PARALLEL_SOURCE = f"{RESULTS}/fetch/parallel/{{dataset}}.parquet"
 BENCHMARK = f"{RESULTS}/fetch/benchmarks/{{benchmark}}"
 BENCHMARK_TABLES = ("candidates", "queries", "qrels")
+BENCHMARK_LEDGER = f"{BENCHMARK}/ledger.parquet"
 MINED = f"{RESULTS}/fetch/mined/{{dataset}}.jsonl"
 
 # translate
@@ -56,14 +57,17 @@ VALIDATION = f"{RESULTS}/train/validation.parquet"
 EVALUATED = f"{RESULTS}/evaluate/{{encoder}}/{{run}}/{{benchmark}}"
 QUERY_VECTORS = f"{EVALUATED}/embeddings/queries"
 CANDIDATE_VECTORS = f"{EVALUATED}/embeddings/candidates"
+TEXT_LENGTHS = f"{EVALUATED}/text_lengths.parquet"
 RANKINGS = f"{EVALUATED}/rankings.parquet"
 PER_QUERY = f"{EVALUATED}/per_query.parquet"
 RUN_METRICS = f"{EVALUATED}/metrics.parquet"
+MINING = f"{EVALUATED}/mining.parquet"
 SIGNIFICANCE = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/significance.parquet"
 STRATEGY_METRICS = f"{RESULTS}/evaluate/{{encoder}}/{{benchmark}}/strategy_metrics.parquet"
 METRICS = f"{RESULTS}/evaluate/metrics.parquet"
 ALL_SIGNIFICANCE = f"{RESULTS}/evaluate/significance.parquet"
 ALL_STRATEGY_METRICS = f"{RESULTS}/evaluate/strategy_metrics.parquet"
+ALL_MINING = f"{RESULTS}/evaluate/mining.parquet"
 
 # report
 REPORT = f"{RESULTS}/report"
@@ -76,16 +80,26 @@ REPORT_TABLES = (
     "rank_distance",
     "miracl",
     "per_language",
-    # the training-data and domain studies: BEIR-format benchmarks, results per benchmark domain,
-    # training mixtures compared
+    # --- XTREME, XTREME-R and mMARCO: results per language (one schema, report_languages) ---
+    "tatoeba",
+    "bucc",
+    "mewsli_x",
+    "mmarco",
+    # --- the training-data and domain studies: BEIR-format benchmarks, results per benchmark
+    # domain, training mixtures compared ---
     "beir",
     "domains",
     "mixtures",
     "mt_quality",
     "translation_flags",
     "corpus_ledger",
+    "training_mix",
     "usage",
+    "truncation",
+    "benchmark_ledger",
+    "warnings",
 )
+LANGUAGE_TABLES = ("tatoeba", "bucc", "mewsli_x", "mmarco")
 SUMMARY = f"{RESULTS}/summary.md"
 SUMMARY_HTML = f"{REPORT}/summary.html"
 
@@ -104,6 +118,7 @@ TRANSLATE_QUERIES_JOB = "translate/benchmarks/{benchmark}/{lang}"
 TRAIN_JOB = "train/{encoder}/{run}"
 ENCODE_JOB = "evaluate/{encoder}/{run}/{benchmark}/encode"
 RANK_JOB = "evaluate/{encoder}/{run}/{benchmark}/rank"
+MINE_JOB = "evaluate/{encoder}/{run}/{benchmark}/mine"
 
 
 def log(job: str) -> str:
@@ -123,6 +138,12 @@ def benchmark_table(table: str) -> str:
 
 def report_table(name: str, ext: str = "parquet") -> str:
     return REPORT_TABLE.format(name=name, ext=ext)
+
+
+def report_schema(name: str) -> str:
+    """The table schema of a report table: report_<name>, or report_languages for the tables of
+    results per language (LANGUAGE_TABLES)."""
+    return "report_languages" if name in LANGUAGE_TABLES else f"report_{name}"
 
 
 def figure(kind: str, name: str, ext: str = "png") -> str:

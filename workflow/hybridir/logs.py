@@ -1,7 +1,10 @@
 """Send a job's messages, warnings and progress bars to its log file; a failing job's log ends
-with one line that names the rule and the problem (hybridir.failures shows it)."""
+with one line that names the rule and the problem (hybridir.failures shows it). A log starts with a
+line naming its rule, and every warning is one line `<time> WARNING <message>` (hybridir.joblogs
+reads them back)."""
 
 import logging
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -10,6 +13,9 @@ from types import TracebackType
 from hybridir.errors import ConfigError, DataError
 
 ERROR_PREFIX = "ERROR "
+FORMAT = "%(asctime)s %(levelname)s %(message)s"
+RULE_LINE = re.compile(r"^\S+ \S+ INFO job of rule (\S+)$")
+WARNING_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} WARNING (.*)$")
 
 
 def error_line(rule: str, error: BaseException) -> str:
@@ -38,7 +44,6 @@ def log_to(path: str | Path, rule: str) -> None:
     own stderr: Snakemake's output shows it just before its "Error in rule" block."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     sys.stderr = open(path, "w", buffering=1, encoding="utf-8")  # noqa: SIM115 (lives as long as the job)
-    logging.basicConfig(
-        stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", force=True
-    )
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format=FORMAT, force=True)
     sys.excepthook = _ending_with_error_line(rule)
+    logging.info("job of rule %s", rule)

@@ -21,6 +21,7 @@ import fsspec
 
 from hybridir.errors import DataError
 from hybridir.locations import FILE_BUILDERS, data_suffix, is_file_source, local_files
+from hybridir.network import network_problem
 
 BUILDER_OPTIONS: dict[str, dict[str, Any]] = {".tsv": {"delimiter": "\t", "quoting": csv.QUOTE_NONE}}
 # What a local, HTTP or zip:: read raises when the file is cut short or unreadable.
@@ -28,36 +29,50 @@ READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, aiohttp.ClientError)
 
 
 @contextmanager
-def reading_json(where: str) -> Iterator[None]:
-    """Turn the errors of opening and parsing a local or remote JSON file into DataErrors naming it."""
+def reading(where: str) -> Iterator[None]:
+    """Turn the errors of opening and parsing a local or remote file into DataErrors naming it; a
+    network fault is said in words (hybridir.network.network_problem)."""
     try:
         yield
-    except FileNotFoundError:
-        raise DataError(f"{where}: file not found") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise DataError(f"{where}: not valid JSON: {error}") from error
     except READ_ERRORS as error:
+        problem = network_problem(error)
+        if problem:
+            raise DataError(f"{where}: {problem}") from error
+        if isinstance(error, FileNotFoundError):
+            raise DataError(f"{where}: file not found") from None
         raise DataError(f"{where}: cannot be read (incomplete download?): {type(error).__name__}: {error}") from error
 
 
 def read_json(path: str) -> Any:
     """Parse a local or remote JSON file (any fsspec chain); errors name the file and the problem."""
-    with reading_json(path), fsspec.open(path, "rt", encoding="utf-8") as handle:
+    with reading(path), fsspec.open(path, "rt", encoding="utf-8") as handle:
         return json.load(handle)
 
 
 def read_json_files(source: str) -> list[tuple[str, Any]]:
     """(path, content) of every JSON file that `source` names, in path order; globs are allowed,
     also inside a chain (zip://dir/*.json::https://.../x.zip)."""
-    with reading_json(source):
+    with reading(source):
         files = sorted(fsspec.open_files(source, "rt", encoding="utf-8"), key=lambda file: file.path)
     if not files:
         raise DataError(f"{source}: no file matches")
     contents = []
     for file in files:
-        with reading_json(f"{source} ({file.path})"), file as handle:
+        with reading(f"{source} ({file.path})"), file as handle:
             contents.append((file.path, json.load(handle)))
     return contents
+
+
+def check_answers(source: str) -> None:
+    """An http(s) file (or the outer file of a chain) answers, checked before `datasets` reads it:
+    a refused, failing or silent server is an error naming the URL and the fault (where `datasets`
+    would only say that it finds no file)."""
+    outer = source.split("::")[-1]
+    if outer.startswith(("http://", "https://")) and not any(char in outer for char in "*?["):
+        with reading(source):
+            fsspec.filesystem(outer.split("://")[0]).info(outer)
 
 
 def stream_rows(
@@ -76,6 +91,7 @@ def stream_rows(
         args: tuple[Any, ...] = (builder,)
         kwargs = {**BUILDER_OPTIONS.get(suffix, {}), **builder_kwargs, "data_files": source, "split": "train"}
         what = f"{source} (read as {builder})"
+        check_answers(source)
     else:
         args = (source, subset)
         kwargs = {**builder_kwargs, "split": split}
@@ -88,7 +104,8 @@ def stream_rows(
     except StopIteration as error:  # the json builder's schema inference on an empty file
         raise DataError(f"{what}: no rows (the file is empty)") from error
     except Exception as error:
-        raise DataError(f"{what}: cannot be read: {type(error).__name__}: {error}") from error
+        problem = network_problem(error) or f"cannot be read: {type(error).__name__}: {error}"
+        raise DataError(f"{what}: {problem}") from error
 
 
 def stream_columns(source: str, *names: str) -> Iterator[dict[str, str]]:

@@ -99,9 +99,16 @@ def config_digest(section: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def provenance(table: str, config: Any, seed: int | None, runtime: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def provenance(
+    table: str,
+    config: Any,
+    seed: int | None,
+    runtime: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """Metadata stored in each Parquet file: which table, library version, config and seed, and,
-    for tables computed on a device, the runtime (hybridir.devices.runtime_info)."""
+    for tables computed on a device, the runtime (hybridir.devices.runtime_info), and the settings
+    that a reader should see in full (a training run's options)."""
     meta = {
         "table": table,
         "hybridir_version": __version__,
@@ -110,6 +117,8 @@ def provenance(table: str, config: Any, seed: int | None, runtime: Mapping[str, 
     }
     if runtime is not None:
         meta["runtime"] = dict(runtime)
+    if settings is not None:
+        meta["settings"] = dict(settings)
     return meta
 
 
@@ -120,12 +129,13 @@ def write_table(
     config: Any = None,
     seed: int | None = None,
     runtime: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> None:
     """Check `frame` against `table`'s schema and write it to `path` atomically, with provenance."""
     path = Path(path)
     data = to_arrow(frame, table, where=str(path))
     meta = dict(data.schema.metadata or {})
-    meta[PROVENANCE_KEY] = json.dumps(provenance(table, config, seed, runtime), sort_keys=True).encode()
+    meta[PROVENANCE_KEY] = json.dumps(provenance(table, config, seed, runtime, settings), sort_keys=True).encode()
     data = data.replace_schema_metadata(meta)
     with atomic_write(path) as tmp:
         pq.write_table(data, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)

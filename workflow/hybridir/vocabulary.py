@@ -149,15 +149,24 @@ def alpha_strategies() -> tuple[str, ...]:
 MONO = "mono"
 CROSS = "cross"
 MULTI = "multi"
+# XTREME, XTREME-R and mMARCO: directions against English, and BUCC's bitext mining
+TO_EN = "to_en"
+FROM_EN = "from_en"
+MINING = "mining"
+ENGLISH = "en"
 
 
 @dataclass(frozen=True)
 class Setting:
-    """A retrieval setting: which pool a query searches."""
+    """A retrieval setting: which pool a query searches.
+
+    lang_side: which side's language a per-language table names a combination by (the query's,
+    or the pool's for a setting whose queries are all English)."""
 
     name: str
     label: str
     description: str
+    lang_side: str = "query"
 
 
 SETTINGS: Registry[Setting] = Registry(
@@ -166,6 +175,10 @@ SETTINGS: Registry[Setting] = Registry(
         Setting(MONO, "monolingual", "query and pool in the same language"),
         Setting(CROSS, "cross-lingual", "the pool of one other language"),
         Setting(MULTI, "multilingual", "one pool of all languages"),
+        # --- XTREME, XTREME-R and mMARCO ---
+        Setting(TO_EN, "X→en", "a query in X against the English pool (of its language pair)"),
+        Setting(FROM_EN, "en→X", "an English query against the pool in X (of its language pair)", "pool"),
+        Setting(MINING, "bitext mining", "the parallel pairs mined between X and English sentences (BUCC)"),
     ],
 )
 
@@ -183,7 +196,9 @@ class Metric:
 
     column: its column in the per_query table; function: the family of
     hybridir.evaluate.metrics.FUNCTIONS that computes it, at `cutoff` (None: the whole pool);
-    settings: where it is defined (elsewhere it is null); digits: decimals in the report."""
+    settings: where it is defined (elsewhere it is null); digits: decimals in the report;
+    scorer: what computes its per-query values, the ranks of the relevant candidates ("ranks":
+    hybridir.evaluate.metrics) or BUCC's mining ("mining": hybridir.evaluate.mining)."""
 
     name: str
     column: str
@@ -193,6 +208,7 @@ class Metric:
     higher_is_better: bool = True
     settings: tuple[str, ...] = field(default_factory=lambda: tuple(SETTINGS))
     digits: int = 3
+    scorer: str = "ranks"
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -217,8 +233,19 @@ METRICS: Registry[Metric] = Registry(
             settings=(MULTI,),
             digits=1,
         ),
+        # --- XTREME, XTREME-R and MS MARCO ---
+        Metric("mrr_10", "rr_10", "MRR@10", "reciprocal_rank", cutoff=10),
+        Metric("recall_1000", "recall_1000", "Recall@1000", "recall", cutoff=1000),
+        Metric("map_20", "ap_20", "mAP@20 (XTREME-R)", "average_precision_at", cutoff=20),
+        Metric("accuracy", "accuracy", "accuracy", "hit", cutoff=1),
+        Metric("f1", "f1", "F1", "mining_f1", settings=(MINING,), scorer="mining"),
     ],
 )
+
+
+def ranked_metrics() -> list[Metric]:
+    """The metrics computed from the ranks of the relevant candidates (all but BUCC's F1)."""
+    return [metric for metric in METRICS.values() if metric.scorer == "ranks"]
 
 
 def metric_label(name: str) -> str:
@@ -237,7 +264,8 @@ class BenchmarkFormat:
     tables: the report tables (hybridir.layout.REPORT_TABLES) that show its benchmarks;
     compared: the paper's measures, which the summary tests strategy against strategy;
     recall: the Recall@k per setting that the report shows; per_language: the measures of the
-    per-language figure."""
+    per-language figure; optional: settings evaluated only when an entry's `settings` names them;
+    xtreme_r: measures as XTREME-R reports them, shown beside mAP in the mAP table."""
 
     name: str
     description: str
@@ -247,17 +275,42 @@ class BenchmarkFormat:
     compared: tuple[Measure, ...]
     recall: tuple[Measure, ...]
     per_language: tuple[Measure, ...]
+    optional: tuple[str, ...] = ()
+    xtreme_r: tuple[Measure, ...] = ()
+
+    @property
+    def default_settings(self) -> tuple[str, ...]:
+        """The settings an entry gets without `settings`: all but the optional ones."""
+        return tuple(s for s in self.settings if s not in self.optional)
+
+    @property
+    def depth(self) -> int | None:
+        """How deep a ranking must go: the deepest cutoff when every metric of the format that is
+        computed from ranks has one (ranks beyond it are not computed), else None (every rank)."""
+        cutoffs = [METRICS[name].cutoff for name in self.metrics if METRICS[name].scorer == "ranks"]
+        return max(cutoffs) if cutoffs and None not in cutoffs else None
+
+    @property
+    def ranked(self) -> bool:
+        """Whether its benchmarks are ranked (rank and score jobs), not mined (BUCC)."""
+        return MINING not in self.settings
+
+    @property
+    def language_table(self) -> str:
+        """The report table that holds its results per language (its per-language figure reads it)."""
+        return "per_language" if "per_language" in self.tables else self.tables[0]
 
 
 LAREQA = BenchmarkFormat(
     name="lareqa",
     description="SQuAD JSON with sentence_breaks per language (XQuAD-R, LAReQA's MLQA-R)",
-    settings=tuple(SETTINGS),
-    metrics=(MAP, "recall_1", "recall_10", RANK_DISTANCE),
+    settings=(MONO, CROSS, MULTI),
+    metrics=(MAP, "recall_1", "recall_10", RANK_DISTANCE, "map_20"),
     tables=("map", "recall", "rank_distance", "per_language"),
     compared=((MONO, MAP), (CROSS, MAP), (MULTI, MAP), (MULTI, RANK_DISTANCE)),
     recall=((MONO, "recall_1"), (CROSS, "recall_1"), (MULTI, "recall_10")),
     per_language=((MONO, MAP), (CROSS, MAP), (MULTI, MAP)),
+    xtreme_r=((MULTI, "map_20"),),
 )
 FORMATS: Registry[BenchmarkFormat] = Registry(
     "benchmark format",
@@ -274,6 +327,48 @@ FORMATS: Registry[BenchmarkFormat] = Registry(
             recall=((MONO, "recall_100"),),
             per_language=((MONO, "ndcg_10"), (MONO, "recall_100")),
         ),
+        # --- XTREME, XTREME-R and mMARCO ---
+        BenchmarkFormat(
+            name="tatoeba",
+            description="LASER's line-aligned Tatoeba files, one language paired with English each (XTREME, XTREME-R)",
+            settings=(TO_EN, FROM_EN),
+            metrics=("accuracy",),
+            tables=("tatoeba",),
+            compared=((FROM_EN, "accuracy"), (TO_EN, "accuracy")),
+            recall=(),
+            per_language=((FROM_EN, "accuracy"), (TO_EN, "accuracy")),
+        ),
+        BenchmarkFormat(
+            name="bucc",
+            description="BUCC 2018 sentence files and gold pairs, one language paired with English each (XTREME)",
+            settings=(MINING,),
+            metrics=("f1",),
+            tables=("bucc",),
+            compared=((MINING, "f1"),),
+            recall=(),
+            per_language=((MINING, "f1"),),
+        ),
+        BenchmarkFormat(
+            name="mewsli_x",
+            description="Mewsli-X WikiNews mentions against its 1M-entity candidate set (XTREME-R)",
+            settings=(MULTI,),
+            metrics=("map_20", "recall_100"),
+            tables=("mewsli_x",),
+            compared=((MULTI, "map_20"),),
+            recall=((MULTI, "recall_100"),),
+            per_language=((MULTI, "map_20"), (MULTI, "recall_100")),
+        ),
+        BenchmarkFormat(
+            name="mmarco",
+            description="mMARCO dev: MS MARCO's queries and passages translated, ids shared by all languages",
+            settings=(MONO, TO_EN, FROM_EN, CROSS),
+            metrics=("mrr_10", "recall_1000"),
+            tables=("mmarco",),
+            compared=((MONO, "mrr_10"), (TO_EN, "mrr_10"), (FROM_EN, "mrr_10"), (CROSS, "mrr_10")),
+            recall=((MONO, "recall_1000"), (TO_EN, "recall_1000"), (FROM_EN, "recall_1000"), (CROSS, "recall_1000")),
+            per_language=((MONO, "mrr_10"), (TO_EN, "mrr_10"), (FROM_EN, "mrr_10")),
+            optional=(CROSS,),
+        ),
         # --- beir (training-data and domain studies) ---
         BenchmarkFormat(
             name="beir",
@@ -289,8 +384,6 @@ FORMATS: Registry[BenchmarkFormat] = Registry(
         ),
     ],
 )
-# the report tables with a row per query language, which the per-language figure of a benchmark reads
-LANGUAGE_TABLES = ("per_language", "miracl", "beir")
 
 
 def shown_in(table: str) -> list[BenchmarkFormat]:
@@ -301,11 +394,6 @@ def shown_in(table: str) -> list[BenchmarkFormat]:
 def measures(formats: Iterable[BenchmarkFormat], kind: str) -> list[Measure]:
     """The measures of `kind` (compared, recall, per_language) of `formats`, each once, in order."""
     return list(dict.fromkeys(m for record in formats for m in getattr(record, kind)))
-
-
-def language_table(record: BenchmarkFormat) -> str:
-    """The report table (of LANGUAGE_TABLES) whose per-language rows show a format's benchmarks."""
-    return next(table for table in LANGUAGE_TABLES if table in record.tables)
 
 
 # --- domains ----------------------------------------------------------------------------------

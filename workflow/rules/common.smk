@@ -20,6 +20,7 @@ from hybridir.plan.outputs import Outputs
 from hybridir.plan.report import ReportPlan
 from hybridir.plan.runs import RunPlan
 from hybridir.vocabulary import ZERO_SHOT, Run, run_pattern
+from hybridir.joblogs import show_warnings
 
 put_first_on_pythonpath(LIBRARY)
 validate_config(config)
@@ -36,8 +37,13 @@ if workflow.is_main_process and "--unlock" not in sys.argv:
         print(LOCK_HINT, file=sys.stderr)
 
 
+onsuccess:
+    show_warnings(log, layout.report_table("warnings", "md"))
+
+
 onerror:
     show_failures(log)
+    show_warnings(log, layout.report_table("warnings", "md"))
 
 
 wildcard_constraints:
@@ -52,6 +58,11 @@ wildcard_constraints:
 def script_code(name):
     """A param that changes when script `name` or a library module it imports (transitively) changes."""
     return script_fingerprint(SCRIPTS / f"{name}.py")
+
+
+def names_pattern(names):
+    """A wildcard regular expression of exactly these names (none: one that matches nothing)."""
+    return "|".join(re.escape(name) for name in names) or "(?!)"
 
 
 def run_of(wildcards):

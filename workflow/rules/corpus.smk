@@ -11,6 +11,8 @@ rule corpus:
     params:
         source=DATA.source_language,
         corpus=canonical(config["corpus"]),
+        # hard negatives per pair that training reads
+        negatives=config["training"]["hard_negatives"],
         seed=config["seed"],
         code=script_code("corpus"),
     script:

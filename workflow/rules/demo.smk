@@ -19,6 +19,20 @@ rule demo_data:
             lang=DEMO_LANGUAGES,
             file=["topics.tsv", "qrels.tsv", "corpus.jsonl.gz"],
         ),
+        expand(
+            f"{DEMO_DATA}/tatoeba/tatoeba.{{code}}-eng.{{side}}",
+            zip,
+            code=["deu", "deu", "spa", "spa"],
+            side=["deu", "eng", "spa", "eng"],
+        ),
+        expand(
+            f"{DEMO_DATA}/mmarco/google/{{kind}}/{{name}}_{{file}}",
+            zip,
+            kind=["queries/dev"] * 3 + ["collections"] * 3,
+            name=["english", "german", "spanish"] * 2,
+            file=["queries.dev.small.tsv"] * 3 + ["collection.tsv"] * 3,
+        ),
+        f"{DEMO_DATA}/mmarco/qrels.dev.small.tsv",
     log:
         layout.log("demo_data"),
     conda:

@@ -1,5 +1,8 @@
 EVALUATION = config["evaluation"]
 EVALUATION_DEVICE = stage_device(config, "evaluation")
+# ranked benchmarks go through rank and score, mined ones (BUCC) through mine
+RANKED = names_pattern([b for b in RUNS.benchmarks if b not in RUNS.mined_benchmarks])
+MINED = names_pattern(RUNS.mined_benchmarks)
 
 
 rule encode:
@@ -9,6 +12,7 @@ rule encode:
     output:
         queries=directory(layout.QUERY_VECTORS),
         candidates=directory(layout.CANDIDATE_VECTORS),
+        lengths=layout.TEXT_LENGTHS,
     log:
         layout.log(layout.ENCODE_JOB),
     benchmark:
@@ -38,11 +42,14 @@ rule rank:
         layout.log(layout.RANK_JOB),
     benchmark:
         layout.usage(layout.RANK_JOB)
+    wildcard_constraints:
+        benchmark=RANKED,
     conda:
         "../../envs/train.yaml"
     threads: 4
     params:
         settings=lambda w: list(RUNS.benchmark_settings(w.benchmark)),
+        depth=lambda w: RUNS.benchmark_depth(w.benchmark),
         device=EVALUATION_DEVICE,
         seed=config["seed"],
         code=script_code("rank"),
@@ -58,6 +65,8 @@ rule score:
         metrics=layout.RUN_METRICS,
     log:
         layout.log("evaluate/{encoder}/{run}/{benchmark}/score"),
+    wildcard_constraints:
+        benchmark=RANKED,
     conda:
         "../../envs/eval.yaml"
     params:
@@ -67,6 +76,33 @@ rule score:
         code=script_code("score"),
     script:
         "../scripts/score.py"
+
+
+rule mine:
+    input:
+        unpack(benchmark_tables),
+        candidate_vectors=rules.encode.output.candidates,
+    output:
+        per_query=layout.PER_QUERY,
+        metrics=layout.RUN_METRICS,
+        mining=layout.MINING,
+    log:
+        layout.log(layout.MINE_JOB),
+    benchmark:
+        layout.usage(layout.MINE_JOB)
+    wildcard_constraints:
+        benchmark=MINED,
+    conda:
+        "../../envs/train.yaml"
+    threads: 4
+    params:
+        identity=lambda w: run_of(w).identity() | {"benchmark": w.benchmark},
+        resamples=EVALUATION["resamples"],
+        device=EVALUATION_DEVICE,
+        seed=config["seed"],
+        code=script_code("mine"),
+    script:
+        "../scripts/mine.py"
 
 
 rule significance:
@@ -127,6 +163,25 @@ rule gather_strategy_metrics:
         layout.ALL_STRATEGY_METRICS,
     log:
         layout.log("evaluate/gather_strategy_metrics"),
+    conda:
+        "../../envs/eval.yaml"
+    params:
+        seed=config["seed"],
+        code=script_code("concat_tables"),
+    script:
+        "../scripts/concat_tables.py"
+
+
+rule gather_mining:
+    input:
+        [
+            layout.MINING.format(encoder=run.encoder, run=run.name, benchmark=name)
+            for run, name in RUNS.evaluations(benchmarks=RUNS.mined_benchmarks)
+        ],
+    output:
+        layout.ALL_MINING,
+    log:
+        layout.log("evaluate/gather_mining"),
     conda:
         "../../envs/eval.yaml"
     params:

@@ -8,10 +8,14 @@ rule fetch_qa:
         layout.log("fetch/qa/{dataset}"),
     conda:
         "../../envs/data.yaml"
+    threads: 4
     params:
         spec=lambda w: DATA.source_entry(DATA.qa_section(w.dataset), w.dataset),
         lang=DATA.source_language,
+        # hard negatives mined per pair (0: given or none)
+        negatives=lambda w: DATA.negatives_to_mine(w.dataset),
         seed=config["seed"],
+        network=config["network"],
         code=script_code("fetch_qa"),
     script:
         "../scripts/fetch_qa.py"
@@ -26,9 +30,13 @@ rule fetch_parallel:
         layout.log("fetch/parallel/{dataset}"),
     conda:
         "../../envs/data.yaml"
+    threads: 4
     params:
         spec=lambda w: DATA.source_entry("parallel_datasets", w.dataset),
+        lang=DATA.source_language,
+        negatives=lambda w: DATA.negatives_to_mine(w.dataset),
         seed=config["seed"],
+        network=config["network"],
         code=script_code("fetch_parallel"),
     script:
         "../scripts/fetch_parallel.py"
@@ -41,6 +49,7 @@ rule fetch_benchmark:
         candidates=layout.benchmark_table("candidates"),
         queries=layout.benchmark_table("queries"),
         qrels=layout.benchmark_table("qrels"),
+        ledger=layout.BENCHMARK_LEDGER,
     log:
         layout.log("fetch/benchmarks/{benchmark}"),
     conda:
@@ -48,6 +57,7 @@ rule fetch_benchmark:
     params:
         spec=lambda w: DATA.source_entry("benchmarks", w.benchmark),
         seed=config["seed"],
+        network=config["network"],
         code=script_code("fetch_benchmark"),
     script:
         "../scripts/fetch_benchmark.py"
@@ -65,6 +75,7 @@ rule fetch_mined:
     threads: 8
     params:
         spec=lambda w: DATA.entry("mined_datasets", w.dataset),
+        network=config["network"],
         code=script_code("fetch_mined"),
     script:
         "../scripts/fetch_mined.py"

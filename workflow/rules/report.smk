@@ -1,6 +1,9 @@
 PAPER_NUMBERS = str(
     Path(LIBRARY) / "hybridir" / "report" / "data" / "paper_numbers.csv"
 )
+PUBLISHED_NUMBERS = str(
+    Path(LIBRARY) / "hybridir" / "report" / "data" / "published_numbers.csv"
+)
 
 
 rule report_retrieval_tables:
@@ -90,6 +93,64 @@ rule report_retrieval_tables:
         "../scripts/report_retrieval_tables.py"
 
 
+rule report_language_tables:
+    input:
+        metrics=layout.ALL_STRATEGY_METRICS,
+        significance=layout.ALL_SIGNIFICANCE,
+        paper=PAPER_NUMBERS,
+        published=PUBLISHED_NUMBERS,
+    output:
+        tatoeba=layout.report_table("tatoeba", "parquet"),
+        tatoeba_md=layout.report_table("tatoeba", "md"),
+        tatoeba_html=report(
+            layout.report_table("tatoeba", "html"),
+            caption="../report/table_tatoeba.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Table 6: Tatoeba accuracy per language"},
+        ),
+        bucc=layout.report_table("bucc", "parquet"),
+        bucc_md=layout.report_table("bucc", "md"),
+        bucc_html=report(
+            layout.report_table("bucc", "html"),
+            caption="../report/table_bucc.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Table 7: BUCC F1 per language pair"},
+        ),
+        mewsli_x=layout.report_table("mewsli_x", "parquet"),
+        mewsli_x_md=layout.report_table("mewsli_x", "md"),
+        mewsli_x_html=report(
+            layout.report_table("mewsli_x", "html"),
+            caption="../report/table_mewsli_x.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Table 8: Mewsli-X mAP@20 per language"},
+        ),
+        mmarco=layout.report_table("mmarco", "parquet"),
+        mmarco_md=layout.report_table("mmarco", "md"),
+        mmarco_html=report(
+            layout.report_table("mmarco", "html"),
+            caption="../report/table_mmarco.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Table 9: mMARCO MRR@10 mono and against English"},
+        ),
+    log:
+        layout.log("report/language_tables"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        benchmarks={name: RUNS.shown_in(name) for name in layout.LANGUAGE_TABLES},
+        limited=RUNS.limited_benchmarks,
+        train_languages=DATA.train_languages,
+        evaluation=REPORT.evaluation_settings,
+        seed=config["seed"],
+        code=script_code("report_language_tables"),
+    script:
+        "../scripts/report_language_tables.py"
+
+
 rule report_per_language:
     input:
         metrics=layout.ALL_STRATEGY_METRICS,
@@ -175,6 +236,69 @@ rule report_corpus:
         code=script_code("report_corpus"),
     script:
         "../scripts/report_corpus.py"
+
+
+rule report_checks:
+    input:
+        translations=[
+            layout.TRANSLATIONS.format(lang=lang) for lang in DATA.translated_languages
+        ],
+        lengths=OUTPUTS.evaluated(layout.TEXT_LENGTHS),
+        ledgers=[
+            layout.BENCHMARK_LEDGER.format(benchmark=name) for name in DATA.benchmarks
+        ],
+    output:
+        truncation=layout.report_table("truncation", "parquet"),
+        truncation_md=layout.report_table("truncation", "md"),
+        truncation_html=report(
+            layout.report_table("truncation", "html"),
+            caption="../report/table_truncation.rst",
+            category="6. Data checks and warnings",
+            labels={"table": "Texts cut for length"},
+        ),
+        benchmark_ledger=layout.report_table("benchmark_ledger", "parquet"),
+        benchmark_ledger_md=layout.report_table("benchmark_ledger", "md"),
+        benchmark_ledger_html=report(
+            layout.report_table("benchmark_ledger", "html"),
+            caption="../report/table_benchmark_ledger.rst",
+            category="6. Data checks and warnings",
+            labels={"table": "Benchmark ledger"},
+        ),
+    log:
+        layout.log("report/checks"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        languages=DATA.translated_languages,
+        evaluations=[(run.encoder, run.name, name) for run, name in RUNS.evaluations()],
+        max_input_tokens=TRANSLATION["max_input_tokens"],
+        code=script_code("report_checks"),
+    script:
+        "../scripts/report_checks.py"
+
+
+rule report_warnings:
+    input:
+        OUTPUTS.logged(),
+    output:
+        table=layout.report_table("warnings", "parquet"),
+        markdown=layout.report_table("warnings", "md"),
+        html=report(
+            layout.report_table("warnings", "html"),
+            caption="../report/table_warnings.rst",
+            category="6. Data checks and warnings",
+            labels={"table": "Warnings logged by the jobs"},
+        ),
+    log:
+        layout.log("report/warnings"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        logs=layout.LOGS,
+        excluded=[layout.log("report/summary")],
+        code=script_code("report_warnings"),
+    script:
+        "../scripts/report_warnings.py"
 
 
 rule report_usage:
@@ -278,7 +402,7 @@ rule report_rank_distance_figure:
 
 rule report_per_language_figure:
     input:
-        lambda w: layout.report_table(RUNS.language_table(w.benchmark), "parquet"),
+        lambda w: layout.report_table(RUNS.benchmark_format(w.benchmark).language_table),
     output:
         png=report(
             layout.figure("per_language", "{encoder}-{benchmark}", "png"),
@@ -293,7 +417,9 @@ rule report_per_language_figure:
     conda:
         "../../envs/report.yaml"
     params:
-        table=lambda w: RUNS.language_table(w.benchmark),
+        schema=lambda w: layout.report_schema(
+            RUNS.benchmark_format(w.benchmark).language_table
+        ),
         measures=lambda w: RUNS.benchmark_format(w.benchmark).per_language,
         train_languages=DATA.train_languages,
         code=script_code("report_per_language_figure"),
@@ -321,6 +447,29 @@ rule report_training_loss:
         code=script_code("report_training_loss"),
     script:
         "../scripts/report_training_loss.py"
+
+
+rule report_training_mix:
+    input:
+        [r["path"] for r in training_log_records()],
+    output:
+        table=layout.report_table("training_mix", "parquet"),
+        markdown=layout.report_table("training_mix", "md"),
+        html=report(
+            layout.report_table("training_mix", "html"),
+            caption="../report/table_training_mix.rst",
+            category="3. Training",
+            labels={"table": "Training mix per strategy"},
+        ),
+    log:
+        layout.log("report/training_mix"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        runs=[(r["encoder"], r["run"]) for r in training_log_records()],
+        code=script_code("report_training_mix"),
+    script:
+        "../scripts/report_training_mix.py"
 
 
 rule report_summary:

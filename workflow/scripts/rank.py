@@ -1,4 +1,4 @@
-"""Rank every relevant candidate of one benchmark in its mono, cross and multi pools."""
+"""Rank every relevant candidate of one benchmark in the pools of its settings (to its format's depth)."""
 
 import torch
 
@@ -23,6 +23,7 @@ rankings = rank_benchmark(
     candidate_vectors,
     params.settings,
     device,
+    params.depth,
 )
 runtime = runtime_info(device, "float32") | {"vectors": candidate_vectors.runtime()}
 write_table(rankings, snakemake.output[0], "rankings", config=params.settings, seed=params.seed, runtime=runtime)

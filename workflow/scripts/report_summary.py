@@ -2,6 +2,7 @@
 
 import os
 
+from hybridir import layout
 from hybridir.logs import log_to
 from hybridir.report.pages.document import write_document
 from hybridir.report.pages.summary import summary_document
@@ -9,7 +10,9 @@ from hybridir.tables import read_table
 
 log_to(snakemake.log[0], snakemake.rule)
 params, inputs = snakemake.params, snakemake.input
-tables = {name: read_table(path, f"report_{name}") for name, path in zip(params.names, inputs.tables, strict=True)}
+tables = {
+    name: read_table(path, layout.report_schema(name)) for name, path in zip(params.names, inputs.tables, strict=True)
+}
 logs = {tuple(key): read_table(path, "training_log") for key, path in zip(params.runs, inputs.logs, strict=True)}
 significance = read_table(inputs.significance, "significance")
 # paths as seen from the folder that holds results/ (summary.md is results/summary.md)

@@ -6,8 +6,10 @@ festival, mountain); each fact renders to a sentence and a question in every lan
 `write_demo_data` writes every kind of source the fetch stage reads: QA datasets (JSONL, CSV,
 Parquet), a row-parallel source, a LAReQA-format benchmark (XQuAD-R-like: every question in
 every language), a raw MLQA-format benchmark of other towns (MLQA-R-like: every question in
-English and one or two other languages, three questions per paragraph) and a MIRACL-format
-benchmark.
+English and one or two other languages, three questions per paragraph), a MIRACL-format
+benchmark, a Tatoeba-format one (line-aligned sentences, German and Spanish each paired with
+English sentences of towns of their own) and an mMARCO-format one (queries, collections and one
+qrels file, ids shared by the three languages).
 """
 
 import gzip
@@ -166,6 +168,39 @@ def write_miracl(towns: list[Town], lang: str, folder: Path) -> None:
         handle.write("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in corpus).encode())
 
 
+# LASER's file codes of the demo's languages (hybridir.languages.LASER_CODES)
+TATOEBA_CODES = {"de": "deu", "es": "spa"}
+MMARCO_NAMES = {"en": "english", "de": "german", "es": "spanish"}
+
+
+def write_tatoeba(towns: list[Town], folder: Path) -> None:
+    """Tatoeba-format files: per non-English language, the fact sentences of its own towns in that
+    language and in English, aligned by line (as LASER's, the English sides differ)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    half = len(towns) // 2
+    for (lang, code), own in zip(TATOEBA_CODES.items(), (towns[:half], towns[half:]), strict=True):
+        facts = [(town, fact) for town in own for fact in town.facts]
+        for side, side_lang in ((code, lang), ("eng", "en")):
+            lines = [town.sentence(fact, side_lang) for town, fact in facts]
+            (folder / f"tatoeba.{code}-eng.{side}").write_text("\n".join(lines) + "\n")
+
+
+def write_mmarco(towns: list[Town], folder: Path) -> None:
+    """mMARCO-format files: per language a queries TSV (one question per town) and a collection
+    TSV (one passage per fact sentence), and one qrels file for all (the town's asked fact)."""
+    queries, collection = folder / "google" / "queries" / "dev", folder / "google" / "collections"
+    queries.mkdir(parents=True, exist_ok=True)
+    collection.mkdir(parents=True, exist_ok=True)
+    passages = [(t, f, fact) for t, town in enumerate(towns) for f, fact in enumerate(town.facts)]
+    for lang, name in MMARCO_NAMES.items():
+        topics = [f"{500 + t}\t{town.question(town.facts[1], lang)}" for t, town in enumerate(towns)]
+        (queries / f"{name}_queries.dev.small.tsv").write_text("\n".join(topics) + "\n")
+        rows = [f"{100 * t + f}\t{towns[t].sentence(fact, lang)}" for t, f, fact in passages]
+        (collection / f"{name}_collection.tsv").write_text("\n".join(rows) + "\n")
+    qrels = [f"{500 + t}\t0\t{100 * t + 1}\t1" for t in range(len(towns))]
+    (folder / "qrels.dev.small.tsv").write_text("\n".join(qrels) + "\n")
+
+
 def write_jsonl(rows: list[dict[str, object]], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
@@ -176,7 +211,16 @@ def write_json(data: object, path: Path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1))
 
 
-DEMO_TOWNS = {"train": 60, "extra": 20, "parallel": 20, "bench": 30, "held_out": 15, "mlqa": 36}
+DEMO_TOWNS = {
+    "train": 60,
+    "extra": 20,
+    "parallel": 20,
+    "bench": 30,
+    "held_out": 15,
+    "mlqa": 36,
+    "tatoeba": 12,
+    "mmarco": 16,
+}
 
 
 def demo_towns(seed: int) -> dict[str, list[Town]]:
@@ -204,6 +248,8 @@ def write_demo_data(folder: str | Path, seed: int = 0) -> None:
         write_json(squad_file(bench, lang, with_breaks=True), folder / "lareqa" / f"{lang}.json")
         write_json(mlqa_file(mlqa, mlqa_langs, lang), folder / "mlqa" / f"dev-context-{lang}-question-{lang}.json")
         write_miracl(bench, lang, folder / "miracl" / lang)
+    write_tatoeba(towns["tatoeba"], folder / "tatoeba")
+    write_mmarco(towns["mmarco"], folder / "mmarco")
 
 
 def demo_texts(seed: int = 0) -> list[str]:

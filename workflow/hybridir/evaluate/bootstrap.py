@@ -5,7 +5,9 @@ A question is one unit with its parallel versions in every language: a resample 
 ids with replacement (multinomial counts per question) and keeps all their queries, in every
 cell at once: with per-question sums S and query counts N (hybridir.evaluate.cells), the cell
 means of resamples with counts C (resamples x questions) are (C @ S) / (C @ N). Resamples are
-drawn in blocks of BLOCK (bounded memory).
+drawn in blocks of at most BLOCK, fewer where there are many questions (at most DRAWS draws held
+at once: bounded memory for BUCC's hundreds of thousands of sentences); a generator gives the same
+draws whatever the blocks.
 
 Intervals are central 95% percentile intervals (Efron & Tibshirani 1993, An Introduction to the
 Bootstrap, ch. 13). The p-value of a difference is two-sided from its bootstrap distribution:
@@ -22,11 +24,13 @@ from hybridir.evaluate.cells import Cells
 
 CONFIDENCE = 0.95
 BLOCK = 1000
+DRAWS = 2**24
 TOLERANCE = 1e-12
 
 
-def blocks(total: int, size: int = BLOCK) -> Iterator[int]:
-    """Sizes of the blocks that `total` resamples are drawn in."""
+def blocks(total: int, units: int = 1) -> Iterator[int]:
+    """Sizes of the blocks that `total` resamples of `units` draws each are drawn in."""
+    size = max(1, min(BLOCK, DRAWS // max(units, 1)))
     for start in range(0, total, size):
         yield min(size, total - start)
 
@@ -62,7 +66,7 @@ def bootstrap(cell_sums: Cells, resamples: int, rng: np.random.Generator) -> np.
     questions = len(cell_sums.questions)
     means = [
         question_means(cell_sums.counts, [cell_sums.sums], draw_counts(questions, size, rng))[0]
-        for size in blocks(resamples)
+        for size in blocks(resamples, questions)
     ]
     return np.concatenate(means)
 

@@ -13,7 +13,9 @@ A metric with no defined value in a combination or setting has no cell there, an
 
 Everything is kept as per-question sums S and query counts N (questions x cells), so that a
 resample of questions with counts C (resamples x questions) has cell means (C @ S) / (C @ N):
-matrix products, no loop over resamples or queries (hybridir.evaluate.bootstrap).
+matrix products, no loop over resamples or queries (hybridir.evaluate.bootstrap). A query counts
+with its `weight` (1, but BUCC's source sentences weigh their extracted plus gold pairs, so that
+a cell's mean is the corpus-level F1): S sums weight x value, N sums weights.
 """
 
 from dataclasses import dataclass
@@ -34,14 +36,16 @@ class Cells:
 
     keys: setting, query_lang, pool_lang, metric of each cell (the columns of sums and counts);
     questions: the question ids (their rows); sums: the metric summed over the question's
-    queries in the cell; counts: those queries; macros: setting, query_lang ('macro' or a query
-    language), metric of each macro; membership: cells x macros, 1 where a cell belongs to a macro.
+    queries in the cell, each times its weight; counts: their weights; queries: how many they are;
+    macros: setting, query_lang ('macro' or a query language), metric of each macro; membership:
+    cells x macros, 1 where a cell belongs to a macro.
     """
 
     keys: pd.DataFrame
     questions: np.ndarray
     sums: np.ndarray
     counts: np.ndarray
+    queries: np.ndarray
     macros: pd.DataFrame
     membership: np.ndarray
 
@@ -61,7 +65,7 @@ class Cells:
 
     def rows(self) -> pd.DataFrame:
         """setting, query_lang, pool_lang, metric, queries of every macro, then of every cell."""
-        totals = self.counts.sum(axis=0)
+        totals = self.queries.sum(axis=0)
         macros = self.macros.assign(pool_lang=MACRO, queries=totals @ self.membership)
         frame = pd.concat([macros, self.keys.assign(queries=totals)], ignore_index=True)
         return frame.astype({"queries": np.int64})[[*COMBINATION, "metric", "queries"]]
@@ -71,12 +75,12 @@ class Cells:
         return (self.macros["query_lang"] == MACRO).to_numpy()
 
     def same_layout(self, other: "Cells") -> bool:
-        """Whether two runs have the same questions, defined cells and query counts."""
+        """Whether two runs have the same questions, defined cells and query counts (weights may differ)."""
         return (
             np.array_equal(self.questions, other.questions)
             and self.keys.shape == other.keys.shape
             and bool((self.keys.to_numpy(object) == other.keys.to_numpy(object)).all())
-            and np.array_equal(self.counts, other.counts)
+            and np.array_equal(self.queries, other.queries)
         )
 
 
@@ -100,12 +104,18 @@ def cells(per_query: pd.DataFrame) -> Cells:
     names = list(METRICS)
     values = per_query[[metric.column for metric in METRICS.values()]].to_numpy(np.float64)
     defined = ~np.isnan(values)
+    weights = np.broadcast_to(per_query["weight"].to_numpy(np.float64)[:, None], values.shape)
     width = len(combinations) * len(names)
     column = (combination * len(names))[:, None] + np.arange(len(names))
     flat = (question[:, None] * width + column)[defined]
-    sums = np.bincount(flat, values[defined], minlength=len(questions) * width).reshape(len(questions), width)
-    counts = np.bincount(flat, minlength=len(questions) * width).reshape(len(questions), width)
-    keep = counts.sum(axis=0) > 0
+    size = len(questions) * width
+
+    def per_question(terms: np.ndarray | None) -> np.ndarray:
+        return np.bincount(flat, terms, minlength=size).reshape(len(questions), width).astype(np.float64)
+
+    sums, counts = per_question((values * weights)[defined]), per_question(weights[defined])
+    queries = per_question(None)
+    keep = queries.sum(axis=0) > 0
     keys = combinations.to_frame(index=False).loc[np.repeat(np.arange(len(combinations)), len(names))]
     keys = keys.assign(metric=np.tile(names, len(combinations)))[keep].reset_index(drop=True)
     macros, membership = _macros(keys)
@@ -113,7 +123,8 @@ def cells(per_query: pd.DataFrame) -> Cells:
         keys=keys,
         questions=np.asarray(questions),
         sums=sums[:, keep],
-        counts=counts[:, keep].astype(np.float64),
+        counts=counts[:, keep],
+        queries=queries[:, keep],
         macros=macros,
         membership=membership,
     )

@@ -91,15 +91,20 @@ def precision(device: str, dtype: str) -> Iterator[None]:
 
 # formats whose candidates are passages with their title as context (read before the passage)
 TITLED_FORMATS = ("miracl", "beir")
+# Formats whose candidates are encoded as their text alone, whatever `candidate_context`: Mewsli-X
+# (XTREME-R's baseline encodes the entity description without its title: utils_mewslix.py,
+# preprocess_entity_description); Tatoeba, BUCC and mMARCO candidates have no context.
+TEXT_ONLY = ("mewsli_x",)
 
 
 def candidate_texts(candidates: pd.DataFrame, benchmark_format: str, with_context: bool) -> list[str]:
     """Text to encode per candidate: the sentence followed by its paragraph (lareqa, mlqa; as
     ReQA-style answer encoders see a sentence with its context, the sentence first so that
     truncation keeps it), the title before the passage
-    (miracl, beir), or the bare text when `with_context` is off or a candidate has no context."""
+    (miracl, beir), or the bare text when `with_context` is off, the format is TEXT_ONLY or a
+    candidate has no context."""
     texts = candidates["text"].tolist()
-    if not with_context:
+    if not with_context or benchmark_format in TEXT_ONLY:
         return texts
     contexts = [None if pd.isna(context) or not context else context for context in candidates["context"]]
     if benchmark_format in TITLED_FORMATS:
@@ -107,18 +112,24 @@ def candidate_texts(candidates: pd.DataFrame, benchmark_format: str, with_contex
     return [text if context is None else f"{text} {context}" for text, context in zip(texts, contexts, strict=True)]
 
 
-def token_lengths(encoder: SentenceTransformer, texts: Sequence[str], prompt: str | None) -> np.ndarray:
-    """Tokens of each text as the model sees it: with its prompt, special tokens, truncated."""
+def token_counts(encoder: SentenceTransformer, texts: Sequence[str], prompt: str | None) -> np.ndarray:
+    """Tokens of each text as the model would see it uncut: with its prompt and special tokens."""
     prefix = encoder.prompts[prompt] if prompt else ""
     encoded = encoder.tokenizer(
         [prefix + text for text in texts] if prefix else list(texts),
-        truncation=True,
-        max_length=encoder.max_seq_length,
+        truncation=False,
+        verbose=False,  # a text over the model's limit is expected here: it is cut, and counted
         return_length=True,
         return_attention_mask=False,
         return_token_type_ids=False,
     )
     return np.asarray(encoded["length"], dtype=np.int64)
+
+
+def token_lengths(encoder: SentenceTransformer, texts: Sequence[str], prompt: str | None) -> np.ndarray:
+    """Tokens of each text as the model sees it: with its prompt, special tokens, truncated."""
+    counts = token_counts(encoder, texts, prompt)
+    return counts if encoder.max_seq_length is None else np.minimum(counts, encoder.max_seq_length)
 
 
 def token_batches(lengths: np.ndarray, max_tokens: int) -> list[tuple[int, int]]:
@@ -137,15 +148,18 @@ def token_batches(lengths: np.ndarray, max_tokens: int) -> list[tuple[int, int]]
 
 def encode_texts(
     encoder: SentenceTransformer, texts: Sequence[str], prompt: str | None, options: EncodingOptions, dtype: str
-) -> tuple[np.ndarray, int]:
+) -> tuple[np.ndarray, int, int]:
     """Unit-normalised float32 embeddings of `texts` (row i for texts[i]), each distinct text
-    encoded once; and how many distinct texts there were."""
+    encoded once; how many distinct texts there were, and how many of them were cut."""
     device = encoder.device
     distinct, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
     vectors = torch.empty((len(distinct), encoder.get_embedding_dimension()), device=device)
     position = np.zeros(len(distinct), dtype=np.int64)
+    cut = 0
     if len(distinct):
-        lengths = token_lengths(encoder, distinct.tolist(), prompt)
+        counts = token_counts(encoder, distinct.tolist(), prompt)
+        lengths = counts if encoder.max_seq_length is None else np.minimum(counts, encoder.max_seq_length)
+        cut = int((counts > lengths).sum())
         order = np.argsort(-lengths, kind="stable")
         position[order] = np.arange(len(order))
         ordered = distinct[order].tolist()
@@ -156,7 +170,7 @@ def encode_texts(
                 features = {k: to_device(v, str(device)) if torch.is_tensor(v) else v for k, v in features.items()}
                 embedded = encoder(features)["sentence_embedding"]
                 vectors[start:stop] = torch.nn.functional.normalize(embedded.float(), dim=1)
-    return vectors.cpu().numpy()[position[inverse.reshape(-1)]], len(distinct)
+    return vectors.cpu().numpy()[position[inverse.reshape(-1)]], len(distinct), cut
 
 
 def encode_table(
@@ -167,15 +181,19 @@ def encode_table(
     path: str | os.PathLike,
     desc: str,
     runtime: Mapping[str, Any],
-) -> None:
-    """Encode each chunk of a table's texts into the next shard of a vector folder at `path`."""
+) -> dict[str, int]:
+    """Encode each chunk of a table's texts into the next shard of a vector folder at `path`; the
+    counts of its texts (rows, distinct texts, distinct texts cut at the model's maximum length)."""
     dtype = runtime["dtype"]
+    counts = {"texts": 0, "distinct": 0, "cut": 0}
 
     def shards() -> Iterator[np.ndarray]:
         first = 0
         for texts in chunks:
             started = time.perf_counter()
-            vectors, distinct = encode_texts(encoder, texts, prompt, options, dtype)
+            vectors, distinct, cut = encode_texts(encoder, texts, prompt, options, dtype)
+            counts.update(texts=counts["texts"] + len(texts), distinct=counts["distinct"] + distinct)
+            counts["cut"] += cut
             seconds = time.perf_counter() - started
             logging.info(
                 "%s: rows %d-%d: %d texts, %d distinct, %.0f texts/s",
@@ -186,6 +204,11 @@ def encode_table(
 
     rows = write_vectors(path, shards(), encoder.get_embedding_dimension(), runtime)
     logging.info("%s: %d vectors (%s) written to %s", desc, rows, options.vector_dtype, path)
+    logging.info(
+        "%s: %d of %d distinct texts longer than %s tokens, cut there (evaluation.max_length)",
+        desc, counts["cut"], counts["distinct"], encoder.max_seq_length,
+    )  # fmt: skip
+    return counts | {"max_length": encoder.max_seq_length}
 
 
 def encode_benchmark(
@@ -195,17 +218,20 @@ def encode_benchmark(
     options: EncodingOptions,
     output: Mapping[str, str | os.PathLike],
     device: str = "cpu",
-) -> None:
+) -> pd.DataFrame:
     """Encode one benchmark (the `queries` and `candidates` tables of `tables`) with one model
-    into the vector folders output["queries"] and output["candidates"]."""
+    into the vector folders output["queries"] and output["candidates"]; returns a `text_lengths`
+    table (texts of each, and how many were cut)."""
     encoder = load_encoder(model, options.max_length, device)
     runtime = runtime_info(device, compute_dtype(options.dtype, device)) | {"vector_dtype": options.vector_dtype}
     queries = read_table_chunks(tables["queries"], "queries", ["text"], options.shard_rows)
     texts = (chunk["text"].tolist() for chunk in queries)
-    encode_table(
-        encoder, texts, prompt_of(encoder, QUERY_PROMPT), options, output["queries"], "encode queries", runtime
-    )
+    prompt = prompt_of(encoder, QUERY_PROMPT)
+    counts = {"queries": encode_table(encoder, texts, prompt, options, output["queries"], "encode queries", runtime)}
     candidates = read_table_chunks(tables["candidates"], "candidates", ["text", "context"], options.shard_rows)
     texts = (candidate_texts(chunk, benchmark_format, options.candidate_context) for chunk in candidates)
     prompt = prompt_of(encoder, PASSAGE_PROMPT)
-    encode_table(encoder, texts, prompt, options, output["candidates"], "encode candidates", runtime)
+    counts["candidates"] = encode_table(
+        encoder, texts, prompt, options, output["candidates"], "encode candidates", runtime
+    )
+    return pd.DataFrame([{"table": table} | found for table, found in counts.items()])

@@ -11,11 +11,16 @@ candidate of the query in that pool and its graded relevance. Per query (`per_qu
   trec_eval `ndcg_cut.10`, ranx `ndcg@10`.
 - rank_distance (Huang et al. 2023): max rank minus min rank of the relevant candidates, in the
   multi setting for queries with two or more relevant candidates; null otherwise.
+For XTREME, XTREME-R and MS MARCO: reciprocal_rank_at (MRR@10), hit_at (Tatoeba accuracy) and
+average_precision_at (XTREME-R's mAP@20, its own denominator); recall_at also serves Recall@1000.
 A metric function takes one row per relevant candidate, with `query`, an integer code of the
 row's query in 0..n-1 (every code used), and returns the n per-query values: sums per query are
 `np.bincount` over the codes, so all queries are computed at once.
 Which metrics there are, their columns, cutoffs and settings: hybridir.vocabulary.METRICS, each
-computed by its family's function in FUNCTIONS.
+computed by its family's function in FUNCTIONS (BUCC's F1 by hybridir.evaluate.mining).
+A ranking with a depth (rankings.depth) holds no rank beyond it (null): a metric is then defined
+only where its cutoff is within the depth. `weight` is a query's weight in a mean over queries:
+1 here (BUCC's F1 weighs its source sentences, hybridir.evaluate.mining).
 Aggregates over queries, runs and seeds: hybridir.evaluate.cells, .aggregate and .seeds.
 """
 
@@ -25,11 +30,13 @@ import numpy as np
 import pandas as pd
 
 from hybridir.errors import DataError
-from hybridir.vocabulary import METRICS, Metric
+from hybridir.vocabulary import METRICS, Metric, ranked_metrics
 
 QUERY_KEY = ["setting", "query_id", "pool_lang"]
 COMBINATION = ["setting", "query_lang", "pool_lang"]
-QUERY_COLUMNS = ["setting", "query_id", "question_id", "query_lang", "pool_lang", "relevant"]
+QUERY_COLUMNS = ["setting", "query_id", "question_id", "query_lang", "pool_lang", "relevant", "weight"]
+# the rank standing for "below the ranking's depth": beyond every cutoff, never a pool position
+UNRANKED = np.iinfo(np.int64).max // 4
 
 
 def _mean(query: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -74,17 +81,51 @@ def rank_distance(query: np.ndarray, rank: np.ndarray) -> np.ndarray:
     return np.where(counts >= 2, distance, np.nan)
 
 
-def _check_rankings(rankings: pd.DataFrame, query: np.ndarray, rank: np.ndarray, relevance: np.ndarray) -> None:
-    """Ranks within 1..pool_size, relevance >= 1 and no two relevant candidates of a pool at one rank."""
-    bad = (rank < 1) | (rank > rankings["pool_size"].to_numpy()) | (relevance < 1)
+def best_rank(query: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """The best (lowest) rank among each query's relevant candidates."""
+    best = np.full(int(query.max()) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(best, query, rank)
+    return best
+
+
+def reciprocal_rank_at(query: np.ndarray, rank: np.ndarray, k: int) -> np.ndarray:
+    """RR@k: 1 / the best rank of a query's relevant candidates if it is k or better, else 0
+    (MS MARCO's msmarco_passage_eval.py: MRR@10 is its mean with k = 10)."""
+    best = best_rank(query, rank)
+    return np.where(best <= k, 1.0 / best, 0.0)
+
+
+def hit_at(query: np.ndarray, rank: np.ndarray, k: int) -> np.ndarray:
+    """1 where a relevant candidate of the query is ranked k or better, else 0 (k = 1 with one
+    relevant candidate: nearest-neighbour accuracy, XTREME's Tatoeba metric)."""
+    return (best_rank(query, rank) <= k).astype(np.float64)
+
+
+def average_precision_at(query: np.ndarray, rank: np.ndarray, k: int) -> np.ndarray:
+    """AP@k as XTREME-R computes it (utils_lareqa.average_precision_at_k): over the query's
+    relevant candidates ranked k or better, in rank order, the sum of i / rank_i, divided by
+    min(number of relevant candidates, k)."""
+    order, position = _positions(query, rank)
+    within = np.where(rank[order] <= k, position / rank[order], 0.0)
+    return np.bincount(query[order], within) / np.minimum(np.bincount(query), k)
+
+
+def _check_rankings(
+    rankings: pd.DataFrame, query: np.ndarray, rank: np.ndarray, relevance: np.ndarray, ranked: np.ndarray
+) -> None:
+    """Ranks within 1..pool_size, relevance >= 1, no two relevant candidates of a pool at one rank,
+    and a rank missing only from a ranking with a depth."""
+    bad = (ranked & ((rank < 1) | (rank > rankings["pool_size"].to_numpy()))) | (relevance < 1)
+    bad |= ~ranked & rankings["depth"].isna().to_numpy()
     if bad.any():
         row = int(bad.argmax())
+        shown = rank[row] if ranked[row] else "null"
         raise DataError(
-            f"rankings: row {row}: rank {rank[row]}, relevance {relevance[row]}; "
-            f"expected 1 <= rank <= pool_size ({rankings['pool_size'].iloc[row]}) and relevance >= 1"
+            f"rankings: row {row}: rank {shown}, relevance {relevance[row]}; expected 1 <= rank <= pool_size "
+            f"({rankings['pool_size'].iloc[row]}), relevance >= 1, and a null rank only below a ranking's depth"
         )
     order = np.lexsort((rank, query))
-    same = (np.diff(query[order]) == 0) & (np.diff(rank[order]) == 0)
+    same = (np.diff(query[order]) == 0) & (np.diff(rank[order]) == 0) & ranked[order][1:]
     if same.any():
         row = int(order[same.argmax() + 1])
         key = rankings[QUERY_KEY].iloc[row].to_dict()
@@ -97,6 +138,10 @@ FUNCTIONS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray, int | None], 
     "recall": lambda query, rank, relevance, cutoff: recall_at(query, rank, cutoff),
     "ndcg": ndcg_at,
     "rank_distance": lambda query, rank, relevance, cutoff: rank_distance(query, rank),
+    # --- XTREME, XTREME-R and MS MARCO ---
+    "reciprocal_rank": lambda query, rank, relevance, cutoff: reciprocal_rank_at(query, rank, cutoff),
+    "average_precision_at": lambda query, rank, relevance, cutoff: average_precision_at(query, rank, cutoff),
+    "hit": lambda query, rank, relevance, cutoff: hit_at(query, rank, cutoff),
 }
 
 
@@ -105,12 +150,28 @@ def per_query_columns() -> list[str]:
     return [*QUERY_COLUMNS, *(metric.column for metric in METRICS.values())]
 
 
+def within_depth(metric: Metric, depth: np.ndarray) -> np.ndarray:
+    """Per query, whether the metric's cutoff is within the depth of its ranking (NaN: every rank)."""
+    if metric.cutoff is None:
+        return np.isnan(depth)
+    return np.isnan(depth) | (metric.cutoff <= np.nan_to_num(depth, nan=np.inf))
+
+
 def metric_values(
-    metric: Metric, query: np.ndarray, rank: np.ndarray, relevance: np.ndarray, setting: np.ndarray
+    metric: Metric,
+    query: np.ndarray,
+    rank: np.ndarray,
+    relevance: np.ndarray,
+    setting: np.ndarray,
+    depth: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Per-query values of one metric; null for queries of a setting where it is not defined."""
+    """Per-query values of one metric; null for queries of a setting where it is not defined, or
+    whose ranking (of `depth`, per query; None: complete) does not reach its cutoff."""
     values = FUNCTIONS[metric.function](query, rank, relevance, metric.cutoff)
-    return np.where(np.isin(setting, metric.settings), values, np.nan)
+    defined = np.isin(setting, metric.settings)
+    if depth is not None:
+        defined &= within_depth(metric, depth)
+    return np.where(defined, values, np.nan)
 
 
 def per_query(rankings: pd.DataFrame) -> pd.DataFrame:
@@ -118,11 +179,15 @@ def per_query(rankings: pd.DataFrame) -> pd.DataFrame:
     if rankings.empty:
         raise DataError("rankings: no rows (no query has a relevant candidate in any pool)")
     query = rankings.groupby(QUERY_KEY, sort=True).ngroup().to_numpy()
-    rank = rankings["rank"].to_numpy(np.int64)
+    ranked = rankings["rank"].notna().to_numpy()
+    rank = np.where(ranked, rankings["rank"].fillna(0).to_numpy(np.float64), UNRANKED).astype(np.int64)
     relevance = rankings["relevance"].to_numpy(np.int64)
-    _check_rankings(rankings, query, rank, relevance)
+    _check_rankings(rankings, query, rank, relevance, ranked)
     first = np.unique(query, return_index=True)[1]
     frame = rankings.iloc[first][["setting", "query_id", "question_id", "query_lang", "pool_lang"]]
     setting = frame["setting"].to_numpy()
-    values = {m.column: metric_values(m, query, rank, relevance, setting) for m in METRICS.values()}
-    return frame.reset_index(drop=True).assign(relevant=np.bincount(query), **values)[per_query_columns()]
+    depth = rankings["depth"].iloc[first].to_numpy(np.float64, na_value=np.nan)
+    values = {m.column: np.full(len(first), np.nan) for m in METRICS.values()}
+    values |= {m.column: metric_values(m, query, rank, relevance, setting, depth) for m in ranked_metrics()}
+    frame = frame.reset_index(drop=True).assign(relevant=np.bincount(query), weight=1.0, **values)
+    return frame[per_query_columns()]

@@ -20,6 +20,13 @@ once) and whether it is inside a window; a candidate inside a window is kept wit
 placed by the rule above once the pool is done, against the relevant candidate's own block
 score. So each block costs one comparison pass over its scores plus work on those taken out,
 however many relevant candidates a query has.
+
+Depth. Metrics with a cutoff (MRR@10, Recall@1000, mAP@20, accuracy) need no rank beyond it: with
+`depth`, a relevant candidate that `depth` candidates are surely ahead of is beyond it, its rank
+is not computed (-1), and after each block its query's threshold rises to the lowest window of
+its candidates still within reach (no score below can be ahead of them), so scores are taken out
+only near the top of the ranking; a query chunk whose candidates are all beyond is not scored.
+The ranks within the depth are the exact ranks of the tie rule.
 """
 
 from collections.abc import Iterator
@@ -80,9 +87,11 @@ def rank_in_pool(
     target_rows: np.ndarray,
     query_chunk: int = 1024,
     pool_chunk: int | None = None,
+    depth: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rank and score of pairs (query query_index[k], candidate row target_rows[k]) in the pool of
-    the vector rows in `ranges`, under the tie rule of this module; pool_chunk None: POOL_CHUNK."""
+    the vector rows in `ranges`, under the tie rule of this module; pool_chunk None: POOL_CHUNK;
+    with `depth`, rank -1 for a candidate ranked below it (see the module docstring)."""
     pool_chunk = pool_chunk or POOL_CHUNK.get(queries.device.type, POOL_CHUNK["cuda"])
     order = np.lexsort((target_rows, query_index))
     active, local = np.unique(query_index[order], return_inverse=True)
@@ -90,19 +99,29 @@ def rank_in_pool(
     slot = np.arange(len(order)) - (np.cumsum(counts) - counts)[local]
     width, targets = int(counts.max()), np.asarray(target_rows)[order]
     matrix = queries[torch.as_tensor(active, device=queries.device)]
-    windows = Windows(*window_bounds(matrix, vectors, local, slot, width, targets), queries.device)
+    low, high, expected = window_bounds(matrix, vectors, local, slot, width, targets)
+    windows = Windows(low, high, queries.device)
     near: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
     pool_size = sum(stop - start for start, stop in ranges)
     workspace = Workspace(min(query_chunk, len(active)), min(pool_chunk, pool_size), queries.device)
     for rows, block in vectors.blocks(ranges, pool_chunk):
         pool = to_device(torch.from_numpy(block), str(queries.device))
         for start in range(0, len(active), query_chunk):
+            if depth is not None and windows.out_of_reach(start, start + query_chunk):
+                continue
             part = matrix[start : start + query_chunk]
             scores = torch.matmul(part, pool.T, out=workspace.scores(len(part), len(pool)))
             slots, columns, values = windows.count(scores, start, workspace.mask(len(part), len(pool)))
             near.append((slots.cpu(), torch.from_numpy(rows)[columns.cpu()], values.cpu()))
+        if depth is not None:
+            windows.keep_within(depth, low)
     pair_slot = local * width + slot
-    ranks, values = place_near(near, pair_slot, targets, windows.ahead(), len(active) * width)
+    ahead = windows.ahead()
+    beyond = ahead[pair_slot] >= depth if depth is not None else np.zeros(len(order), dtype=bool)
+    ranks, values = place_near(near, pair_slot, targets, ahead, len(active) * width, beyond)
+    if depth is not None:
+        beyond |= ranks > depth
+        ranks, values = np.where(beyond, -1, ranks), np.where(beyond, expected, values)
     result_ranks, result_scores = np.empty(len(order), dtype=np.int64), np.empty(len(order), dtype=np.float64)
     result_ranks[order], result_scores[order] = ranks, values
     return result_ranks, result_scores
@@ -110,11 +129,12 @@ def rank_in_pool(
 
 def window_bounds(
     matrix: torch.Tensor, vectors: VectorShards, local: np.ndarray, slot: np.ndarray, width: int, targets: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Low and high bound (queries x slots, +inf where a query has fewer relevant candidates) of
     each relevant candidate's window: its float32 score computed alone, +- SCORE_RESOLUTION plus
     twice the float32 rounding bound of a dot product of this length, so that its score in a
-    block's matrix product is inside, more than SCORE_RESOLUTION from either bound."""
+    block's matrix product is inside, more than SCORE_RESOLUTION from either bound; and that
+    score computed alone, per pair."""
     on = matrix.device
     query = matrix[torch.as_tensor(local, device=on)]
     target = to_device(torch.from_numpy(vectors.take(targets)), str(on))
@@ -123,7 +143,7 @@ def window_bounds(
     window = SCORE_RESOLUTION + 2 * (2 * vectors.dim + 4) * FLOAT32_ROUNDOFF * norms.double().cpu().numpy()
     low, high = np.full((len(matrix), width), np.inf), np.full((len(matrix), width), np.inf)
     low[local, slot], high[local, slot] = expected - window, expected + window
-    return low, high
+    return low, high, expected
 
 
 class Windows:
@@ -182,6 +202,18 @@ class Windows:
         which, slot = torch.nonzero((key >= self.low_keys[row]) & (key < self.high_keys[row]), as_tuple=True)
         return row[which] * self.width + slot, column[which], value[which]
 
+    def out_of_reach(self, start: int, stop: int) -> bool:
+        """Whether every relevant candidate of queries start..stop-1 is beyond the depth (keep_within)."""
+        return bool(torch.isinf(self.floor32[start:stop]).all())
+
+    def keep_within(self, depth: int, low: np.ndarray) -> None:
+        """Raise each query's threshold to the lowest window of its relevant candidates that fewer
+        than `depth` candidates are surely ahead of (+inf when there is none): no score below it
+        can be ahead of them."""
+        reach = self.ahead().reshape(len(self.floor), self.width) < depth
+        lowest = np.where(reach & np.isfinite(low), low, np.inf).min(axis=1)
+        self.floor32 = torch.as_tensor(lowest, dtype=torch.float32, device=self.floor32.device)
+
     def ahead(self) -> np.ndarray:
         """Per flat slot: the candidates counted surely ahead of that relevant candidate, those of
         its query that reach its high bound (and stay below its query's sentinel)."""
@@ -202,8 +234,10 @@ def place_near(
     targets: np.ndarray,
     ahead: np.ndarray,
     slots: int,
+    beyond: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Ranks and block scores of the pairs: 1 + surely ahead + the window's candidates before."""
+    """Ranks and block scores of the pairs: 1 + surely ahead + the window's candidates before;
+    pairs `beyond` the depth, whose block score may not have been taken out, are left unchecked."""
     parts = [np.concatenate([part[i].numpy() for part in near] or [np.zeros(0)]) for i in range(3)]
     slot_of, row_of, score_of = parts[0].astype(np.int64), parts[1].astype(np.int64), parts[2]
     target_of_slot = np.full(slots, -1, dtype=np.int64)
@@ -211,7 +245,7 @@ def place_near(
     own = row_of == target_of_slot[slot_of]
     own_score = np.full(slots, np.nan)
     own_score[slot_of[own]] = score_of[own]
-    if np.isnan(own_score[pair_slot]).any():
+    if np.isnan(own_score[pair_slot[~beyond]]).any():
         raise DataError("search: a relevant candidate's score is not finite: check the embeddings for NaN or inf")
     cell, own_cell = score_cell(score_of), score_cell(own_score[slot_of])
     before = (cell > own_cell) | ((cell == own_cell) & (row_of < target_of_slot[slot_of]))

@@ -91,14 +91,24 @@ def _run_cells(per_query_by_run: Mapping[str, pd.DataFrame]) -> dict[str, Cells]
     return sums
 
 
-def _resampled(layout: Cells, sums: list[np.ndarray], resamples: int, seed: int, strategy: Run) -> np.ndarray:
-    """Multi-bootstrap values (resamples x columns) of one strategy with per-seed `sums`."""
+def _seed_means(counts: list[np.ndarray], sums: list[np.ndarray], draws: np.ndarray) -> list[np.ndarray]:
+    """Cell means of each seed under question resamples `draws` (one shared product for the
+    counts where every seed has the same, as unweighted queries do)."""
+    if all(np.array_equal(c, counts[0]) for c in counts[1:]):
+        return question_means(counts[0], sums, draws)
+    return [question_means(c, [s], draws)[0] for c, s in zip(counts, sums, strict=True)]
+
+
+def _resampled(
+    layout: Cells, sums: list[np.ndarray], counts: list[np.ndarray], resamples: int, seed: int, strategy: Run
+) -> np.ndarray:
+    """Multi-bootstrap values (resamples x columns) of one strategy with per-seed `sums` and `counts`."""
     questions, seeds = np.random.default_rng(seed), np.random.default_rng([seed, zlib.crc32(repr(strategy).encode())])
     scale = np.sqrt(len(sums) / (len(sums) - 1)) if len(sums) > 1 else 0.0
     parts = []
-    for size in blocks(resamples):
+    for size in blocks(resamples, len(layout.questions)):
         draws = draw_counts(len(layout.questions), size, questions)
-        values = np.stack([layout.with_macros(m) for m in question_means(layout.counts, sums, draws)])
+        values = np.stack([layout.with_macros(m) for m in _seed_means(counts, sums, draws)])
         mean = values.mean(axis=0)
         weights = draw_counts(len(sums), size, seeds) / len(sums)
         drawn = np.einsum("rn,nrc->rc", weights, values)
@@ -118,10 +128,13 @@ def seed_statistics(
     observed, spread, low, high, overall = [], [], [], [], []
     for strategy, runs in groups.items():
         sums = [run_cells[run.name].sums for run in runs]
-        per_seed = np.stack([layout.with_macros(s.sum(axis=0) / layout.counts.sum(axis=0)) for s in sums])
+        counts = [run_cells[run.name].counts for run in runs]
+        per_seed = np.stack(
+            [layout.with_macros(s.sum(axis=0) / c.sum(axis=0)) for s, c in zip(sums, counts, strict=True)]
+        )
         observed.append(per_seed.mean(axis=0))
         spread.append(per_seed.std(axis=0, ddof=1) if len(runs) > 1 else np.full(per_seed.shape[1], np.nan))
-        resampled = _resampled(layout, sums, resamples, seed, strategy)
+        resampled = _resampled(layout, sums, counts, resamples, seed, strategy)
         bounds = percentile_interval(resampled)
         low.append(bounds[0])
         high.append(bounds[1])

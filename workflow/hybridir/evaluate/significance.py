@@ -65,7 +65,7 @@ def _pair(statistics: SeedStatistics, a: int, b: int) -> pd.DataFrame:
         ci_low=low,
         ci_high=high,
         p_value=two_sided_p(statistics.overall[b] - statistics.overall[a]),
-        questions=((layout.counts @ layout.membership[:, overall]) > 0).sum(axis=0),
+        questions=((layout.queries @ layout.membership[:, overall]) > 0).sum(axis=0),
     )
 
 

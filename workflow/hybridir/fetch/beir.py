@@ -5,8 +5,9 @@ score`, then one tab-separated judgement per line). Paths may be URLs or fsspec 
 
 Read two ways:
 - a benchmark of one language (`benchmarks[]` format beir): candidates are the corpus passages
-  (title as context), queries those with a judgement in the split, qrels the judgements; with
-  `limit`, every judged passage and the first `limit` others are kept;
+  (title as context), queries those with a judgement in the split, qrels the judgements (each
+  kept in the benchmark ledger); with `limit`, every judged passage and the first `limit` others
+  are kept;
 - a QA dataset (`datasets[]` format beir, e.g. FiQA's train split): one pair per relevant
   judgement (score >= 1), the query as question and the passage (title and text) as passage.
 """
@@ -20,16 +21,16 @@ import fsspec
 import pandas as pd
 
 from hybridir.errors import DataError
-from hybridir.fetch.tables import CANDIDATE_COLUMNS, QRELS_COLUMNS, QUERY_COLUMNS, Benchmark
+from hybridir.fetch.shapes import CANDIDATE_COLUMNS, QRELS_COLUMNS, QUERY_COLUMNS, Benchmark, kept_ledger
 from hybridir.locations import fill_template
-from hybridir.sources import reading_json
+from hybridir.sources import reading
 
 QRELS_HEADER = ["query-id", "corpus-id", "score"]
 
 
 def jsonl_records(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) of every non-empty line of a JSONL file; errors name the file and line."""
-    with reading_json(path), fsspec.open(path, "rt", encoding="utf-8", compression="infer") as handle:
+    with reading(path), fsspec.open(path, "rt", encoding="utf-8", compression="infer") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -44,7 +45,7 @@ def jsonl_records(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def read_qrels(path: str) -> pd.DataFrame:
     """query_id, corpus_id, score (int) of a qrels TSV whose first line is BEIR's header."""
-    with reading_json(path), fsspec.open(path, "rt", encoding="utf-8", compression="infer") as handle:
+    with reading(path), fsspec.open(path, "rt", encoding="utf-8", compression="infer") as handle:
         lines = handle.read().splitlines()
     if not lines or lines[0].split("\t") != QRELS_HEADER:
         found = lines[0].split("\t") if lines else "an empty file"
@@ -113,11 +114,18 @@ def beir_benchmark(spec: Mapping[str, Any]) -> Benchmark:
             "sentence_index": 0,
             "text": corpus["text"],
             "context": corpus["title"].where(corpus["title"] != "", None),
+            "group": None,
         }
     )[CANDIDATE_COLUMNS]
     ids = list(pd.unique(judgements["query_id"]))
     query_table = pd.DataFrame(
-        {"query_id": [f"{lang}/{q}" for q in ids], "question_id": ids, "lang": lang, "text": [queries[q] for q in ids]}
+        {
+            "query_id": [f"{lang}/{q}" for q in ids],
+            "question_id": ids,
+            "lang": lang,
+            "text": [queries[q] for q in ids],
+            "group": None,
+        }
     )[QUERY_COLUMNS]
     qrels = pd.DataFrame(
         {
@@ -126,7 +134,9 @@ def beir_benchmark(spec: Mapping[str, Any]) -> Benchmark:
             "relevance": judgements["score"],
         }
     )[QRELS_COLUMNS]
-    return Benchmark(candidates, query_table, qrels)
+    # every judgement is kept (a bad one stops the read); qrels row i is line i + 1 from 0, after the header
+    ledger = kept_ledger(qrels, lang, paths["qrels"], judgements.index.to_numpy() + 1)
+    return Benchmark(candidates, query_table, qrels, ledger)
 
 
 def beir_pairs(spec: Mapping[str, Any]) -> Iterator[dict[str, Any]]:

@@ -1,43 +1,51 @@
-"""Retrieval benchmarks as three tables: `candidates`, `queries` and `qrels`.
+"""Retrieval benchmarks as three tables, `candidates`, `queries` and `qrels`, and the benchmark
+ledger of every judgement read (hybridir.fetch.judgements).
 
 - lareqa: SQuAD-format JSON per language with `sentence_breaks` (XQuAD-R, LAReQA's MLQA-R).
   A candidate is one sentence of a paragraph, kept with its paragraph as context; the relevant
-  candidate of a question is the sentence holding `answer_start`, in every language that has
-  the question id. `articles: [start, stop]` keeps the articles start..stop-1 (0-based, file
+  candidate of a question is the sentence holding its answer, in every language that has the
+  question id. The answer text is checked against the context at `answer_start` and looked for
+  nearby when it is not there (hybridir.fetch.answers); a question id repeated in a file is an
+  error naming both places. `articles: [start, stop]` keeps the articles start..stop-1 (0-based, file
   order), so that disjoint article ranges of one benchmark can train and evaluate.
 - mlqa: the same from SQuAD-format JSON without sentence breaks (raw MLQA); paragraphs are
   split with hybridir.sentences. With a `reference` (LAReQA's files), the share of LAReQA's
   candidate sentences that the split recovers exactly is logged per language.
-- miracl: per-language topics TSV (qid, query), qrels TSV (qid, Q0, docid, relevance) and a
-  JSONL corpus (docid, title, text), read through `datasets`; candidates are passages. The corpus
-  (57.5M passages over MIRACL's languages) is streamed in chunks of CHUNK_ROWS candidates, never
-  held whole; with `limit`, every judged passage is kept plus the first `limit` others.
-- beir: BEIR's corpus.jsonl, queries.jsonl and qrels/<split>.tsv of one language
-  (hybridir.fetch.beir); its queries may be machine-translated later (the translate stage).
+- miracl: per-language topics, qrels and a corpus (hybridir.fetch.miracl), the corpus streamed.
+- tatoeba, bucc, mewsli_x, mmarco, beir: hybridir.fetch.tatoeba, .bucc, .mewsli, .mmarco, .beir (a
+  beir benchmark's queries may be machine-translated later, by the translate stage).
+`stream_benchmark` reads any format through READERS; the tables' columns: hybridir.fetch.shapes.
 """
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
 
 import pandas as pd
-from tqdm import tqdm
 
 from hybridir.errors import DataError
+from hybridir.fetch.answers import locate_answer, log_answer_checks, read_question
 from hybridir.fetch.beir import beir_benchmark
-from hybridir.fetch.tables import (
+from hybridir.fetch.bucc import read_bucc
+from hybridir.fetch.judgements import FILTERED, KEPT, LEDGER_COLUMNS, FirstPlaces
+from hybridir.fetch.mewsli import mewsli_benchmark
+from hybridir.fetch.miracl import MiraclLanguage
+from hybridir.fetch.mmarco import mmarco_benchmark
+from hybridir.fetch.shapes import (
     CANDIDATE_COLUMNS,
-    CHUNK_ROWS,
     QRELS_COLUMNS,
     QUERY_COLUMNS,
     Benchmark,
     BenchmarkStream,
+    concat,
+    joined,
 )
+from hybridir.fetch.tatoeba import read_tatoeba
 from hybridir.locations import fill_template
 from hybridir.sentences import sentence_spans
-from hybridir.sources import read_json, stream_columns, stream_rows
+from hybridir.sources import read_json
 
 Spans = list[tuple[int, int]]
 Articles = tuple[int, int] | list[int] | None
@@ -97,31 +105,39 @@ def _squad_paragraphs(data: Any, path: str, articles: Articles = None) -> Iterat
 def squad_language(
     path: str, lang: str, find_spans: SpanFinder, limit: int | None = None, articles: Articles = None
 ) -> Benchmark:
-    """Candidates, queries and qrels of one language of a SQuAD-format benchmark (its first
+    """Candidates, queries, qrels and ledger of one language of a SQuAD-format benchmark (its first
     `limit` paragraphs of the selected `articles`, or all)."""
-    candidates, queries, qrels = [], [], []
+    candidates, queries, qrels, ledger = [], [], [], []
+    seen = FirstPlaces(path, "question id")
     paragraphs = _squad_paragraphs(read_json(path), path, articles)
     for paragraph_id, paragraph, where in islice(paragraphs, limit):
         context = paragraph["context"]
         spans = find_spans(paragraph, where, lang)
         ids = [f"{lang}/{paragraph_id}/{i}" for i in range(len(spans))]
         for index, (start, end) in enumerate(spans):
-            candidates.append((ids[index], lang, paragraph_id, index, context[start:end].strip(), context))
-        for qa in paragraph["qas"]:
-            try:
-                qid, question, start = str(qa["id"]), qa["question"], int(qa["answers"][0]["answer_start"])
-            except (KeyError, IndexError, TypeError, ValueError):
-                raise DataError(f"{where}: question {qa.get('id')!r} lacks id, question or answer_start") from None
-            index = _sentence_of(spans, start)
-            if index is None:
-                raise DataError(f"{where}: question {qid}: answer_start {start} is in no sentence")
-            queries.append((f"{lang}/{qid}", qid, lang, question.strip()))
-            qrels.append((qid, ids[index], 1))
-    return Benchmark(
+            candidates.append((ids[index], lang, paragraph_id, index, context[start:end].strip(), context, None))
+        for number, qa in enumerate(paragraph["qas"]):
+            place = f"{where}.qas[{number}]"
+            question = read_question(qa, place)
+            seen.add(question.qid, place.removeprefix(f"{path}: "))
+            span = locate_answer(context, question.answer, question.start)
+            index = None if span.start is None else _sentence_of(spans, span.start)
+            if span.start is not None and index is None:
+                raise DataError(f"{where}: question {question.qid}: answer_start {span.start} is in no sentence")
+            candidate, status = (None, FILTERED) if index is None else (ids[index], KEPT)
+            detail = f"{place}: {span.detail}" if span.detail else None
+            ledger.append((None, lang, question.qid, candidate, path, len(ledger), status, span.reason, detail))
+            if candidate is not None:
+                queries.append((f"{lang}/{question.qid}", question.qid, lang, question.text, None))
+                qrels.append((question.qid, candidate, 1))
+    part = Benchmark(
         pd.DataFrame(candidates, columns=CANDIDATE_COLUMNS),
         pd.DataFrame(queries, columns=QUERY_COLUMNS),
         pd.DataFrame(qrels, columns=QRELS_COLUMNS),
+        pd.DataFrame(ledger, columns=LEDGER_COLUMNS),
     )
+    log_answer_checks(part.ledger, path)
+    return part
 
 
 def answer_sentences(bench: Benchmark) -> pd.DataFrame:
@@ -129,63 +145,6 @@ def answer_sentences(bench: Benchmark) -> pd.DataFrame:
     with the text of its relevant candidate, the sentence that holds its answer."""
     pairs = bench.queries.merge(bench.qrels, on="question_id").merge(bench.candidates, on="candidate_id")
     return pairs.rename(columns={"text_x": "question", "text_y": "sentence"})[["question_id", "question", "sentence"]]
-
-
-def _relevance(row: Mapping[str, str], path: str) -> int:
-    try:
-        return int(row["relevance"])
-    except ValueError:
-        raise DataError(f"{path}: query {row['qid']}: relevance {row['relevance']!r} is not an integer") from None
-
-
-def miracl_language(source: Mapping[str, str], lang: str, split: str, limit: int | None) -> BenchmarkStream:
-    """Queries and qrels of one MIRACL language, read through `datasets`, and its corpus as a stream."""
-
-    def path(kind: str) -> str:
-        return fill_template(source[kind], f"benchmarks[].source.{kind}", lang=lang, split=split)
-
-    topics = stream_columns(path("topics"), "qid", "query")
-    queries = [(f"{lang}/{r['qid']}", f"{lang}/{r['qid']}", lang, r["query"].strip()) for r in topics]
-    judged = [
-        (r["qid"], r["docid"], _relevance(r, path("qrels")))
-        for r in stream_columns(path("qrels"), "qid", "q0", "docid", "relevance")
-    ]
-    qrels = [(f"{lang}/{qid}", f"{lang}/{docid}", relevance) for qid, docid, relevance in judged]
-    passages = miracl_passages(path("corpus"), lang, {docid for _, docid, _ in judged}, limit)
-    return BenchmarkStream(
-        passages, pd.DataFrame(queries, columns=QUERY_COLUMNS), pd.DataFrame(qrels, columns=QRELS_COLUMNS)
-    )
-
-
-def miracl_passages(corpus: str, lang: str, judged: set[str], limit: int | None) -> Iterator[pd.DataFrame]:
-    """The corpus passages as candidate chunks, in corpus order: all of them, or, with `limit`,
-    every judged passage and the first `limit` others (reading stops once all are found)."""
-    missing, others, rows = set(judged), 0, []
-    for doc in tqdm(stream_rows(corpus), desc=f"fetch miracl {lang} corpus", unit=" passages"):
-        docid = str(doc["docid"])
-        if docid in missing:
-            missing.discard(docid)
-        elif limit is not None and others >= limit:
-            if not missing:
-                break
-            continue
-        else:
-            others += 1
-        rows.append((f"{lang}/{docid}", lang, docid.split("#")[0], 0, doc["text"], doc.get("title")))
-        if len(rows) == CHUNK_ROWS:
-            yield pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
-            rows = []
-    if rows:
-        yield pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
-    if missing:
-        logging.warning(
-            "%s: %d judged passages are not in the corpus, e.g. %s", corpus, len(missing), sorted(missing)[:3]
-        )
-
-
-def _concat(frames: Iterable[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    frames = list(frames)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 @dataclass
@@ -242,24 +201,60 @@ def squad_part(spec: Mapping[str, Any], lang: str, find_spans: SpanFinder) -> Be
     return part
 
 
-def stream_benchmark(spec: Mapping[str, Any]) -> BenchmarkStream:
-    """Read one `benchmarks[]` config entry: queries and qrels of all its languages, and a stream of
-    its candidates (a MIRACL corpus is read as the stream is iterated)."""
-    parts: list[Benchmark] | list[BenchmarkStream]
-    if spec["format"] == "beir":
-        bench = beir_benchmark(spec)
-        return BenchmarkStream(iter([bench.candidates]), bench.queries, bench.qrels)
-    if spec["format"] == "miracl":
-        parts = [miracl_language(spec["source"], lang, spec["split"], spec["limit"]) for lang in spec["languages"]]
-        candidates = chain.from_iterable(part.candidates for part in parts)
-    else:
-        find_spans = given_breaks if spec["format"] == "lareqa" else split_breaks
-        parts = [squad_part(spec, lang, find_spans) for lang in spec["languages"]]
-        candidates = iter([part.candidates for part in parts])
-    queries = _concat((part.queries for part in parts), QUERY_COLUMNS)
-    if spec["format"] != "miracl":
-        warn_partial_questions(queries, spec["name"], spec["languages"])
-    return BenchmarkStream(candidates, queries, _concat((part.qrels for part in parts), QRELS_COLUMNS))
+def miracl_stream(spec: Mapping[str, Any]) -> BenchmarkStream:
+    """A MIRACL-format entry: queries of all its languages, the corpora streamed one after another."""
+    key = f"benchmarks[{spec['name']}]"
+    parts = [
+        MiraclLanguage(spec["source"], lang, spec["split"], spec["limit"], spec["missing_judged"], key)
+        for lang in spec["languages"]
+    ]
+
+    def judgements() -> tuple[pd.DataFrame, pd.DataFrame]:
+        qrels, ledgers = zip(*(part.judgements() for part in parts), strict=True)
+        return concat(qrels, QRELS_COLUMNS), concat(ledgers, LEDGER_COLUMNS).assign(benchmark=spec["name"])
+
+    candidates = chain.from_iterable(part.passages() for part in parts)
+    return BenchmarkStream(candidates, concat((part.queries for part in parts), QUERY_COLUMNS), judgements)
+
+
+def miracl_benchmark(spec: Mapping[str, Any], seed: int) -> BenchmarkStream:
+    """A MIRACL-format entry (`seed` unused: its `limit` keeps the first passages)."""
+    return miracl_stream(spec)
+
+
+def squad_benchmark(spec: Mapping[str, Any], seed: int) -> BenchmarkStream:
+    """Every language of a lareqa- or mlqa-format entry; questions some languages lack are logged."""
+    find_spans = given_breaks if spec["format"] == "lareqa" else split_breaks
+    stream = joined(squad_part(spec, lang, find_spans) for lang in spec["languages"])
+    warn_partial_questions(stream.queries, spec["name"], spec["languages"])
+    return stream
+
+
+# The reader of each benchmark format (hybridir.vocabulary.FORMATS): (entry, seed) -> stream.
+READERS: dict[str, Callable[[Mapping[str, Any], int], BenchmarkStream]] = {
+    "lareqa": squad_benchmark,
+    "mlqa": squad_benchmark,
+    "miracl": miracl_benchmark,
+    "tatoeba": lambda spec, seed: joined(read_tatoeba(spec).values()),
+    "bucc": lambda spec, seed: joined(read_bucc(spec).values()),
+    "mewsli_x": mewsli_benchmark,
+    "mmarco": mmarco_benchmark,
+    "beir": lambda spec, seed: joined([beir_benchmark(spec)]),
+}
+
+
+def stream_benchmark(spec: Mapping[str, Any], seed: int = 0) -> BenchmarkStream:
+    """Read one `benchmarks[]` config entry: queries of all its languages, a stream of its candidates
+    (a large corpus is read as the stream is iterated), then its qrels and ledger; `seed` (config
+    `seed`) draws the sampled passages of an entry with `limit` (mmarco, mewsli_x)."""
+    stream = READERS[spec["format"]](spec, seed)
+    judgements = stream.judgements
+
+    def named() -> tuple[pd.DataFrame, pd.DataFrame]:
+        qrels, ledger = judgements()
+        return qrels, ledger.assign(benchmark=spec["name"])
+
+    return BenchmarkStream(stream.candidates, stream.queries, named)
 
 
 def warn_partial_questions(queries: pd.DataFrame, name: str, languages: list[str]) -> None:
@@ -279,7 +274,8 @@ def warn_partial_questions(queries: pd.DataFrame, name: str, languages: list[str
         )
 
 
-def fetch_benchmark(spec: Mapping[str, Any]) -> Benchmark:
+def fetch_benchmark(spec: Mapping[str, Any], seed: int = 0) -> Benchmark:
     """One `benchmarks[]` config entry read into memory (see stream_benchmark for large ones)."""
-    stream = stream_benchmark(spec)
-    return Benchmark(_concat(stream.candidates, CANDIDATE_COLUMNS), stream.queries, stream.qrels)
+    stream = stream_benchmark(spec, seed)
+    candidates = concat(stream.candidates, CANDIDATE_COLUMNS)
+    return Benchmark(candidates, stream.queries, *stream.judgements())

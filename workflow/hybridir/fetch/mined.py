@@ -12,31 +12,27 @@ is that recipe, with bm25s as the BM25 engine:
 - a question without an answer-bearing passage among its `top_k` is dropped and counted.
 
 Answer presence is a token match after Unicode accent folding and lower-casing, as DPR's
-`has_answer`. The output is DPR-style JSONL rows: id, question, answers, positive_ctxs,
-hard_negative_ctxs (each a list of {passage_id, title, text}).
+`has_answer` (hybridir.fetch.bm25). The output is DPR-style JSONL rows: id, question, answers,
+positive_ctxs, hard_negative_ctxs (each a list of {passage_id, title, text}).
 """
 
 import csv
 import json
 import logging
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import datasets
-import numpy as np
 from tqdm import tqdm
 
 from hybridir.atomic import atomic_write
 from hybridir.errors import DataError
+from hybridir.fetch.bm25 import answer_tokens, bm25_rankings, has_answer
+from hybridir.fetch.values import TextFields
 from hybridir.locations import data_suffix
 from hybridir.sources import read_json_files, stream_rows
-
-Tokens = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -53,34 +49,21 @@ class Question:
     answers: list[str]
 
 
-def answer_tokens(text: str) -> Tokens:
-    """Word tokens of a text with accents folded and case lowered ("Hernández" -> "hernandez")."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return tuple(re.findall(r"\w+", folded.lower()))
-
-
-def has_answer(passage: Tokens, answers: Sequence[Tokens]) -> bool:
-    """Whether one of the answers occurs in the passage as a run of whole tokens."""
-    for answer in answers:
-        width = len(answer)
-        if width and any(passage[i : i + width] == answer for i in range(len(passage) - width + 1)):
-            return True
-    return False
-
-
 def read_questions(source: str, limit: int | None = None) -> list[Question]:
     """Questions of every JSON file of `source` (lists of {question, answers}, one file per
     EntityQuestions relation); a question's id is its file's first name part and its row number."""
-    questions = []
+    questions, fields = [], TextFields(source)
     for path, rows in read_json_files(source):
         relation = Path(path).name.split(".")[0]
         if not isinstance(rows, list):
             raise DataError(f"{source} ({path}): expected a list of {{question, answers}} objects")
         for number, row in enumerate(rows):
-            try:
-                questions.append(Question(f"{relation}/{number}", str(row["question"]), list(row["answers"])))
-            except (KeyError, TypeError):
-                raise DataError(f"{source} ({path}): row {number}: expected keys 'question' and 'answers'") from None
+            where = f"{source} ({path}): row {number}"
+            if not isinstance(row, dict) or "question" not in row or not isinstance(row.get("answers"), list):
+                raise DataError(f"{where}: expected keys 'question' and 'answers' (a list)")
+            question = fields.text(row["question"], where, "question", clean=False) or ""
+            answers = [fields.text(answer, where, "answers", clean=False) or "" for answer in row["answers"]]
+            questions.append(Question(f"{relation}/{number}", question, answers))
     return questions[:limit]
 
 
@@ -94,25 +77,16 @@ def read_passages(source: str) -> list[Passage]:
     if data_suffix(source) in (".tsv", ".csv"):
         strings = datasets.Features({column: datasets.Value("string") for column in PASSAGE_COLUMNS})
         kwargs = {"quoting": csv.QUOTE_MINIMAL, "keep_default_na": False, "features": strings}
-    passages = []
+    passages, fields = [], TextFields(source)
     for number, row in enumerate(tqdm(stream_rows(source, **kwargs), desc="read passages", unit=" passages")):
         if any(row.get(key) is None for key in PASSAGE_COLUMNS):
             raise DataError(f"{source}: row {number}: expected columns id, text and title (has {sorted(row)})")
-        passages.append(Passage(str(row["id"]), str(row["title"]), str(row["text"])))
+        where = f"{source}: row {number}"
+        title, text = (fields.text(row[key], where, key, clean=False) or "" for key in ("title", "text"))
+        passages.append(Passage(str(row["id"]), title, text))
     if not passages:
         raise DataError(f"{source}: no passages")
     return passages
-
-
-def bm25_rankings(
-    questions: Sequence[Question], passages: Sequence[Passage], top_k: int, threads: int = 1
-) -> tuple[np.ndarray, np.ndarray]:
-    """For each question, (passage indices, BM25 scores) of its `top_k` best passages, best first."""
-    corpus = bm25s.tokenize([f"{p.title} {p.text}" for p in passages], stopwords="en", show_progress=False)
-    retriever = bm25s.BM25()
-    retriever.index(corpus, show_progress=False)
-    queries = bm25s.tokenize([q.question for q in questions], stopwords="en", show_progress=False)
-    return retriever.retrieve(queries, k=min(top_k, len(passages)), show_progress=False, n_threads=threads)
 
 
 def mine_pairs(
@@ -123,7 +97,8 @@ def mine_pairs(
     threads: int = 1,
 ) -> Iterator[dict[str, Any]]:
     """One DPR-style row per question that has an answer-bearing passage among its `top_k`."""
-    indices, scores = bm25_rankings(questions, passages, top_k, threads)
+    texts = [f"{p.title} {p.text}" for p in passages]
+    indices, scores = bm25_rankings([q.question for q in questions], texts, top_k, threads)
     for question, ranked, ranked_scores in zip(questions, indices, scores, strict=True):
         answers = [answer_tokens(answer) for answer in question.answers]
         positive, negatives = None, []

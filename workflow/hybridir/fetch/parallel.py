@@ -20,7 +20,8 @@ from tqdm import tqdm
 
 from hybridir.errors import DataError
 from hybridir.fetch.benchmarks import answer_sentences, given_breaks, squad_language
-from hybridir.fetch.qa import as_text, row_pairs, unique_ids
+from hybridir.fetch.qa import row_pairs, unique_ids
+from hybridir.fetch.values import TextFields
 from hybridir.locations import fill_template
 from hybridir.sources import stream_columns, stream_rows
 
@@ -83,10 +84,10 @@ def _triple_pairs(path: str, limit: int | None) -> dict[tuple[str, str], list[st
 
 def _id_texts(path: str, wanted: set[str]) -> dict[str, str]:
     """Texts of the wanted ids from an (id, text) TSV; an id missing from the file is an error."""
-    texts = {}
-    for row in stream_columns(path, "id", "text"):
+    texts, fields = {}, TextFields(path)
+    for number, row in enumerate(stream_columns(path, "id", "text")):
         if row["id"] in wanted:
-            texts[row["id"]] = as_text(row["text"]) or ""
+            texts[row["id"]] = fields.text(row["text"], f"{path}: row {number}", "text") or ""
     missing = wanted - texts.keys()
     if missing:
         raise DataError(f"{path}: {len(missing)} ids used by the triples are missing, e.g. {min(missing)}")
@@ -119,11 +120,7 @@ def fetch_parallel_triples(spec: Mapping[str, Any]) -> pd.DataFrame:
 
 def _answer_pairs(spec: Mapping[str, Any], lang: str) -> pd.DataFrame:
     path = lang_source(spec["source"], spec, lang)
-    pairs = answer_sentences(squad_language(path, lang, given_breaks, articles=spec.get("articles")))
-    if not pairs["question_id"].is_unique:
-        duplicated = pairs.loc[pairs["question_id"].duplicated(), "question_id"].iloc[0]
-        raise DataError(f"{path}: question id {duplicated!r} occurs more than once")
-    return pairs
+    return answer_sentences(squad_language(path, lang, given_breaks, articles=spec.get("articles")))
 
 
 def fetch_parallel_lareqa(spec: Mapping[str, Any]) -> pd.DataFrame:

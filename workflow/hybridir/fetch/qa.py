@@ -14,23 +14,9 @@ from tqdm import tqdm
 
 from hybridir.errors import DataError
 from hybridir.fetch.beir import beir_pairs
+from hybridir.fetch.values import TextFields
 from hybridir.sources import field, matches, stream_rows
-from hybridir.text import clean_text, text_id
-
-
-def as_text(value: Any) -> str | None:
-    """A cleaned string from a field value; lists give their first item, None stays None."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return None if value is None else clean_text(str(value))
-
-
-def as_texts(value: Any) -> list[str]:
-    """Cleaned, non-empty strings from a field that holds one text or a list of them."""
-    values = value if isinstance(value, list) else [value]
-    texts = [clean_text(str(v)) for v in values if v is not None]
-    return [t for t in texts if t]
-
+from hybridir.text import text_id
 
 LEDGER_COLUMNS = ["pair_id", "dataset", "lang", "source_row", "status", "reason"]
 # the fields of the rows that hybridir.fetch.beir.beir_pairs yields
@@ -64,9 +50,10 @@ def row_pairs(
     rows: Iterable[dict[str, Any]], source: str, spec: Mapping[str, Any], key: str
 ) -> Iterator[dict[str, Any]]:
     """The pair in each row that matches `spec["where"]`, read by the field paths of
-    `spec["fields"]`; `key` names the config entry in errors. Without an id field, the row
-    number is the id; `source_row` is the row number."""
+    `spec["fields"]` as texts (hybridir.fetch.values); `key` names the config entry in errors.
+    Without an id field, the row number is the id; `source_row` is the row number."""
     fields = spec["fields"]
+    texts = TextFields(key, spec.get("convert_values", False))
     for number, row in enumerate(rows):
         if not matches(row, spec["where"]):
             continue
@@ -79,11 +66,12 @@ def row_pairs(
         yield {
             "source_row": number,
             "source_id": str(get("id")) if fields.get("id") else str(number),
-            "question": as_text(get("question")) or "",
-            "passage": as_text(get("passage")) or "",
-            "answer": as_text(get("answer")),
-            "negative_passages": as_texts(get("negatives")),
+            "question": texts.text(get("question"), where, "question") or "",
+            "passage": texts.text(get("passage"), where, "passage") or "",
+            "answer": texts.first_text(get("answer"), where, "answer"),
+            "negative_passages": texts.texts(get("negatives"), where, "negatives"),
         }
+    texts.log()
 
 
 def warn_repeated_ids(ids: list[str], spec: Mapping[str, Any]) -> None:

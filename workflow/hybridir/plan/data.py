@@ -4,8 +4,26 @@ in how many shards, and joined into the parallel corpus that training reads."""
 import os
 
 from hybridir import layout
-from hybridir.locations import fill_template, local_files
+from hybridir.fetch.negatives import negatives_to_mine
+from hybridir.languages import LASER_CODES
+from hybridir.locations import fill_template, is_remote, local_files
 from hybridir.plan.entries import Entries
+
+# Formats that read plain files whatever their suffix (Tatoeba's tatoeba.deu-eng.deu, BUCC's .gold).
+PLAIN_FILE_FORMATS = ("tatoeba", "bucc")
+
+
+def template_values(spec: dict) -> list[dict[str, str]]:
+    """Every set of values an entry's source templates are filled with, one per file it reads."""
+    names = spec.get("lang_names", {})
+    languages = [names.get(lang, lang) for lang in spec.get("languages", [""])]
+    split = spec.get("split", "")
+    if spec.get("format") == "tatoeba":
+        codes = [LASER_CODES[lang] for lang in languages]
+        return [{"code": code, "side": side} for code in codes for side in (code, "eng")]
+    if spec.get("format") == "bucc":
+        return [{"lang": lang, "split": split, "side": side} for lang in languages for side in (lang, "en", "gold")]
+    return [{"lang": lang, "split": split} for lang in languages]
 
 
 class DataPlan(Entries):
@@ -27,20 +45,24 @@ class DataPlan(Entries):
         """The config list (datasets or validation_datasets) that has the QA dataset `name`."""
         return "datasets" if name in self.qa_datasets else "validation_datasets"
 
+    def negatives_to_mine(self, name: str) -> int:
+        """Hard negatives the fetch job of dataset `name` mines per pair: none for a validation
+        dataset (its loss reads none), else as its `negatives` setting says."""
+        if name in self.validation_datasets:
+            return 0
+        section = "parallel_datasets" if name in self.parallel_datasets else "datasets"
+        return negatives_to_mine(self.entry(section, name), self.config["training"]["hard_negatives"])
+
     def source_files(self, section: str, name: str) -> list[str]:
         """Local files an entry reads, so that editing them reruns its fetch job: the ones that
         exist or that a rule makes (under results/); a missing one is left to the job, which
         fails naming it (so a dry run still works)."""
         spec = self.entry(section, name)
         templates = spec["source"].values() if isinstance(spec["source"], dict) else [spec["source"]]
-        names_in_source = [spec.get("lang_names", {}).get(lang, lang) for lang in spec.get("languages", [""])]
         key = f"{section}[{name}]"
-        paths = {
-            path
-            for template in templates
-            for lang in names_in_source
-            for path in local_files(fill_template(template, key, lang=lang, split=spec.get("split", "")))
-        }
+        filled = {fill_template(t, key, **values) for t in templates for values in template_values(spec)}
+        plain = spec.get("format") in PLAIN_FILE_FORMATS
+        paths = {p for path in filled for p in ([path] if plain and not is_remote(path) else local_files(path))}
         return sorted(p for p in paths if os.path.exists(p) or p.startswith(f"{layout.RESULTS}/"))
 
     # --- languages and translation --------------------------------------------------------

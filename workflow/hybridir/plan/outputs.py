@@ -18,9 +18,9 @@ class Outputs:
         qa = [layout.QA.format(dataset=d) for d in data.qa_datasets + data.validation_datasets]
         parallel = [layout.PARALLEL_SOURCE.format(dataset=d) for d in data.parallel_datasets]
         benchmarks = [
-            layout.benchmark_table(table).format(benchmark=b)
+            template.format(benchmark=b)
             for b in data.benchmarks
-            for table in layout.BENCHMARK_TABLES
+            for template in [*map(layout.benchmark_table, layout.BENCHMARK_TABLES), layout.BENCHMARK_LEDGER]
         ]
         return qa + parallel + benchmarks
 
@@ -69,7 +69,8 @@ class Outputs:
         return [template.format(encoder=e, benchmark=b) for e in self.runs.encoders for b in self.runs.benchmarks]
 
     def evaluate(self) -> list[str]:
-        return [layout.METRICS, layout.ALL_SIGNIFICANCE, layout.ALL_STRATEGY_METRICS]
+        mining = [layout.ALL_MINING] if self.runs.mined_benchmarks else []
+        return [layout.METRICS, layout.ALL_SIGNIFICANCE, layout.ALL_STRATEGY_METRICS, *mining]
 
     def usage(self) -> list[str]:
         """The time and memory files of every heavy job: translation shards, training, encode, rank."""
@@ -90,12 +91,19 @@ class Outputs:
             for encoder in runs.encoders
             for run in runs.training_runs(encoder)
         ]
+        mined = set(runs.mined_benchmarks)
         evaluate = [
             layout.usage(job.format(encoder=run.encoder, run=run.name, benchmark=benchmark))
             for run, benchmark in runs.evaluations()
-            for job in (layout.ENCODE_JOB, layout.RANK_JOB)
+            for job in (layout.ENCODE_JOB, layout.MINE_JOB if benchmark in mined else layout.RANK_JOB)
         ]
         return translate + queries + train + evaluate
+
+    def logged(self) -> list[str]:
+        """What the warnings table waits for: every output but the summary and the table itself."""
+        warnings = [layout.report_table("warnings", ext) for ext in layout.REPORT_TABLE_FORMATS]
+        last = {layout.SUMMARY, layout.SUMMARY_HTML, *warnings}
+        return [path for path in self.final() if path not in last]
 
     def final(self) -> list[str]:
         """Everything the pipeline makes for this config."""

@@ -20,8 +20,8 @@ class ReportPlan(Entries):
     @property
     def evaluation_settings(self) -> dict[str, Any]:
         """The evaluation settings that the report's pages and captions name."""
-        keys = ("candidate_context", "max_length", "resamples")
-        return {key: self.config["evaluation"][key] for key in keys} | {"seeds": self.runs.seeds}
+        settings = {key: self.config["evaluation"][key] for key in ("candidate_context", "resamples")}
+        return settings | {"max_length": self.runs.encoding_settings["max_length"], "seeds": self.runs.seeds}
 
     def figures(self) -> list[str]:
         """Every figure (PNG; a PDF beside each) of the report stage."""

@@ -8,10 +8,10 @@ from typing import Any
 
 from hybridir import layout
 from hybridir.config import training_seeds
-from hybridir.evaluate.options import ENCODING_KEYS
+from hybridir.evaluate.options import encoding_settings
 from hybridir.plan.entries import Entries
 from hybridir.train.options import TrainingOptions
-from hybridir.vocabulary import FORMATS, ZERO_SHOT, BenchmarkFormat, Run, language_table, shown_in, strategy
+from hybridir.vocabulary import FORMATS, ZERO_SHOT, BenchmarkFormat, Run, shown_in, strategy
 
 
 class RunPlan(Entries):
@@ -60,8 +60,25 @@ class RunPlan(Entries):
         return FORMATS[self.entry("benchmarks", benchmark)["format"]]
 
     def benchmark_settings(self, benchmark: str) -> tuple[str, ...]:
-        """Retrieval settings of a benchmark: its format's (MIRACL: mono; LAReQA-style: all three)."""
-        return self.benchmark_format(benchmark).settings
+        """Retrieval settings of a benchmark: its entry's `settings`, else its format's defaults
+        (MIRACL: mono; LAReQA-style: mono, cross, multi; mMARCO: mono, to_en, from_en)."""
+        return tuple(
+            self.entry("benchmarks", benchmark)["settings"] or self.benchmark_format(benchmark).default_settings
+        )
+
+    def benchmark_depth(self, benchmark: str) -> int | None:
+        """How deep its rankings go (None: every rank; hybridir.vocabulary.BenchmarkFormat.depth)."""
+        return self.benchmark_format(benchmark).depth
+
+    @property
+    def mined_benchmarks(self) -> list[str]:
+        """Benchmarks scored by mining (BUCC) rather than by ranking."""
+        return [name for name in self.benchmarks if not self.benchmark_format(name).ranked]
+
+    @property
+    def limited_benchmarks(self) -> list[str]:
+        """Benchmarks whose entry keeps a sample of its candidates (`limit`)."""
+        return [name for name in self.benchmarks if self.entry("benchmarks", name)["limit"] is not None]
 
     def shown_in(self, table: str) -> list[str]:
         """Benchmarks that report table `table` shows (by their formats), in config order."""
@@ -72,10 +89,6 @@ class RunPlan(Entries):
     def retrieval_benchmarks(self) -> list[str]:
         """Benchmarks with the mono, cross and multi settings (LAReQA-style): Tables 1-3 and 5."""
         return self.shown_in("map")
-
-    def language_table(self, benchmark: str) -> str:
-        """The report table whose per-language rows a benchmark's per-language figure shows."""
-        return language_table(self.benchmark_format(benchmark))
 
     @property
     def miracl_benchmarks(self) -> list[str]:
@@ -92,8 +105,8 @@ class RunPlan(Entries):
 
     @property
     def encoding_settings(self) -> dict[str, Any]:
-        """The settings of config `evaluation` that change what encode jobs write."""
-        return {key: self.config["evaluation"][key] for key in ENCODING_KEYS}
+        """The settings of config `evaluation` that change what encode jobs write (max_length resolved)."""
+        return encoding_settings(self.config["evaluation"], self.config["training"])
 
     def evaluations(self, encoder: str | None = None, benchmarks: list[str] | None = None) -> list[tuple[Run, str]]:
         """(run, benchmark) of every evaluation, for one encoder or all."""

@@ -57,7 +57,9 @@ def preflight(config: Mapping[str, Any], workdir: Path, made_by: Mapping[str, st
     hub = Hub()
     rows = [
         _guarded(
-            s.entry, f"{s.what}: {s.location}", lambda s=s: check_location(s.location, s.subset, made_by, hub, offline)
+            s.entry,
+            f"{s.what}: {s.location}",
+            lambda s=s: check_location(s.location, s.subset, made_by, hub, offline, s.plain),
         )
         for s in config_sources(config)
     ]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hybridir.locations import fill_template, is_file_source, is_remote
+from hybridir.plan.data import PLAIN_FILE_FORMATS, template_values
 from hybridir.preflight.checks import OFFLINE, check_fsspec, check_local, check_url
 from hybridir.preflight.hub import Hub, check_hf_path, check_hub_dataset
 
@@ -17,6 +18,7 @@ class Source:
     what: str
     location: str
     subset: str | None = None
+    plain: bool = False  # a local file whatever its suffix (PLAIN_FILE_FORMATS)
 
 
 def _fill(template: str, entry: str, lang: str, split: str = "") -> str:
@@ -62,9 +64,12 @@ def benchmark_sources(config: Mapping[str, Any]) -> Iterator[Source]:
         templates = spec["source"] if isinstance(spec["source"], Mapping) else {"source": spec["source"]}
         if spec.get("reference"):
             templates = {**templates, "reference": spec["reference"]}
+        plain = spec.get("format") in PLAIN_FILE_FORMATS
         for lang in spec["languages"]:
+            values = template_values({**spec, "languages": [lang]})
             for kind, template in templates.items():
-                yield Source(entry, f"{kind} ({lang})", _fill(template, entry, lang, spec.get("split", "")))
+                filled = dict.fromkeys(fill_template(template, entry, **v) for v in values)
+                yield from (Source(entry, f"{kind} ({lang})", location, plain=plain) for location in filled)
 
 
 def config_sources(config: Mapping[str, Any]) -> list[Source]:
@@ -84,13 +89,14 @@ def config_models(config: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def check_location(
-    location: str, subset: str | None, made_by: Mapping[str, str], hub: Hub, offline: bool
+    location: str, subset: str | None, made_by: Mapping[str, str], hub: Hub, offline: bool, plain: bool = False
 ) -> tuple[str, str]:
-    """(status, why) of one source: a local file, an URL, a chain, an hf:// path or a Hub id."""
+    """(status, why) of one source: a local file, an URL, a chain, an hf:// path or a Hub id;
+    `plain`: a local path is a file whatever its suffix."""
     if "::" in location:
         status, why = check_location(location.split("::")[-1], None, made_by, hub, offline)
         return status, f"outer file: {why} (member not opened)"
-    if not is_remote(location) and is_file_source(location):
+    if not is_remote(location) and (plain or is_file_source(location)):
         return check_local(location, made_by)
     on_hub = location.startswith("hf://") or not is_remote(location)
     if offline or (on_hub and hub.offline):

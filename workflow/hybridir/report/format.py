@@ -69,7 +69,7 @@ def evaluation_note(settings: Mapping[str, Any]) -> str:
         if settings["candidate_context"]
         else "candidates encoded as bare text"
     )
-    length = f"{settings['max_length']} tokens" if settings["max_length"] else "the model's own maximum length"
+    length = f"{settings['max_length']} tokens (or the model's own maximum length where shorter)"
     flag = str(settings["candidate_context"]).lower()
     return (
         f"Evaluation settings: {context} (`evaluation.candidate_context: {flag}`); "

@@ -2,9 +2,12 @@
 
 A pair's hard negatives are the first `hard_negatives` of its passage row (in the passage's
 language). One that equals a positive passage of the global batch (compared as
-hybridir.text.comparable forms) would be a false negative: it is dropped and counted.
+hybridir.text.comparable forms) would be a false negative: it is dropped and counted. A step also
+says what the whole batch trained on (the training mix): its hard negatives and its queries and
+passages per language.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,13 +20,16 @@ from hybridir.train.samplers import Batch
 
 @dataclass(frozen=True)
 class StepTexts:
-    """Queries, passages and hard negatives of one process, and the hard negatives dropped from
-    the whole batch because they equal one of its positives."""
+    """Queries, passages and hard negatives of one process; of the whole batch, the hard negatives
+    dropped because they equal one of its positives, those kept, and its texts (queries and
+    passages) per language."""
 
     queries: list[str]
     passages: list[str]
     negatives: list[str]
     dropped_negatives: int
+    kept_negatives: int
+    languages: dict[str, int]
 
 
 def usable_pairs(batch: Batch, world: int) -> Sequence[tuple[int, int]]:
@@ -38,6 +44,7 @@ class BatchTexts:
         self.questions = corpus["question"].to_numpy()
         self.passages = corpus["passage"].to_numpy()
         self.negatives = corpus["negative_passages"].to_numpy()
+        self.langs = corpus["lang"].to_numpy()
         self.options = options
         self.rank, self.world = rank, world
 
@@ -56,9 +63,12 @@ class BatchTexts:
         share = len(pairs) // self.world
         mine = slice(self.rank * share, (self.rank + 1) * share)
         query, passage = self.options.query_prefix, self.options.passage_prefix
+        languages = Counter(self.langs[row] for pair in pairs for row in pair)
         return StepTexts(
             queries=[query + self.questions[q] for q, _ in pairs[mine]],
             passages=[passage + self.passages[p] for _, p in pairs[mine]],
             negatives=[passage + text for texts in kept[mine] for text in texts],
             dropped_negatives=offered - sum(map(len, kept)),
+            kept_negatives=sum(map(len, kept)),
+            languages=dict(sorted(languages.items())),
         )

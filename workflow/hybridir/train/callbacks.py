@@ -18,15 +18,20 @@ import torch
 from torch.utils.tensorboard import SummaryWriter
 
 from hybridir.atomic import atomic_write
-from hybridir.train.distributed import barrier
+from hybridir.train.batches import StepTexts
+from hybridir.train.distributed import barrier, first_process_says
 from hybridir.train.samplers import Batch
 
-LOG_COLUMNS = ["step", "loss", "val_loss", "lr", "kind", "dataset", "lang", "pairs", "dropped_negatives", "seconds"]
+LOG_COLUMNS = [
+    "step", "loss", "val_loss", "lr", "kind", "dataset", "lang", "pairs", "dropped_negatives", "negatives",
+    "langs", "lang_texts", "seconds",
+]  # fmt: skip
 
 
 class EarlyStopping:
     """Stops after `patience` validations without a lower loss; `save(path)` keeps the model of the
-    lowest loss at `best_model` (beside the checkpoint, so a resumed run still has it)."""
+    lowest loss at `best_model` (beside the checkpoint, so a resumed run still has it). Under
+    several processes the decision to stop is process 0's, broadcast, so all stop at one step."""
 
     def __init__(self, patience: int, best_model: Path, save: Callable[[Path], None]):
         self.patience = patience
@@ -34,10 +39,7 @@ class EarlyStopping:
         self.save = save
         self.best = math.inf
         self.stale = 0
-
-    @property
-    def should_stop(self) -> bool:
-        return self.stale >= self.patience
+        self.should_stop = False
 
     def update(self, val_loss: float) -> None:
         if val_loss < self.best:
@@ -45,12 +47,14 @@ class EarlyStopping:
             self.save(self.best_model)
         else:
             self.stale += 1
+        self.should_stop = first_process_says(self.stale >= self.patience)
 
     def state_dict(self) -> dict[str, Any]:
         return {"best": self.best, "stale": self.stale}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         self.best, self.stale = state["best"], state["stale"]
+        self.should_stop = self.stale >= self.patience
 
 
 class Checkpoint:
@@ -92,8 +96,9 @@ class TrainingLog:
         self.writer = SummaryWriter(str(tensorboard)) if tensorboard and rank == 0 else None
 
     @staticmethod
-    def row(step: int, loss: float, lr: float, batch: Batch, dropped_negatives: int, started: float) -> dict[str, Any]:
-        """The log row of a step that began at time.perf_counter() `started` (no validation loss)."""
+    def row(step: int, loss: float, lr: float, batch: Batch, texts: StepTexts, started: float) -> dict[str, Any]:
+        """The log row of a step that began at time.perf_counter() `started` (no validation loss):
+        what it trained on (hybridir.train.mix reads the mix from these rows) and how it went."""
         return {
             "step": step,
             "loss": loss,
@@ -103,7 +108,10 @@ class TrainingLog:
             "dataset": batch.dataset,
             "lang": batch.lang,
             "pairs": len(batch.pairs),
-            "dropped_negatives": dropped_negatives,
+            "dropped_negatives": texts.dropped_negatives,
+            "negatives": texts.kept_negatives,
+            "langs": list(texts.languages),
+            "lang_texts": list(texts.languages.values()),
             "seconds": time.perf_counter() - started,
         }
 

@@ -2,10 +2,12 @@
 
 One process, or several launched by torchrun (WORLD_SIZE, LOCAL_RANK): each takes its own GPU
 before the process group starts (NCCL), or uses gloo on CPUs. Rows are gathered with gradients
-(for the loss over the global batch), gradients and values are averaged across processes.
+(for the loss over the global batch), gradients and values are averaged across processes, and
+a decision (early stopping) is process 0's, broadcast.
 """
 
 import os
+from collections.abc import Sequence
 
 import torch
 import torch.distributed as dist
@@ -17,6 +19,11 @@ from torch.distributed.nn.functional import all_gather
 def distributed() -> bool:
     """Whether this process is one of several of a started process group."""
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
+
+
+def rank_and_world() -> tuple[int, int]:
+    """(this process's rank, number of processes); (0, 1) in a single process."""
+    return (dist.get_rank(), dist.get_world_size()) if distributed() else (0, 1)
 
 
 def local_device(kind: str) -> torch.device:
@@ -67,6 +74,31 @@ def mean_across(value: torch.Tensor) -> float:
         dist.all_reduce(value)
         value /= dist.get_world_size()
     return float(value)
+
+
+def collective_device() -> torch.device:
+    """Where the tensors of a collective live: this process's GPU under NCCL, else the CPU."""
+    if dist.get_backend() == "nccl":
+        return torch.device("cuda", torch.cuda.current_device())
+    return torch.device("cpu")
+
+
+def sum_across(values: Sequence[float]) -> list[float]:
+    """Each value summed over the processes (the same sums in every process)."""
+    if not distributed():
+        return [float(v) for v in values]
+    sums = torch.tensor(values, dtype=torch.float64, device=collective_device())
+    dist.all_reduce(sums)
+    return sums.tolist()
+
+
+def first_process_says(flag: bool) -> bool:
+    """Process 0's flag, in every process (a broadcast), so that all take one decision."""
+    if not distributed():
+        return flag
+    value = torch.tensor([int(flag)], device=collective_device())
+    dist.broadcast(value, src=0)
+    return bool(value.item())
 
 
 def barrier() -> None:

@@ -3,7 +3,8 @@ and the loss of a step from its texts (the model embeds them with gradients).
 
 `TextInfoNCE` is the loss a trainer calls: texts in, a loss tensor out whose backward() fills the
 model's gradients. `hybridir.train.cached.CachedInfoNCE` is the same loss with GradCache.
-`validation_loss` is its mean over the fixed batches of the validation set.
+`validation_loss` is its mean over the fixed batches of the validation set, shared out among the
+processes and summed across them.
 """
 
 from collections.abc import Callable, Sequence
@@ -14,7 +15,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 
-from hybridir.train.distributed import distributed, gather_rows
+from hybridir.train.distributed import distributed, gather_rows, rank_and_world, sum_across
 
 Embed = Callable[[Sequence[str], int], torch.Tensor]
 
@@ -57,12 +58,23 @@ class TextInfoNCE(nn.Module):
 
 
 @torch.no_grad()
-def validation_loss(loss: TextInfoNCE, validation: pd.DataFrame, query_prefix: str, passage_prefix: str) -> float:
-    """Mean InfoNCE over the batches of the `validation` table (each batch's passages are its
-    only candidates; no hard negatives), weighted by batch size, in this process alone."""
+def validation_sums(loss: TextInfoNCE, validation: pd.DataFrame, query_prefix: str, passage_prefix: str) -> list[float]:
+    """[InfoNCE summed over pairs, pairs] of the batches of `validation`, computed in this process
+    (each batch's passages are its only candidates; no hard negatives)."""
     total = 0.0
     for _, part in validation.groupby("batch", sort=True):
         queries = loss.embed([query_prefix + q for q in part["question"]], loss.lengths[0])
         passages = loss.embed([passage_prefix + p for p in part["passage"]], loss.lengths[1])
         total += float(loss.info_nce(queries, passages, passages[:0], gather=False)) * len(part)
-    return total / len(validation)
+    return [total, float(len(validation))]
+
+
+def validation_loss(loss: TextInfoNCE, validation: pd.DataFrame, query_prefix: str, passage_prefix: str) -> float:
+    """Mean InfoNCE over the batches of the `validation` table, weighted by batch size: each
+    process computes every world-th batch and the sums are added across processes, so that all
+    processes hold the same loss."""
+    rank, world = rank_and_world()
+    numbers = sorted(validation["batch"].unique())
+    share = validation[validation["batch"].isin(numbers[rank::world])]
+    total, pairs = sum_across(validation_sums(loss, share, query_prefix, passage_prefix))
+    return total / pairs

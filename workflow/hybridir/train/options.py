@@ -32,6 +32,8 @@ class TrainingOptions:
     batch_size: int
     learning_rate: float
     weight_decay: float
+    decay_exclude: bool
+    max_grad_norm: float | None
     lr_schedule: str
     warmup_ratio: float
     dropout: float | None

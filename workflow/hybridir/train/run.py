@@ -13,12 +13,14 @@ import pandas as pd
 from hybridir.devices import runtime_info
 from hybridir.encoders import EncoderSpec
 from hybridir.tables import read_table, write_table
+from hybridir.train.mix import mix_lines, training_mix
 from hybridir.train.options import TrainingJob
 from hybridir.train.trainer import Trainer
 
 
 def train(job: TrainingJob) -> None:
-    """Train the run of `job` and write its model and training log (the log by the first process)."""
+    """Train the run of `job` and write its model and training log (the log, with the run's
+    settings in its metadata, by the first process, which also logs the training mix)."""
     corpus = pd.concat([read_table(path, "parallel") for path in job.corpus], ignore_index=True)
     trainer = Trainer(
         encoder=EncoderSpec.from_config(job.encoder, job.model, zero_shot=False),
@@ -32,7 +34,12 @@ def train(job: TrainingJob) -> None:
     if trainer.rank == 0:
         runtime = runtime_info(trainer.device.type, "bfloat16" if trainer.embed.autocast else "float32")
         settings = asdict(job.options)
-        write_table(log, job.training_log, "training_log", config=settings, seed=job.options.seed, runtime=runtime)
+        write_table(
+            log, job.training_log, "training_log", config=settings, seed=job.options.seed, runtime=runtime,
+            settings=settings,
+        )  # fmt: skip
+        for line in mix_lines(training_mix(log)):
+            logging.info(line)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -61,6 +61,24 @@ def training_encoder(encoder: EncoderSpec, options: TrainingOptions, device: tor
     return model
 
 
+def parameter_groups(model: torch.nn.Module, weight_decay: float, decay_exclude: bool) -> list[dict[str, Any]]:
+    """AdamW's parameter groups: every parameter with `weight_decay`, or, with `decay_exclude`, the
+    biases and the weights of normalisation layers (a module whose class name holds "Norm") in a
+    group without it."""
+    undecayed = {
+        id(param)
+        for module in model.modules()
+        for name, param in module.named_parameters(recurse=False)
+        if decay_exclude and (name == "bias" or "norm" in type(module).__name__.lower())
+    }
+    params = list(model.parameters())
+    decayed = [p for p in params if id(p) not in undecayed]
+    kept = [p for p in params if id(p) in undecayed]
+    logging.info("weight decay %g on %d parameter tensors, none on %d", weight_decay, len(decayed), len(kept))
+    groups = [{"params": decayed, "weight_decay": weight_decay}, {"params": kept, "weight_decay": 0.0}]
+    return [group for group in groups if group["params"]]
+
+
 def training_loss(embed: TextEmbedder, options: TrainingOptions) -> TextInfoNCE:
     """The loss of `options`: InfoNCE, with GradCache when `options.cached`."""
     settings = {
@@ -102,19 +120,23 @@ class Trainer:
         sampler = make_sampler(index, languages, options)
         self.batches = schedule(sampler, options.steps, options.seed)
         self.validation = validation
-        self.optimizer = torch.optim.AdamW(
-            self.model.parameters(), lr=options.learning_rate, weight_decay=options.weight_decay, fused=True
-        )
+        groups = parameter_groups(self.model, options.weight_decay, options.decay_exclude)
+        self.optimizer = torch.optim.AdamW(groups, lr=options.learning_rate, fused=True)
+        clipping = f"clipped to a total norm of {options.max_grad_norm:g}" if options.max_grad_norm else "not clipped"
+        logging.info("AdamW, learning rate %g; gradients %s", options.learning_rate, clipping)
         warmup = math.ceil(options.warmup_ratio * options.steps)
         self.scheduler = get_scheduler(SCHEDULES[options.lr_schedule], self.optimizer, warmup, options.steps)
         self.step = 0
 
     def train_step(self, texts: StepTexts) -> float:
-        """One optimizer step on a batch's texts; the loss averaged over processes."""
+        """One optimizer step on a batch's texts (gradients averaged over processes, then clipped
+        to `max_grad_norm`); the loss averaged over processes."""
         self.model.train()
         loss = self.loss(texts.queries, texts.passages, texts.negatives)
         loss.backward()
         average_gradients(self.model)
+        if self.options.max_grad_norm is not None:
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.options.max_grad_norm)
         self.optimizer.step()
         self.scheduler.step()
         self.optimizer.zero_grad(set_to_none=True)
@@ -173,7 +195,7 @@ class Trainer:
             texts = self.texts(batch)
             loss = self.train_step(texts)
             self.step += 1
-            row = log.row(self.step, loss, self.scheduler.get_last_lr()[0], batch, texts.dropped_negatives, started)
+            row = log.row(self.step, loss, self.scheduler.get_last_lr()[0], batch, texts, started)
             if self.validation is not None and (
                 self.step % self.options.eval_steps == 0 or self.step == self.options.steps
             ):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from hybridir.errors import DataError
-from hybridir.fetch.tables import QUERY_COLUMNS
+from hybridir.fetch.shapes import QUERY_COLUMNS
 from hybridir.text import text_id
 
 EMPTY_FLAGS = ("empty", "empty_source")
@@ -48,6 +48,7 @@ def _translated(queries: pd.DataFrame, translations: pd.DataFrame, lang: str, be
             "question_id": kept["question_id"],
             "lang": lang,
             "text": found[~empty].map(lambda row: row["text"]),
+            "group": kept["group"],
         }
     )[QUERY_COLUMNS]
 

@@ -4,6 +4,7 @@ Texts are split into sentences (hybridir.sentences), the unique sentences are tr
 call, and each text is re-joined from its sentences' translations, with the union of their flags.
 """
 
+import logging
 from itertools import chain
 
 import numpy as np
@@ -45,11 +46,23 @@ def translate_texts(
         masks[counts > 0] = np.bitwise_or.reduceat(result.flags[codes], starts[counts > 0])
     flags = [list(FLAG_LISTS[mask]) if count else ["empty_source"] for mask, count in zip(masks, counts, strict=True)]
     table = {
-        "text_id": texts["text_id"].to_numpy(),
+        "text_id": pd.Series(texts["text_id"].to_numpy(), dtype=object),
         "lang": target,
-        "text": joined,
-        "source_chars": texts["text"].str.len().to_numpy(dtype=np.int64),
+        "text": pd.Series(joined, dtype=object),
+        "source_chars": np.fromiter(map(len, texts["text"]), dtype=np.int64, count=len(texts)),
         "sentences": counts,
-        "flags": flags,
+        "flags": pd.Series(flags, dtype=object),  # object even when empty: an empty shard is a valid table
     }
+    log_cut_inputs(flags, options.max_input_tokens)
     return pd.DataFrame(table, columns=COLUMNS)
+
+
+def log_cut_inputs(flags: list[list[str]], limit: int) -> None:
+    """How many texts had a sentence cut at the input limit (a warning when any)."""
+    cut = sum("truncated_input" in text_flags for text_flags in flags)
+    log = logging.warning if cut else logging.info
+    log(
+        "%d of %d texts had a sentence longer than %d tokens, cut there and flagged truncated_input "
+        "(translation.max_input_tokens)",
+        cut, len(flags), limit,
+    )  # fmt: skip

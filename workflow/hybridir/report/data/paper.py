@@ -1,4 +1,5 @@
-"""The paper's published numbers, to show beside this pipeline's (workflow/hybridir/report/data/paper_numbers.csv)."""
+"""The paper's published numbers, to show beside this pipeline's (workflow/hybridir/report/data/paper_numbers.csv),
+and other systems' published numbers on the further benchmark formats (published_numbers.csv)."""
 
 import os
 
@@ -9,20 +10,31 @@ from hybridir.errors import DataError
 
 PAPER_COLUMNS = ["encoder", "strategy", "alpha", "benchmark", "setting", "metric", "value", "source"]
 KEY = ["encoder", "strategy", "alpha", "benchmark", "setting", "metric"]
+PUBLISHED_COLUMNS = ["format", "system", "setting", "metric", "lang", "value", "source"]
 
 
-def read_paper_numbers(path: str | os.PathLike) -> pd.DataFrame:
-    """The published numbers: one row per (encoder, strategy, alpha, benchmark, setting, metric)."""
+def _read_numbers(path: str | os.PathLike, columns: list[str], key: list[str]) -> pd.DataFrame:
+    """A CSV of published numbers: exactly `columns`, each with its source, `key` unique."""
     frame = pd.read_csv(path, comment="#", dtype={"alpha": "float64", "value": "float64"})
-    if list(frame.columns) != PAPER_COLUMNS:
-        raise DataError(f"{path}: columns {list(frame.columns)}, expected {PAPER_COLUMNS}")
+    if list(frame.columns) != columns:
+        raise DataError(f"{path}: columns {list(frame.columns)}, expected {columns}")
     if frame["source"].isna().any():
         row = int(frame["source"].isna().to_numpy().argmax())
         raise DataError(f"{path}: row {row}: the source of the number is missing")
-    duplicated = frame[KEY].astype(str).duplicated()
+    duplicated = frame[key].astype(str).duplicated()
     if duplicated.any():
-        raise DataError(f"{path}: row {int(duplicated.to_numpy().argmax())}: duplicate key {KEY}")
+        raise DataError(f"{path}: row {int(duplicated.to_numpy().argmax())}: duplicate key {key}")
     return frame
+
+
+def read_paper_numbers(path: str | os.PathLike) -> pd.DataFrame:
+    """The paper's numbers: one row per (encoder, strategy, alpha, benchmark, setting, metric)."""
+    return _read_numbers(path, PAPER_COLUMNS, KEY)
+
+
+def read_published_numbers(path: str | os.PathLike) -> pd.DataFrame:
+    """Other systems' numbers: one row per (format, system, setting, metric, lang)."""
+    return _read_numbers(path, PUBLISHED_COLUMNS, PUBLISHED_COLUMNS[:5])
 
 
 def attach_paper(frame: pd.DataFrame, paper: pd.DataFrame, metric: str | None = None) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from hybridir.evaluate.cells import MACRO
 from hybridir.report.data import comparisons
 from hybridir.report.data.paper import attach_paper
 from hybridir.report.data.runs import order
-from hybridir.vocabulary import CROSS, MAP, METRICS, MONO, MULTI, RANK_DISTANCE, Measure, shown_in
+from hybridir.vocabulary import CROSS, MAP, METRICS, MONO, MULTI, RANK_DISTANCE, SETTINGS, Measure, shown_in
 from hybridir.vocabulary import measures as format_measures
 
 MEAN = "mean"
@@ -29,14 +29,15 @@ def table_measures(table: str) -> list[Measure]:
     records of the benchmark formats it shows (hybridir.vocabulary.FORMATS)."""
     formats = shown_in(table)
     if table == "map":
-        return [(setting, MAP) for setting in dict.fromkeys(s for f in formats for s in f.settings)]
+        settings = dict.fromkeys(s for f in formats for s in f.settings)
+        return [(setting, MAP) for setting in settings] + format_measures(formats, "xtreme_r")
     if table == "rank_distance":
         return [(setting, RANK_DISTANCE) for setting in METRICS[RANK_DISTANCE].settings]
     if table == "recall":
         return format_measures(formats, "recall")
     if table == "per_language":
         return format_measures(formats, "per_language") + format_measures(formats, "recall")
-    return format_measures(formats, "compared")
+    return list(dict.fromkeys(format_measures(formats, "compared") + format_measures(formats, "recall")))
 
 
 def sort_rows(frame: pd.DataFrame, keys: dict[str, pd.Series]) -> pd.DataFrame:
@@ -80,8 +81,9 @@ def _macro_table(
 def map_table(
     metrics: pd.DataFrame, significance: pd.DataFrame, paper: pd.DataFrame, benchmarks: list[str]
 ) -> pd.DataFrame:
-    """Table 1 of the paper: macro mAP per encoder x strategy x benchmark x setting (mono, cross, multi)."""
-    columns = [*STRATEGY, "benchmark", "setting", *VALUE, *PAPER, *comparisons.COLUMNS]
+    """Table 1 of the paper: macro mAP per encoder x strategy x benchmark x setting (mono, cross,
+    multi), and XTREME-R's mAP@20 (multi)."""
+    columns = [*STRATEGY, "benchmark", "setting", "metric", *VALUE, *PAPER, *comparisons.COLUMNS]
     return _macro_table(metrics, significance, paper, benchmarks, table_measures("map"), columns)
 
 
@@ -114,22 +116,48 @@ def miracl_table(
 ) -> pd.DataFrame:
     """nDCG@10 and Recall@100 (mono) per language and their mean, for MIRACL-format benchmarks;
     the paper's values and the verdicts are for the means."""
-    columns = [*STRATEGY, "benchmark", "lang", "zero_shot_lang", "metric", *VALUE, *PAPER, *comparisons.COLUMNS]
-    shown = table_measures("miracl")
+    table = language_table(metrics, significance, paper, benchmarks, train_languages, "miracl")
+    return table.drop(columns="setting")
+
+
+def _language(rows: pd.DataFrame) -> pd.Series:
+    """The language a row of results per language stands for: the query's, the pool's for a
+    setting of English queries (hybridir.vocabulary.Setting.lang_side), or 'mean'."""
+    side = rows["setting"].map(lambda setting: SETTINGS[setting].lang_side)
+    lang = rows["query_lang"].where(side == "query", rows["pool_lang"])
+    return lang.where(rows["query_lang"] != MACRO, MEAN)
+
+
+def language_table(
+    metrics: pd.DataFrame,
+    significance: pd.DataFrame,
+    paper: pd.DataFrame,
+    benchmarks: list[str],
+    train_languages: list[str],
+    table: str,
+) -> pd.DataFrame:
+    """The measures of report table `table` (their formats' compared and recall measures) per
+    language and their mean over languages (cross: a query language's mean over its pools); the
+    paper's values and the verdicts are for the means."""
+    columns = [*STRATEGY, "benchmark", "lang", "zero_shot_lang", "setting", "metric", *VALUE, *PAPER]
+    columns += comparisons.COLUMNS
+    shown = table_measures(table)
     means = _with_paper(comparisons.verdicts(_overall(metrics, benchmarks, set(shown)), significance), paper)
     measure = pd.Series(list(zip(metrics["setting"], metrics["metric"], strict=True)), index=metrics.index)
-    chosen = metrics["benchmark"].isin(benchmarks) & measure.isin(shown) & (metrics["query_lang"] != MACRO)
+    pooled = (metrics["setting"] == CROSS) == (metrics["pool_lang"] == MACRO)
+    chosen = metrics["benchmark"].isin(benchmarks) & measure.isin(shown) & (metrics["query_lang"] != MACRO) & pooled
     unchecked = {c: None for c in [*PAPER, *comparisons.COLUMNS] if c != "comparisons"}
     languages = metrics[chosen].assign(**unchecked, comparisons=means["comparisons"].max())
     parts = [part for part in (means, languages) if len(part)]
     if not parts:
         return _empty(columns)
     rows = pd.concat(parts, ignore_index=True)
-    rows["lang"] = rows["query_lang"].where(rows["query_lang"] != MACRO, MEAN)
+    rows["lang"] = _language(rows)
     rows["zero_shot_lang"] = [None if lang == MEAN else lang not in train_languages for lang in rows["lang"]]
+    rank = {m: i for i, m in enumerate(shown)}
     keys = {
         "benchmark": rows["benchmark"].map(benchmarks.index),
-        "metric": rows["metric"].map({metric: i for i, (_, metric) in enumerate(shown)}),
+        "measure": pd.Series([rank[m] for m in zip(rows["setting"], rows["metric"], strict=True)], index=rows.index),
         "mean last": rows["lang"] == MEAN,
         "lang": rows["lang"],
     }

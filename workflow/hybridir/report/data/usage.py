@@ -30,19 +30,19 @@ def read_usage(path: str) -> pd.DataFrame:
 
 
 def stage_of(job: str) -> str:
-    """translate or train (the job's first folder), or encode or rank (an evaluate job's last part)."""
+    """translate or train (the job's first folder), or encode, rank or mine (an evaluate job's last part)."""
     parts = job.split("/")
     return parts[-1] if parts[0] == "evaluate" else parts[0]
 
 
 def usage_table(paths: list[str]) -> pd.DataFrame:
-    """One row per heavy job, in stage order (translate, train, encode, rank), then by job."""
+    """One row per heavy job, in stage order (translate, train, encode, rank, mine), then by job."""
     if not paths:
         return pd.DataFrame(
             {column: pd.Series(dtype="float64" if column not in ("stage", "job") else "object") for column in COLUMNS}
         )
     frame = pd.concat([read_usage(path) for path in paths], ignore_index=True)
-    order = {stage: i for i, stage in enumerate(("translate", "train", "encode", "rank"))}
+    order = {stage: i for i, stage in enumerate(("translate", "train", "encode", "rank", "mine"))}
     frame = frame.sort_values(["stage", "job"], key=lambda c: c.map(order) if c.name == "stage" else c)
     return frame[COLUMNS].reset_index(drop=True)
 

@@ -12,7 +12,7 @@ from matplotlib.patches import Patch
 from hybridir.report.data.runs import primary, row_strategies, strategies
 from hybridir.report.figures.base import ZERO_SHOT_HATCH, message_figure, new_figure, rc
 from hybridir.report.format import colours, label, seeds_text
-from hybridir.vocabulary import CROSS, MONO, MULTI, STRATEGIES, metric_label
+from hybridir.vocabulary import CROSS, MAP, MONO, MULTI, STRATEGIES, metric_label
 
 MIXTURE_DASHES = ("-", "--", ":", "-.")
 SETTING_STYLE = {
@@ -27,7 +27,7 @@ def alpha_sweep(map_table: pd.DataFrame, encoder: str) -> Figure:
     strategies with an alpha equivalent (x_y at 0, x_x at 1); the others are not on this axis. A
     line per setting and training mixture (mixtures dashed apart)."""
     axis = {name: record.alpha_equivalent for name, record in STRATEGIES.items() if record.alpha_equivalent is not None}
-    rows = map_table[map_table["encoder"] == encoder].copy()
+    rows = map_table[(map_table["encoder"] == encoder) & (map_table["metric"] == MAP)].copy()
     rows["x"] = [axis.get(s, a) for s, a in zip(rows["strategy"], rows["alpha"], strict=True)]
     rows = rows.dropna(subset=["x"]).assign(_mixture=lambda f: f["mixture"].fillna(""))
     if rows.empty:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from hybridir import layout
 from hybridir.atomic import atomic_write
 from hybridir.tables import write_table
 
@@ -154,6 +155,6 @@ def write_report_table(
     seed: int | None = None,
 ) -> None:
     """Write a report table as Parquet (schema report_<name>) and its page as Markdown and HTML."""
-    write_table(frame, parquet, f"report_{name}", seed=seed)
+    write_table(frame, parquet, layout.report_schema(name), seed=seed)
     title = blocks[0].text if blocks and isinstance(blocks[0], Heading) else name
     write_document(blocks, markdown, html_path, title)

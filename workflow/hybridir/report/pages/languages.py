@@ -21,7 +21,7 @@ from hybridir.report.pages.retrieval import (
 from hybridir.vocabulary import metric_label
 
 
-def _per_language(part: pd.DataFrame, rows: dict[tuple, pd.Series], measure: tuple, runs: list[tuple[str, str]]):
+def per_language_table(part: pd.DataFrame, rows: dict[tuple, pd.Series], measure: tuple, runs: list[tuple[str, str]]):
     """Rows language x columns strategy of one measure ((setting, metric) or (metric,))."""
     languages = part.drop_duplicates("lang")
     body = []
@@ -64,7 +64,7 @@ def miracl_page(table: pd.DataFrame, settings: Mapping[str, Any]) -> list[Block]
         for metric in metrics:
             blocks += [
                 Heading(f"{benchmark}: {metric_label(metric)} per language", 2),
-                _per_language(languages, rows, (metric,), runs),
+                per_language_table(languages, rows, (metric,), runs),
             ]
     return [
         *blocks,
@@ -97,6 +97,6 @@ def per_language_page(table: pd.DataFrame, settings: Mapping[str, Any]) -> list[
         for setting, metric in part[["setting", "metric"]].drop_duplicates().itertuples(index=False):
             blocks += [
                 Heading(f"{benchmark}: {setting} {metric_label(metric)}", 2),
-                _per_language(part, rows, (setting, metric), runs),
+                per_language_table(part, rows, (setting, metric), runs),
             ]
     return [*blocks, Paragraph(evaluation_note(settings))]

@@ -101,8 +101,13 @@ def _macro_page(
 
 def map_page(table: pd.DataFrame, settings: Mapping[str, Any]) -> list[Block]:
     """Table 1: mono / cross / multi mAP per encoder x strategy, one table per benchmark."""
-    pools = ", ".join(f"{s.name} = {s.description}" for s in SETTINGS.values())
-    explanation = f"mAP over the whole candidate pool, averaged over language combinations: {pools}. Higher is better."
+    shown = dict.fromkeys(setting for setting, _ in table_measures("map"))
+    pools = ", ".join(f"{s.name} = {s.description}" for s in SETTINGS.values() if s.name in shown)
+    explanation = (
+        f"mAP over the whole candidate pool, averaged over language combinations: {pools}. Higher is better. "
+        "mAP@20 (XTREME-R): XTREME-R's LAReQA metric, the multilingual pool cut at the top 20 and divided by "
+        "min(relevant, 20) (google-research/xtreme, third_party/utils_lareqa.py, mean_avg_prec_at_k)."
+    )
     return _macro_page(
         "Table 1. mAP (macro average over language combinations)", table, table_measures("map"), explanation, settings
     )

@@ -101,7 +101,7 @@ def domains_page(table: pd.DataFrame, benchmarks: Facts, mixtures: Facts, settin
         _translation_note(benchmarks),
         *mixture_list(mixtures),
     ]
-    for domain in pd.unique(table["domain"].astype(object).where(table["domain"].notna(), None)):
+    for domain in pd.unique(_domains(table)):
         part = table[table["domain"].isna()] if domain is None else table[table["domain"] == domain]
         rows, runs = keyed_rows(part, "benchmark", "setting", "metric"), strategy_labels(part)
         measures = part[["benchmark", "setting", "metric", "machine_translated"]].drop_duplicates(
@@ -182,11 +182,17 @@ def mixtures_page(table: pd.DataFrame, mixtures: Facts) -> list[Block]:
     ]
 
 
+def _domains(table: pd.DataFrame) -> pd.Series:
+    """Each row's domain, None where its benchmark has none (read back from Parquet as NaN)."""
+    return table["domain"].astype(object).where(table["domain"].notna(), None)
+
+
 def summary_domains(table: pd.DataFrame) -> list[Block]:
     """The summary's results per domain: each benchmark's first compared measure, strategies as rows."""
     if table.empty:
         return []
-    firsts = table.drop_duplicates("benchmark")[["domain", "benchmark", "setting", "metric", "machine_translated"]]
+    firsts = table.assign(domain=_domains(table)).drop_duplicates("benchmark")
+    firsts = firsts[["domain", "benchmark", "setting", "metric", "machine_translated"]]
     rows, runs = keyed_rows(table, "benchmark", "setting", "metric"), strategy_labels(table)
     header = ["encoder", "strategy"] + [
         f"{domain_label(d)}: {_measure_name(b, s, m, mt)}" for d, b, s, m, mt in firsts.itertuples(index=False)

@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 
 from hybridir.report.format import PAPER_NAME, evaluation_note
-from hybridir.report.pages import studies, summary_pipeline, summary_results
+from hybridir.report.pages import checks, studies, summary_pipeline, summary_results
 from hybridir.report.pages.document import Block, Bullets, Heading, Paragraph
+from hybridir.report.pages.mix import mix_warning
 from hybridir.vocabulary import SETTINGS, alpha_text, domain_label, references, strategy
 
 FIGURE_DESCRIPTIONS = {
@@ -34,7 +35,12 @@ TABLE_DESCRIPTIONS = {
     "mt_quality": "MT quality (BLEU, chrF++) per language and kind",
     "translation_flags": "translated texts per language and flag",
     "corpus_ledger": "kept / filtered / failed pairs per dataset and language",
+    "training_mix": "what each strategy trained on: shares of batches and pairs per dataset and language, hard "
+    "negatives per pair",
     "usage": "time and memory of every translation shard, training run, encode and rank job",
+    "truncation": "texts cut for length at translation and at encoding",
+    "benchmark_ledger": "benchmark judgements per language: kept, answers moved, dropped",
+    "warnings": "every warning the jobs logged, per job and message",
 }
 
 
@@ -193,7 +199,9 @@ def summary_document(
         *studies.summary_domains(tables["domains"]),
         *studies.summary_mixtures(tables["mixtures"], config["mixtures"]),
         *summary_pipeline.training(logs),
+        *mix_warning(tables["training_mix"]),
         *summary_pipeline.data(tables["mt_quality"], tables["corpus_ledger"]),
+        *checks.checks_summary(tables["truncation"], tables["benchmark_ledger"], tables["warnings"]),
         *_paper(tables["map"]),
         *_where(figures, table_files),
     ]

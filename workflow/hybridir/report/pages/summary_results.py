@@ -16,15 +16,16 @@ from hybridir.vocabulary import MAP, METRICS, RANK_DISTANCE, SETTINGS, metric_la
 
 def headline(map_table: pd.DataFrame) -> list[Block]:
     blocks: list[Block] = [Heading("Headline: mAP", 2)]
+    map_table = map_table[map_table["metric"] == MAP]
     if map_table.empty:
         return [*blocks, Paragraph("No benchmark with mono, cross and multi settings was evaluated.")]
     blocks.append(Paragraph(f"Mean over {seeds_text(map_table['seeds'])} ± standard deviation over seeds [95% CI]."))
     for benchmark in pd.unique(map_table["benchmark"]):
         part = map_table[map_table["benchmark"] == benchmark]
-        rows = keyed_rows(part, "setting")
-        body = [[e, n, *[cell_of(rows, (e, n, s)) for s in SETTINGS]] for e, n in strategy_labels(part)]
-        header = ["encoder", "strategy", *(f"{s} {metric_label(MAP)}" for s in SETTINGS)]
-        blocks += [Heading(f"{benchmark}", 3), Table(header, body, [False, False, *(True for _ in SETTINGS)])]
+        rows, settings = keyed_rows(part, "setting"), [s for s in SETTINGS if s in set(part["setting"])]
+        body = [[e, n, *[cell_of(rows, (e, n, s)) for s in settings]] for e, n in strategy_labels(part)]
+        header = ["encoder", "strategy", *(f"{s} {metric_label(MAP)}" for s in settings)]
+        blocks += [Heading(f"{benchmark}", 3), Table(header, body, [False, False, *(True for _ in settings)])]
     return blocks
 
 
