@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from hybridir.config import validate_config
-from hybridir.config_checks import check_config
+from hybridir.config_checks import check_config, check_run_names
 from hybridir.errors import ConfigError
 from tests.support import REPO, snakemake
 
@@ -39,6 +39,26 @@ def parallel_source_without_lang(c):
 
 def translated_without_a_model(c):
     del c["translation"]["model"]
+
+
+def with_beir(c, **extra):
+    """The demo config with a BEIR-format benchmark (benchmarks[5], fiqa) of `extra` keys."""
+    source = {"corpus": "b/corpus.jsonl", "queries": "b/queries.jsonl", "qrels": "b/qrels/{split}.tsv"}
+    c["benchmarks"].append({"name": "fiqa", "format": "beir", "source": source, "languages": ["en"]} | extra)
+
+
+def queries_translated_without_a_model(c):
+    with_beir(c, translate_queries=["de"])
+    del c["translation"]["model"]
+    c["languages"]["train"] = ["en"]
+    c["translation"]["quality"]["benchmark"] = None
+
+
+def mixtures(*entries):
+    return lambda c: c["training"].update(mixtures=[{"name": n, "datasets": d} for n, d in entries])
+
+
+EVERY_DATASET = ["facts", "extra", "english_only", "parallel_facts"]
 
 
 # (mutation of the demo config, text the error must contain)
@@ -212,6 +232,56 @@ MALFORMED = {
         translated_without_a_model,
         "config key translation.model: required, because datasets ['facts', 'extra'] are translated into ['de', 'es']",
     ),
+    # --- domains, training mixtures and beir benchmarks ---
+    "misspelt domain": (
+        lambda c: c["datasets"][0].update(domain="finanse"),
+        "config key datasets[0].domain: 'finanse' is not allowed (did you mean 'finance'?)",
+    ),
+    "mixture of an unknown dataset": (
+        mixtures(("base", ["facts", "fcts"])),
+        "config key training.mixtures[0].datasets (base): ['fcts'] are not datasets or parallel_datasets",
+    ),
+    "a dataset in no mixture": (
+        mixtures(("base", ["facts"])),
+        "datasets ['extra', 'english_only', 'parallel_facts'] are in no mixture",
+    ),
+    "duplicate mixture names": (
+        mixtures(("a", EVERY_DATASET), ("a", ["facts"])),
+        "config key training.mixtures[].name: duplicate names ['a']",
+    ),
+    "mixture name not an identifier": (
+        mixtures(("Plus", EVERY_DATASET)),
+        "config key training.mixtures[0].name: 'Plus' does not match",
+    ),
+    "an empty mixture": (mixtures(("none", [])), "config key training.mixtures[0].datasets: [] should be non-empty"),
+    "translated queries of a lareqa benchmark": (
+        lambda c: c["benchmarks"][0].update(translate_queries=["de"]),
+        "config key benchmarks[0].translate_queries (demo_lareqa): only a format beir benchmark",
+    ),
+    "beir benchmark of two languages": (
+        lambda c: with_beir(c, languages=["en", "de"]),
+        "config key benchmarks[5].languages (fiqa): a beir benchmark has one language",
+    ),
+    "beir queries translated into their own language": (
+        lambda c: with_beir(c, translate_queries=["de", "en"]),
+        "config key benchmarks[5].translate_queries (fiqa): ['de', 'en'] holds the benchmark's own language",
+    ),
+    "beir benchmark with one path": (
+        lambda c: with_beir(c, source="b/{lang}.jsonl"),
+        "config key benchmarks[5].source (fiqa): format beir needs {corpus, queries, qrels}",
+    ),
+    "unknown translated query language": (
+        lambda c: with_beir(c, translate_queries=["qq"]),
+        "config key benchmarks[5].translate_queries[0] (fiqa): unknown language code 'qq'",
+    ),
+    "translated queries without a model": (
+        queries_translated_without_a_model,
+        "config key translation.model: required, because the queries of benchmarks ['fiqa'] are translated",
+    ),
+    "beir dataset with one path": (
+        lambda c: c["datasets"].append({"name": "fiqa_train", "format": "beir", "source": "b/train.jsonl"}),
+        "config key datasets[3].source: 'b/train.jsonl' is not of type 'object'",
+    ),
 }
 
 
@@ -294,6 +364,15 @@ def test_recovery_reference_belongs_to_an_mlqa_benchmark(benchmark: int, referen
     else:
         with pytest.raises(ConfigError, match=message):
             check_config(config)
+
+
+def test_a_mixture_name_that_a_run_name_cannot_hold_is_refused() -> None:
+    config = validate_config(copy.deepcopy(DEMO_CONFIG))
+    config["training"]["mixtures"] = [{"name": "plus-fiqa", "datasets": EVERY_DATASET}]
+    with pytest.raises(ConfigError, match=r"mixture 'plus-fiqa' is written 'x_x-mplus-fiqa-s7' in run names, which"):
+        check_run_names(config)
+    config["training"]["mixtures"] = [{"name": "base", "datasets": EVERY_DATASET}]
+    check_run_names(config)
 
 
 def test_mined_dataset_names_are_unique() -> None:

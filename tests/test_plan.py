@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from hybridir import layout
-from hybridir.config import load_config
+from hybridir.config import load_config, validate_config
 from hybridir.evaluate.options import EncodingOptions
 from hybridir.languages import XTREME_R_LANGUAGES
 from hybridir.plan.data import DataPlan
@@ -64,6 +65,11 @@ def paper() -> Plan:
         (Run("xlmr", "hybrid", 0.5, 42), "hybrid-a0.5-s42"),
         (Run("xlmr", "hybrid", 1.0, 3), "hybrid-a1-s3"),
         (Run("labse", ZERO_SHOT), "zero_shot"),
+        (Run("xlmr", "x_x", None, 42, "base"), "x_x-mbase-s42"),
+        (Run("xlmr", "hybrid", 0.5, 42, "plus_fiqa"), "hybrid-a0.5-mplus_fiqa-s42"),
+        (Run("xlmr", "x_x_mixed", None, 1, "ixed"), "x_x_mixed-mixed-s1"),
+        (Run("xlmr", "x_x", None, 1, "ixed"), "x_x-mixed-s1"),
+        (Run("xlmr", "en_en", None, 3, "a0"), "en_en-ma0-s3"),
     ],
 )
 def test_a_run_name_parses_back_to_the_same_run(run: Run, name: str) -> None:
@@ -71,9 +77,15 @@ def test_a_run_name_parses_back_to_the_same_run(run: Run, name: str) -> None:
     assert Run.parse(run.encoder, name) == run
 
 
-@pytest.mark.parametrize("name", ["hybrid", "x_x-42", "mixed-s1", "hybrid-a-s1", "zero-shot", "hybrid-s1", "x_x-a1-s1"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        *("hybrid", "x_x-42", "mixed-s1", "hybrid-a-s1", "zero-shot", "hybrid-s1", "x_x-a1-s1", "x_x-m-s1"),
+        *("x_x-mA-s1", "x_x-s1-mbase", "hybrid-mbase-a0.5-s1", "x_x-mbase-mother-s1"),
+    ],
+)
 def test_a_malformed_run_name_is_an_error_saying_what_a_name_looks_like(name: str) -> None:
-    with pytest.raises(ValueError, match=r"like 'x_x-s42' or 'hybrid-a0\.5-s42'"):
+    with pytest.raises(ValueError, match=r"like 'x_x-s42', 'hybrid-a0\.5-s42' or 'x_x-mdomain-s42'"):
         Run.parse("xlmr", name)
 
 
@@ -124,8 +136,13 @@ def test_identity_columns_of_a_run() -> None:
         "strategy": "hybrid",
         "alpha": 0.5,
         "seed": 1,
+        "mixture": None,
     }
     assert Run("e", ZERO_SHOT).identity()["seed"] is None
+    assert Run("e", "x_x", None, 1, "base").identity() | {"run": "?"} == Run("e", "x_x", None, 1).identity() | {
+        "run": "?",
+        "mixture": "base",
+    }
 
 
 def test_translation_plan_of_the_demo(demo: Plan) -> None:
@@ -272,3 +289,83 @@ def test_source_files_are_the_local_files_an_entry_reads(demo: Plan, tmp_path: P
         f"results/demo/data/parallel/{lang}.jsonl" for lang in ("de", "en", "es")
     ]
     assert data.source_files("benchmarks", "demo_miracl")[0] == "results/demo/data/miracl/de/corpus.jsonl.gz"
+
+
+# --- training mixtures, domains and translated benchmark queries ---
+
+BEIR_SOURCE = {"corpus": "b/corpus.jsonl.gz", "queries": "b/queries.jsonl.gz", "qrels": "b/qrels/{split}.tsv"}
+
+
+@pytest.fixture(scope="module")
+def mixed() -> Plan:
+    """The demo with two training mixtures, a BEIR-format training split and benchmark (queries
+    translated into de and es), and domain labels."""
+    config = yaml.safe_load(DEMO.read_text())
+    config["datasets"].append({"name": "fiqa_train", "format": "beir", "source": BEIR_SOURCE, "domain": "finance"})
+    beir = {"name": "fiqa", "format": "beir", "source": BEIR_SOURCE, "languages": ["en"], "split": "test"}
+    config["benchmarks"].append(beir | {"domain": "finance", "translate_queries": ["de", "es"]})
+    every = ["facts", "extra", "english_only", "parallel_facts"]
+    config["training"]["mixtures"] = [
+        {"name": "base", "datasets": every},
+        {"name": "plus", "datasets": [*every, "fiqa_train"]},
+    ]
+    return Plan.of(validate_config(config))
+
+
+def test_runs_are_planned_per_mixture_as_per_alpha_and_seed(mixed: Plan, demo: Plan) -> None:
+    runs = mixed.runs.training_runs("tiny")
+    assert [r.name for r in runs[:6]] == [f"x_x-m{m}-s{s}" for m in ("base", "plus") for s in (7, 8, 9)]
+    assert len(runs) == 2 * len(demo.runs.training_runs("tiny")) and len({r.name for r in runs}) == len(runs)
+    assert all(Run.parse("tiny", r.name) == r for r in runs)
+    assert mixed.runs.training_options(runs[0]) == mixed.runs.training_options(runs[3])  # the corpus differs only
+    assert [(r.mixture, r.seed) for r in mixed.runs.evaluation_runs("tiny")[:2]] == [(None, None), ("base", 7)]
+    assert demo.runs.mixtures == [None] and {r.mixture for r in demo.runs.training_runs("tiny")} == {None}
+
+
+def test_a_run_reads_only_its_mixtures_corpus(mixed: Plan, demo: Plan) -> None:
+    every = [f"results/corpus/parallel/{d}.parquet" for d in ("facts", "extra", "english_only", "parallel_facts")]
+    assert mixed.data.training_corpus("base") == every
+    assert mixed.data.training_corpus("plus") == [*every[:3], "results/corpus/parallel/fiqa_train.parquet", every[3]]
+    assert demo.data.training_corpus(None) == every == demo.data.training_corpus()
+    leaked = Plan.of(dict(mixed.config, training=dict(mixed.config["training"], exclude_leaked=True)))
+    assert leaked.data.training_corpus("base") == [p.replace("corpus/parallel", "leakage/parallel") for p in every]
+    assert "results/corpus/parallel/fiqa_train.parquet" in mixed.outputs.corpus()  # the corpus has every dataset
+
+
+def test_translated_benchmark_queries_are_planned_and_evaluated(mixed: Plan) -> None:
+    data, runs, outputs = mixed.data, mixed.runs, mixed.outputs
+    assert data.translated_benchmarks == ["fiqa"] and data.query_languages("fiqa") == ["de", "es"]
+    assert data.query_translations("fiqa") == [
+        f"results/translate/benchmarks/fiqa/{lang}.parquet" for lang in "de es".split()
+    ]
+    assert layout.TRANSLATED_QUERIES.format(benchmark="fiqa") in outputs.translate()
+    assert layout.usage("translate/benchmarks/fiqa/de") in outputs.usage()
+    assert runs.benchmark_tables("fiqa")["queries"] == "results/translate/benchmarks/fiqa/queries.parquet"
+    assert runs.benchmark_tables("fiqa")["qrels"] == "results/fetch/benchmarks/fiqa/qrels.parquet"
+    assert runs.benchmark_tables("demo_lareqa")["queries"] == "results/fetch/benchmarks/demo_lareqa/queries.parquet"
+    assert (
+        runs.benchmark_settings("fiqa") == ("mono", "cross") and runs.benchmark_format("fiqa").language_table == "beir"
+    )
+    assert data.translation_languages("fiqa_train") == ["de", "es"]  # a beir training split is translated
+
+
+def test_the_report_plan_knows_domains_translated_queries_and_mixtures(mixed: Plan, demo: Plan) -> None:
+    facts = {b["name"]: b for b in mixed.report.benchmark_facts()}
+    assert facts["fiqa"] == {"name": "fiqa", "format": "beir", "domain": "finance", "translated_queries": ["de", "es"]}
+    assert facts["demo_lareqa"]["domain"] == "synthetic" and facts["demo_lareqa"]["translated_queries"] == []
+    assert [(m["name"], m["domains"]) for m in mixed.report.mixture_facts()] == [
+        ("base", ["synthetic"]),
+        ("plus", ["finance", "synthetic"]),
+    ]
+    assert demo.report.mixture_facts()[0]["name"] is None and mixed.report.summary()["mixtures"][1]["name"] == "plus"
+
+
+def test_a_label_changes_no_fetch_param(demo: Plan) -> None:
+    for section, name in (
+        ("datasets", "facts"),
+        ("benchmarks", "demo_lareqa"),
+        ("parallel_datasets", "parallel_facts"),
+    ):
+        entry = demo.data.entry(section, name)
+        assert entry["domain"] == "synthetic" and "domain" not in demo.data.source_entry(section, name)
+    assert "translate_queries" not in demo.data.source_entry("benchmarks", "demo_lareqa")

@@ -30,16 +30,19 @@ from hybridir.train.samplers import SAMPLERS
 from hybridir.train.trainer import SCHEDULES
 from hybridir.vocabulary import (
     FAMILIES,
+    DOMAINS,
     FORMATS,
     GROUPINGS,
     LANGUAGE,
     METRICS,
+    MIXTURE_NAME,
     SETTINGS,
     STRATEGIES,
     UNTRAINED,
     Run,
     Strategy,
     UnknownName,
+    domain_label,
     ranked_metrics,
     report_order,
     run_pattern,
@@ -62,6 +65,9 @@ def test_the_config_schemas_enums_are_the_registries_and_their_implementations()
     assert {record.function for record in ranked_metrics()} == set(FUNCTIONS)
     assert {record.scorer for record in METRICS.values()} == {"ranks", "mining"}
     assert per_query_columns() == table_schema("per_query")["required"]
+    assert schema["$defs"]["domain"]["enum"] == [*DOMAINS, None]
+    assert schema["$defs"]["name"]["pattern"] == f"^{MIXTURE_NAME}$"
+    assert training["mixtures"]["items"]["properties"]["name"] == {"$ref": "#/$defs/name"}
 
 
 def test_every_strategy_has_a_label_and_a_colour_of_its_own() -> None:
@@ -79,7 +85,13 @@ def test_records_refer_to_records() -> None:
         measures = [*record.compared, *record.recall, *record.per_language, *record.xtreme_r]
         assert {setting for setting, _ in measures} <= set(record.settings)
         assert {metric for _, metric in measures} <= set(record.metrics) | {"map"}
-    assert METRICS["rank_distance"].formats == ("lareqa", "mlqa") and METRICS["ndcg_10"].formats == ("miracl",)
+    assert METRICS["rank_distance"].formats == ("lareqa", "mlqa") and METRICS["ndcg_10"].formats == ("miracl", "beir")
+    assert all(record.language_table in record.tables for record in FORMATS.values())
+
+
+def test_every_domain_has_a_label_and_an_unlabelled_entry_is_said_so() -> None:
+    assert [domain_label(name) for name in ("finance", "e_commerce", None)] == ["finance", "e-commerce", "unlabelled"]
+    assert len({record.label for record in DOMAINS.values()}) == len(DOMAINS)
 
 
 def test_an_unknown_name_is_an_error_listing_the_known_ones() -> None:
@@ -130,7 +142,11 @@ def test_a_strategy_added_as_one_record_is_reported(throwaway: Strategy, tmp_pat
         "languages": {"source": "en", "train": rd.TRAIN_LANGUAGES},
         "training": {"encoders": [{"name": rd.ENCODER, "model": "m"}], "strategies": ["x_x", "x_en"], "alpha": [0.5]}
         | {"seeds": [7], "steps": 10, "batch_size": 4},
-        "benchmarks": [{"name": rd.LAREQA, "format": "lareqa", "languages": rd.LAREQA_LANGUAGES}],
+        "benchmarks": [
+            {"name": rd.LAREQA, "format": "lareqa", "languages": rd.LAREQA_LANGUAGES}
+            | {"domain": None, "translate_queries": []}
+        ],
+        "mixtures": [{"name": None, "datasets": ["facts"], "domains": []}],
         "translation": {"model": None, "quality": {"benchmark": None}},
         "validation_datasets": [],
     }
@@ -138,6 +154,8 @@ def test_a_strategy_added_as_one_record_is_reported(throwaway: Strategy, tmp_pat
     tables = {"map": table, "rank_distance": empty, "miracl": pd.DataFrame(columns=["lang", "metric"])}
     tables |= {"mt_quality": pd.DataFrame(), "corpus_ledger": pd.DataFrame()}
     tables |= {
+        "domains": pd.DataFrame(),
+        "mixtures": pd.DataFrame(),
         "truncation": checks.truncation_table(checks.translation_cuts({}, 1024), checks.encoding_cuts({})),
         "benchmark_ledger": checks.benchmark_ledger_table([]),
         "warnings": checks.warnings_table([]),

@@ -24,7 +24,10 @@ REFERENCE_METRICS = {  # ours: (ranx, trec_eval)
     "recall_100": ("recall@100", "recall_100"),
     "ndcg_10": ("ndcg@10", "ndcg_cut_10"),
 }
-IDENTITY = {"encoder": "e", "run": "hybrid-a0.5-s1", "strategy": "hybrid", "alpha": 0.5, "seed": 1, "benchmark": "b"}
+IDENTITY = {
+    "encoder": "e", "run": "hybrid-a0.5-s1", "strategy": "hybrid", "alpha": 0.5, "mixture": None, "seed": 1,
+    "benchmark": "b",
+}  # fmt: skip
 
 
 def ranking_rows(rows: list[tuple]) -> pd.DataFrame:

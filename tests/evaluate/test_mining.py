@@ -189,7 +189,9 @@ def two_pairs(seed: int) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, dict]:
     return candidates, np.concatenate(vectors), qrels
 
 
-IDENTITY = {"encoder": "e", "run": "x_x-s1", "strategy": "x_x", "alpha": None, "seed": 1, "benchmark": "bucc"}
+IDENTITY = {
+    "encoder": "e", "run": "x_x-s1", "strategy": "x_x", "alpha": None, "mixture": None, "seed": 1, "benchmark": "bucc"
+}  # fmt: skip
 
 
 def test_each_pair_is_mined_alone_and_its_sentences_weighted_mean_is_the_corpus_f1(tmp_path: Path) -> None:

@@ -49,6 +49,26 @@ def test_every_source_of_the_paper_config_is_listed_once() -> None:
     assert len([s for s in sources if s.entry == "parallel_datasets[mmarco]"]) == 7 * 2 + 1
 
 
+def test_a_beir_benchmark_and_dataset_list_their_three_files_with_the_split() -> None:
+    config = load_config(REPO / "profiles" / "demo" / "pipeline.yaml")
+    source = {"corpus": "b/corpus.jsonl", "queries": "b/queries.jsonl", "qrels": "b/qrels/{split}.tsv"}
+    config["benchmarks"].append(
+        {"name": "fiqa", "format": "beir", "source": source, "split": "test", "languages": ["en"]}
+    )
+    config["datasets"].append({"name": "fiqa_train", "format": "beir", "source": source, "split": "train"})
+    found = {(s.entry, s.location) for s in config_sources(config) if "fiqa" in s.entry}
+    assert found == {
+        *(
+            (entry, f"b/{name}.jsonl")
+            for entry in ("benchmarks[fiqa]", "datasets[fiqa_train]")
+            for name in source
+            if name != "qrels"
+        ),
+        ("benchmarks[fiqa]", "b/qrels/test.tsv"),
+        ("datasets[fiqa_train]", "b/qrels/train.tsv"),
+    }
+
+
 @pytest.mark.parametrize(
     ("model", "local"),
     [("FacebookAI/xlm-roberta-base", False), ("results/demo/models/x", True), ("/abs/m", True), ("models/a/b", True)],

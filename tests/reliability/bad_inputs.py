@@ -888,7 +888,7 @@ CASES = [
 ]  # fmt: skip
 
 
-# --- Tatoeba, mMARCO, Mewsli-X and BUCC (issue 22) ----------------------------------------------
+# --- Tatoeba, mMARCO, Mewsli-X, BUCC (issue 22) and BEIR ----------------------------------------
 
 
 def tatoeba_files(ctx: Context, german: bytes, english: bytes) -> None:
@@ -997,6 +997,38 @@ def bucc_repeated_id(ctx: Context) -> None:
     bucc_files(ctx, english="en-000000001\tIt rains.\nen-000000001\tAgain.\n")
 
 
+BEIR_QRELS = "query-id\tcorpus-id\tscore\nq1\td1\t1\n"
+
+
+def beir_files(
+    ctx: Context, qrels: str = BEIR_QRELS, queries: str = '{"_id": "q1", "text": "Where is Rome?"}\n'
+) -> None:
+    """A BEIR tree of one language (corpus.jsonl, queries.jsonl, qrels/test.tsv), read as the fetch stage reads it."""
+    (ctx.folder / "qrels").mkdir()
+    (ctx.folder / "corpus.jsonl").write_text('{"_id": "d1", "title": "Rome", "text": "Rome lies on the Tiber."}\n')
+    (ctx.folder / "queries.jsonl").write_text(queries)
+    (ctx.folder / "qrels" / "test.tsv").write_text(qrels)
+    source = {
+        "corpus": f"{ctx.folder}/corpus.jsonl",
+        "queries": f"{ctx.folder}/queries.jsonl",
+        "qrels": f"{ctx.folder}/qrels/{{split}}.tsv",
+    }
+    spec = {"name": "beir", "format": "beir", "source": source, "split": "test", "languages": ["en"]}
+    fetch_benchmark(spec | {"limit": None})
+
+
+def beir_qrels_without_header(ctx: Context) -> None:
+    beir_files(ctx, qrels="q1\td1\t1\n")
+
+
+def beir_judged_passage_missing(ctx: Context) -> None:
+    beir_files(ctx, qrels=BEIR_QRELS + "q1\td9\t1\n")
+
+
+def beir_query_not_json(ctx: Context) -> None:
+    beir_files(ctx, queries='{"_id": "q1", "text": "Where is Rome?"\n')
+
+
 BENCHMARK_FORMAT_CASES = [
     Case("tatoeba-unequal-files", "Tatoeba files of 3 German and 2 English lines",
          "DataError naming both files, their line counts and the line without a partner", "DataError",
@@ -1032,6 +1064,15 @@ BENCHMARK_FORMAT_CASES = [
          ("de-en.training.gold: line 1", "en-000000009"), bucc_gold_missing),
     Case("bucc-repeated-id", "a BUCC sentence id twice in its file", "DataError naming the file and line",
          "DataError", ("de-en.training.en: line 2", "en-000000001 occurs a second time"), bucc_repeated_id),
+    Case("beir-qrels-without-header", "a BEIR qrels file without its header line query-id, corpus-id, score",
+         "DataError naming the file and the header expected", "DataError",
+         ("qrels/test.tsv", "expected BEIR's header line"), beir_qrels_without_header),
+    Case("beir-judged-passage-missing", "a passage judged in a BEIR qrels file but absent from corpus.jsonl",
+         "DataError naming the corpus and the passage", "DataError",
+         ("corpus.jsonl", "1 judged passages are not in the corpus", "d9"), beir_judged_passage_missing),
+    Case("beir-query-not-json", "a line of a BEIR queries.jsonl that is not JSON",
+         "DataError naming the file and line", "DataError", ("queries.jsonl: line 1", "not valid JSON"),
+         beir_query_not_json),
 ]  # fmt: skip
 CASES += BENCHMARK_FORMAT_CASES
 

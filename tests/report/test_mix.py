@@ -54,3 +54,21 @@ def test_the_summary_warns_when_compared_strategies_differ_in_dataset_mix() -> N
     assert MIX_TOLERANCE > 1 / 25 and mix_differences(mix_table(close)) == []
     assert "within 5% of the pairs" in to_markdown(mix_warning(mix_table(close)))
     assert mix_warning(mix_table({("tiny", "x_y-s7"): log(["facts"])})) == []
+
+
+def test_each_mixture_has_its_own_rows_and_only_strategies_of_one_mixture_are_compared() -> None:
+    """x_x on `base` and on `plus` differ in data by design (no warning); x_y on `plus` against x_x
+    on `plus` is compared as any two strategies are."""
+    logs = {
+        ("tiny", "x_x-mbase-s7"): log(["facts"] * 4),
+        ("tiny", "x_x-mplus-s7"): log(["facts"] * 2 + ["fiqa"] * 2),
+        ("tiny", "x_y-mplus-s7"): log(["facts"] * 4),
+    }
+    table = mix_table(logs)
+    to_arrow(table, "report_training_mix")
+    shares = table[table["axis"] == "dataset"].set_index(["strategy", "mixture", "value"])["pair_share"]
+    assert shares[("x_x", "base", "facts")] == 1.0 and shares[("x_x", "plus", "fiqa")] == 0.5
+    (found,) = mix_differences(table)
+    sides = [(found[side].strategy, found[side].mixture) for side in ("first", "second")]
+    assert sides == [("x_y", "plus"), ("x_x", "plus")]
+    assert "x_y on plus against x_x on plus, dataset facts: 100.0% against 50.0%" in to_markdown(mix_warning(table))

@@ -22,7 +22,7 @@ from hybridir import layout
 from hybridir.config import load_config
 from hybridir.errors import DataError
 from hybridir.report import format as fmt
-from hybridir.report.data import checks, comparisons, mix, pipeline, retrieval, usage
+from hybridir.report.data import checks, comparisons, mix, pipeline, retrieval, studies, usage
 from hybridir.report.data.paper import attach_paper, read_paper_numbers
 from hybridir.report.data.runs import primary, runs_by_strategy, strategies
 from hybridir.report.figures import base, curves, heatmaps, results
@@ -31,6 +31,7 @@ from hybridir.report.pages import languages
 from hybridir.report.pages import mix as mix_pages
 from hybridir.report.pages import pipeline as pipeline_pages
 from hybridir.report.pages import retrieval as pages
+from hybridir.report.pages import studies as study_pages
 from hybridir.report.pages.document import Bullets, Heading, Paragraph, Table, to_html, to_markdown, write_report_table
 from hybridir.report.pages.summary import summary_document
 from hybridir.tables import read_table, to_arrow
@@ -43,6 +44,11 @@ from tests.support.images import PNG_MAGIC, assert_valid_pdf, assert_valid_png
 PAPER_NUMBERS = REPO / "workflow" / "hybridir" / "report" / "data" / "paper_numbers.csv"
 SETTINGS = {"candidate_context": True, "max_length": 256, "resamples": rd.RESAMPLES, "seeds": [7, 8]}
 TRAINED = {("x_x", None), ("x_y", None), ("hybrid", 0.3), ("hybrid", 0.5)}
+BENCHMARK_FACTS = [
+    {"name": rd.LAREQA, "format": "lareqa", "domain": "wikipedia", "translated_queries": []},
+    {"name": rd.MIRACL, "format": "miracl", "domain": None, "translated_queries": []},
+]
+MIXTURE_FACTS = [{"name": None, "datasets": ["facts", "extra"], "domains": ["wikipedia"]}]
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +82,8 @@ def built(inputs: dict) -> dict[str, pd.DataFrame]:
         "mt_quality": pipeline.mt_quality_table(inputs["mt_quality"]),
         "translation_flags": pipeline.translation_flags_table(inputs["translation_ledgers"]),
         "corpus_ledger": pipeline.corpus_ledger_table(inputs["corpus_ledgers"]),
+        "domains": studies.domains_table(metrics, significance, BENCHMARK_FACTS, MIXTURE_FACTS),
+        "mixtures": studies.mixtures_table(significance, BENCHMARK_FACTS, MIXTURE_FACTS),
         "truncation": checks.truncation_table(
             checks.translation_cuts({"de": [[], ["truncated_input"]]}, 1024), checks.encoding_cuts({})
         ),
@@ -100,6 +108,7 @@ PAGES = {
     "mt_quality": lambda frame: pipeline_pages.mt_quality_page(frame, rd.LAREQA),
     "translation_flags": pipeline_pages.translation_flags_page,
     "corpus_ledger": pipeline_pages.corpus_ledger_page,
+    "domains": lambda frame: study_pages.domains_page(frame, BENCHMARK_FACTS, MIXTURE_FACTS, SETTINGS),
     "truncation": checks_pages.truncation_page,
     "benchmark_ledger": checks_pages.benchmark_ledger_page,
     "warnings": checks_pages.warnings_page,
@@ -181,13 +190,14 @@ def test_verdicts_are_holm_corrected_over_the_table_and_lower_is_better_for_rank
     assert (out["comparisons"] == 3).all() and pd.isna(out.loc["x_x", "vs_x_x"])
 
 
-def test_the_paper_value_and_our_difference_stand_beside_a_matching_row(built: dict) -> None:
+def test_the_paper_value_and_our_difference_stand_beside_a_matching_row(built: dict, inputs: dict) -> None:
     rows = (
         built["map"].head(1).assign(encoder="xlmr", strategy="hybrid", alpha=0.5, benchmark="xquad_r", setting="mono")
     )
     rows = rows.drop(columns=[*retrieval.PAPER, *comparisons.COLUMNS])
     metrics = rows.assign(query_lang="macro", pool_lang="macro", metric="map", resamples=rd.RESAMPLES, value=0.8)
-    table = retrieval.map_table(metrics, built["map"].iloc[:0], read_paper_numbers(PAPER_NUMBERS), ["xquad_r"])
+    no_tests = inputs["significance"].iloc[:0]
+    table = retrieval.map_table(metrics, no_tests, read_paper_numbers(PAPER_NUMBERS), ["xquad_r"])
     assert table.loc[0, "paper_value"] == pytest.approx(0.798)
     assert table.loc[0, "paper_difference"] == pytest.approx(0.002)
     markdown = to_markdown(pages.map_page(table, SETTINGS))
@@ -237,10 +247,15 @@ def test_corpus_ledger_shares_add_up_per_dataset_and_language(built: dict) -> No
 
 def test_paper_numbers_are_the_published_ones_keyed_by_config_names() -> None:
     paper = read_paper_numbers(PAPER_NUMBERS)
-    assert len(paper) == 36 + 12 + 6
-    assert paper["source"].str.contains("arXiv 2408.10536").all()
-    assert set(paper["encoder"]) == {"xlmr", "labse"}
+    assert len(paper) == 36 + 12 + 6 + 8
+    ours = paper[paper["encoder"] != "mbert"]
+    assert ours["source"].str.contains("arXiv 2408.10536").all() and set(ours["encoder"]) == {"xlmr", "labse"}
     assert set(paper["benchmark"]) == {"xquad_r", "mlqa_r", "miracl"}
+    lareqa = paper[paper["encoder"] == "mbert"].set_index(["benchmark", "strategy"])["value"]
+    assert lareqa["xquad_r"].to_dict() == {"en_en": 0.29, "x_x_mixed": 0.23, "x_x": 0.52, "x_y": 0.66}
+    assert lareqa["mlqa_r"].to_dict() == {"en_en": 0.36, "x_x_mixed": 0.26, "x_x": 0.49, "x_y": 0.49}
+    assert paper.loc[paper["encoder"] == "mbert", "source"].str.contains("LAReQA").all()
+    assert set(paper.loc[paper["encoder"] == "mbert", "setting"]) == {"multi"}
     rows = pd.DataFrame(
         {
             "encoder": ["xlmr", "labse", "xlmr", "xlmr"],
@@ -252,6 +267,8 @@ def test_paper_numbers_are_the_published_ones_keyed_by_config_names() -> None:
     )
     values = attach_paper(rows, paper, metric="map")["paper_value"].tolist()
     assert values[:2] == [0.798, 0.576]
+    mbert = rows.assign(encoder="mbert", strategy=["x_x_mixed", "x_y", "x_x", "en_en"], alpha=None, setting="multi")
+    assert attach_paper(mbert, paper, metric="map")["paper_value"].tolist() == [0.23, 0.49, 0.52, 0.29]
     assert np.isnan(values[2]) and np.isnan(values[3])  # another alpha; the untrained encoder
 
 
@@ -265,7 +282,7 @@ def test_strategies_sort_pick_the_paper_alpha_and_group_runs() -> None:
     )
     found = strategies(frame)
     assert [fmt.label(s) for s in found] == ["untrained", "x_x", "x_y", "hybrid α=0.3", "hybrid α=0.5"]
-    assert {name: fmt.label(s) for name, s in primary(found).items()}["hybrid"] == "hybrid α=0.5"
+    assert {name: fmt.label(s) for name, s in primary(found).items()}[("hybrid", None)] == "hybrid α=0.5"
     groups = runs_by_strategy("e", ["hybrid-a0.5-s8", "x_x-s7", "hybrid-a0.5-s7", "zero_shot"])
     assert list(groups.values()) == [["zero_shot"], ["x_x-s7"], ["hybrid-a0.5-s7", "hybrid-a0.5-s8"]]
     assert list(groups)[2] == Run("e", "hybrid", 0.5)
@@ -333,9 +350,12 @@ def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
             "batch_size": 16,
         },
         "benchmarks": [
-            {"name": rd.LAREQA, "format": "lareqa", "languages": rd.LAREQA_LANGUAGES},
-            {"name": rd.MIRACL, "format": "miracl", "languages": rd.MIRACL_LANGUAGES},
+            {"name": rd.LAREQA, "format": "lareqa", "languages": rd.LAREQA_LANGUAGES, "domain": "wikipedia"}
+            | {"translate_queries": []},
+            {"name": rd.MIRACL, "format": "miracl", "languages": rd.MIRACL_LANGUAGES, "domain": None}
+            | {"translate_queries": []},
         ],
+        "mixtures": [{"name": None, "datasets": ["facts", "extra"], "domains": []}],
         "translation": {"model": "models/nllb", "quality": {"benchmark": rd.LAREQA}},
         "validation_datasets": ["validation"],
     }
@@ -352,6 +372,8 @@ def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
     for text in ("## What was run", "## How to read the numbers", "## Headline: mAP", "Is hybrid better?"):
         assert text in markdown
     assert "zero-shot languages (never seen in training): el" in markdown
+    assert f"`{rd.LAREQA}` (lareqa format, domain Wikipedia)" in markdown and "domain unlabelled" in markdown
+    assert "Training data: one mixture of every dataset." in markdown
     assert "α = 0.3, 0.5" in markdown
     assert re.search(r"\d+ comparisons of a hybrid strategy .* over these \d+ comparisons", markdown)
     assert "mean over seeds ± their standard deviation" in markdown and "Evaluation settings:" in markdown
@@ -460,7 +482,7 @@ def evaluation_captions() -> list[Path]:
 @pytest.mark.parametrize("flag", [True, False])
 def test_every_evaluation_caption_names_the_candidate_context_setting(flag: bool) -> None:
     captions = evaluation_captions()
-    assert len(captions) == 17  # 10 tables, 6 figures, the summary
+    assert len(captions) == 20  # 13 tables, 6 figures, the summary
     config = load_config(REPO / "profiles" / "demo" / "pipeline.yaml")
     config["evaluation"]["candidate_context"] = flag
     params = SimpleNamespace(evaluation=SETTINGS, seeds=SETTINGS["seeds"])

@@ -33,9 +33,11 @@ from hybridir.translate.engine import (
     token_batches,
 )
 from hybridir.translate.quality import reference_pairs, score
+from hybridir.translate.queries import query_texts, with_translations
 from hybridir.translate.texts import flag_ledger, owned_texts, select_shard, shard_of
 from hybridir.translate.translation import translate_texts
 from tests.support import shared_benchmark
+from tests.support.beir import beir_source, write_beir
 
 SENTENCES = [
     "The river Aldor flows through the old town.",
@@ -409,3 +411,28 @@ def test_a_machine_without_a_gpu_never_looks_for_cublas(caplog: pytest.LogCaptur
     assert resolve_device("auto", "translation.device", partial(ctranslate2_cuda, lambda: 0, never)) == "cpu"
     assert [r.levelno for r in caplog.records] == [logging.INFO]
     assert "sees no CUDA device" in caplog.records[0].getMessage()
+
+
+def test_a_beir_benchmarks_queries_go_through_the_stages_text_selection_and_engine(
+    translator: NllbTranslator, tmp_path: Path, caplog
+) -> None:
+    spec = {"name": "fiqa", "format": "beir", "source": beir_source(write_beir(tmp_path)), "languages": ["en"]}
+    queries = fetch_benchmark(spec | {"split": "test"}).queries
+    texts = query_texts(pd.concat([queries, queries.iloc[:1]]))  # a repeated text is translated once
+    to_arrow(texts, "texts")
+    assert sorted(texts["text"]) == sorted(queries["text"]) and set(texts["lang"]) == {"en"}
+    counting = CountingTranslator(translator)
+    translations = {lang: translate_texts(texts, counting, "en", lang, GREEDY) for lang in ("de", "es")}
+    assert [sorted(call) for call in counting.calls] == [sorted(queries["text"])] * 2
+    emptied = translations["es"].copy()
+    emptied.loc[0, ["text", "flags"]] = pd.Series({"text": "", "flags": ["empty"]})
+    with caplog.at_level(logging.WARNING):
+        table = with_translations(queries, {"de": translations["de"], "es": emptied}, "fiqa")
+    to_arrow(table, "queries")
+    assert "fiqa es: 1 queries translated to an empty text are left out" in caplog.text
+    assert list(table["lang"]) == ["en"] * 6 + ["de"] * 6 + ["es"] * 5
+    german = table[table["lang"] == "de"]
+    assert list(german["query_id"]) == [f"de/{q}" for q in queries["question_id"]]
+    assert list(german["question_id"]) == list(queries["question_id"])
+    by_id = translations["de"].set_index("text_id")["text"]
+    assert list(german["text"]) == [by_id[text_id(text)] for text in queries["text"]]

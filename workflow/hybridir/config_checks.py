@@ -1,16 +1,18 @@
 """Checks of a validated config for what its JSON schema cannot express: known languages, unique
-names, sources that fit their format, something to train on and translate with, run names of
-their own, and hard negatives that a source can give. Each raises a ConfigError naming the offending key."""
+names, sources that fit their format, training mixtures of known datasets, something to train on
+and translate with, run names of their own, and hard negatives that a source can give. Each raises
+a ConfigError naming the offending key."""
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from hybridir.config_mixtures import check_beir_languages, check_mixtures, check_translated_queries
 from hybridir.errors import ConfigError
 from hybridir.fetch.negatives import check_negatives
 from hybridir.languages import LASER_CODES, NLLB_CODES
 from hybridir.locations import check_template_value
-from hybridir.vocabulary import ENGLISH, FORMATS, FROM_EN, TO_EN, Run, alpha_strategies, alpha_text
+from hybridir.vocabulary import ENGLISH, FORMATS, FROM_EN, TO_EN, Run, alpha_strategies, alpha_text, strategy
 
 
 def _language_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -23,6 +25,9 @@ def _language_keys(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         for i, entry in enumerate(config.get(section, [])):
             for j, lang in enumerate(entry["languages"]):
                 yield f"{section}[{i}].languages[{j}] ({entry['name']})", lang
+    for i, entry in enumerate(config["benchmarks"]):
+        for j, lang in enumerate(entry.get("translate_queries", [])):
+            yield f"benchmarks[{i}].translate_queries[{j}] ({entry['name']})", lang
 
 
 def check_languages(config: Mapping[str, Any]) -> None:
@@ -74,10 +79,12 @@ SOURCE_TEMPLATES: dict[str, dict[str | None, tuple[str, ...]]] = {
     "bucc": {None: ("lang", "split", "side")},
     "mewsli_x": {"mentions": ("split",), "entities": ()},
     "mmarco": {"queries": ("lang",), "collection": ("lang",), "qrels": ()},
+    "beir": {"corpus": (), "queries": (), "qrels": ()},
 }
-# Formats whose source reads `split` (miracl: any name; the others: these splits only).
+# Formats whose source reads `split` (miracl, beir: any name; the others: these splits only).
 SPLITS: dict[str, tuple[str, ...] | None] = {
     "miracl": None,
+    "beir": None,
     "bucc": ("training", "sample"),
     "mewsli_x": ("dev", "test"),
 }
@@ -147,10 +154,13 @@ def _settings_of(i: int, bench: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def check_benchmark_options(config: Mapping[str, Any]) -> None:
-    """Options a benchmark's format reads: settings, languages, lang_names, limit."""
+    """Options a benchmark's format reads: settings, languages, lang_names, limit, translate_queries."""
     for i, bench in enumerate(config["benchmarks"]):
         fmt = bench["format"]
         settings = _settings_of(i, bench)
+        check_translated_queries(bench, f"benchmarks[{i}]")
+        if fmt == "beir":
+            check_beir_languages(bench, f"benchmarks[{i}]")
         if fmt in ("tatoeba", "bucc"):
             _paired_languages(i, bench)
             if bench.get("limit") is not None:
@@ -236,6 +246,11 @@ def check_translation_model(config: Mapping[str, Any]) -> None:
     """A translation model is named whenever something is translated."""
     if config["translation"].get("model"):
         return
+    queries = [b["name"] for b in config["benchmarks"] if b.get("translate_queries")]
+    if queries:
+        raise ConfigError(
+            f"config key translation.model: required, because the queries of benchmarks {queries} are translated"
+        )
     source = config["languages"]["source"]
     targets = [lang for lang in config["languages"]["train"] if lang != source]
     translated = [d["name"] for d in config["datasets"] if d.get("translate", True)] if targets else []
@@ -266,10 +281,23 @@ def _alpha_name_problem(strategy: str, alphas: list[float]) -> str | None:
     return None
 
 
+def _planned_runs(config: Mapping[str, Any]) -> list[Run]:
+    """Every training run of one encoder: strategy x alpha (where it takes one) x mixture x seed."""
+    training = config["training"]
+    mixtures = [m["name"] for m in training.get("mixtures") or []] or [None]
+    return [
+        Run("", name, alpha, seed, mixture)
+        for name in training["strategies"]
+        for alpha in (training["alpha"] if strategy(name).takes_alpha else [None])
+        for mixture in mixtures
+        for seed in training["seeds"] or [config["seed"]]
+    ]
+
+
 def check_run_names(config: Mapping[str, Any]) -> None:
-    """Every training run has a name of its own that reads back as its alpha (hybridir.vocabulary.Run
-    writes an alpha with six significant digits); the schema refuses repeated strategies, alphas
-    and seeds."""
+    """Every training run has a name of its own that reads back as its run: its alpha (a Run writes
+    an alpha with six significant digits) and its mixture (hybridir.vocabulary.Run); the schema
+    refuses repeated strategies, alphas and seeds, check_mixtures repeated mixture names."""
     training = config["training"]
     with_alpha = [name for name in training["strategies"] if name in alpha_strategies()]
     problem = _alpha_name_problem(with_alpha[0], training["alpha"]) if with_alpha else None
@@ -277,6 +305,22 @@ def check_run_names(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             f"config key training.alpha: {problem}; give each alpha in decimals with at most six significant digits"
         )
+    by_name: dict[str, Run] = {}
+    for run in _planned_runs(config):
+        if run.name in by_name:
+            raise ConfigError(
+                f"config key training.mixtures: runs {by_name[run.name]} and {run} would both be called {run.name!r}"
+            )
+        try:
+            back = Run.parse("", run.name)
+        except ValueError:
+            back = None
+        if back != run:
+            raise ConfigError(
+                f"config key training.mixtures: mixture {run.mixture!r} is written {run.name!r} in run names, which "
+                f"reads back as {back}; a mixture name is lower case letters, digits and _, a letter first"
+            )
+        by_name[run.name] = run
 
 
 def check_config(config: Mapping[str, Any]) -> None:
@@ -288,6 +332,7 @@ def check_config(config: Mapping[str, Any]) -> None:
     check_parallel_sources(config)
     check_articles(config)
     check_training_data(config)
+    check_mixtures(config)
     check_translation_model(config)
     check_quality_benchmark(config)
     check_run_names(config)

@@ -30,6 +30,11 @@ TRANSLATIONS = f"{RESULTS}/translate/translations/{{lang}}.parquet"
 TRANSLATION_LEDGER = f"{RESULTS}/translate/ledger/{{lang}}.parquet"
 MT_QUALITY_LANGUAGE = f"{RESULTS}/translate/quality/{{lang}}.parquet"
 MT_QUALITY = f"{RESULTS}/translate/mt_quality.parquet"
+# a benchmark's queries machine-translated (benchmarks[].translate_queries): texts, one table per
+# language, and the benchmark's queries table with them (what encode and rank read)
+QUERY_TEXTS = f"{RESULTS}/translate/benchmarks/{{benchmark}}/texts.parquet"
+QUERY_TRANSLATION = f"{RESULTS}/translate/benchmarks/{{benchmark}}/{{lang}}.parquet"
+TRANSLATED_QUERIES = f"{RESULTS}/translate/benchmarks/{{benchmark}}/queries.parquet"
 
 # corpus
 CORPUS = f"{RESULTS}/corpus/parallel/{{dataset}}.parquet"
@@ -83,7 +88,13 @@ REPORT_TABLES = (
     "bucc",
     "mewsli_x",
     "mmarco",
+    # --- results by language resources: Joshi class, seen / unseen in training, pretraining ---
     "language_groups",
+    # --- the training-data and domain studies: BEIR-format benchmarks, results per benchmark
+    # domain, training mixtures compared ---
+    "beir",
+    "domains",
+    "mixtures",
     "mt_quality",
     "translation_flags",
     "corpus_ledger",
@@ -108,6 +119,7 @@ PACKAGED_MODEL = f"{RESULTS}/models/{{model}}"
 
 # the heavy jobs, whose time and memory Snakemake measures (`benchmark:`) and the report shows
 TRANSLATE_JOB = "translate/shards/{dataset}/{lang}/{shard}"
+TRANSLATE_QUERIES_JOB = "translate/benchmarks/{benchmark}/{lang}"
 TRAIN_JOB = "train/{encoder}/{run}"
 ENCODE_JOB = "evaluate/{encoder}/{run}/{benchmark}/encode"
 RANK_JOB = "evaluate/{encoder}/{run}/{benchmark}/rank"

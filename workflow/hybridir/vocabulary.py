@@ -1,5 +1,6 @@
 """The pipeline's words, each declared once: batch strategies, retrieval settings, metrics,
-benchmark formats, the groupings of languages by their resources, and runs (with their one name).
+benchmark formats, the groupings of languages by their resources, domains, and runs (with their
+one name).
 
 Records are frozen dataclasses in registries keyed by name, in declaration order (the order of
 reports and tables). The config schema's enums, the samplers' table, the plan, the evaluate
@@ -17,7 +18,8 @@ Adding a word is one record plus its implementation:
   and its name in the schema's `benchmarks[].format` enum; new settings are `Setting` records;
 - a grouping of languages: a `Grouping` in GROUPINGS and its groups in
   hybridir.resources.language_groups; a pretraining family: a `Family` in FAMILIES and its column
-  (with a source) in hybridir/resources.csv.
+  (with a source) in hybridir/resources.csv;
+- a domain: a `Domain` in DOMAINS (and its name in the schema's `domain` enum).
 """
 
 import re
@@ -380,6 +382,19 @@ FORMATS: Registry[BenchmarkFormat] = Registry(
             per_language=((MONO, "mrr_10"), (TO_EN, "mrr_10"), (FROM_EN, "mrr_10")),
             optional=(CROSS,),
         ),
+        # --- beir (training-data and domain studies) ---
+        BenchmarkFormat(
+            name="beir",
+            description="corpus.jsonl, queries.jsonl and qrels/<split>.tsv of one language (BEIR: FiQA, SciFact, "
+            "TREC-COVID, NFCorpus), its queries optionally machine-translated: mono = the source-language queries "
+            "(EN->EN), cross = the translated ones against the same corpus (X->EN)",
+            settings=(MONO, CROSS),
+            metrics=("ndcg_10", "recall_100"),
+            tables=("beir",),
+            compared=((MONO, "ndcg_10"), (CROSS, "ndcg_10"), (MONO, "recall_100"), (CROSS, "recall_100")),
+            recall=((MONO, "recall_100"), (CROSS, "recall_100")),
+            per_language=((MONO, "ndcg_10"), (CROSS, "ndcg_10")),
+        ),
     ],
 )
 
@@ -437,6 +452,36 @@ GROUPINGS: Registry[Grouping] = Registry(
 )
 
 
+# --- domains ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Domain:
+    """What a dataset's or benchmark's texts are about (`domain:` of a config entry)."""
+
+    name: str
+    label: str
+    description: str
+
+
+UNLABELLED = "unlabelled"  # the report's word for an entry without a domain
+DOMAINS: Registry[Domain] = Registry(
+    "domain",
+    [
+        Domain("wikipedia", "Wikipedia", "encyclopedia articles (XQuAD-R, MLQA-R, MIRACL, NQ, Mr. TyDi)"),
+        Domain("web", "web", "web pages and search-engine queries (mMARCO)"),
+        Domain("news", "news", "news articles (NewsQA)"),
+        Domain("community_qa", "community QA", "questions and answers of Q&A forums (Yahoo Answers)"),
+        Domain("faq", "FAQ", "FAQ pages of web sites (MFAQ)"),
+        Domain("finance", "finance", "financial opinion and advice (FiQA)"),
+        Domain("biomedical", "biomedical", "medical and biomedical literature (TREC-COVID, NFCorpus)"),
+        Domain("scientific", "scientific", "scientific claims and abstracts (SciFact)"),
+        Domain("e_commerce", "e-commerce", "product descriptions, reviews and shopping queries"),
+        Domain("synthetic", "synthetic", "generated text (the offline demo's towns and their facts)"),
+    ],
+)
+
+
 @dataclass(frozen=True)
 class Family:
     """An encoder pretraining family whose languages hybridir.resources lists (a column of
@@ -458,6 +503,11 @@ FAMILIES: Registry[Family] = Registry(
 )
 
 
+def domain_label(name: str | None) -> str:
+    """A domain's label; 'unlabelled' for an entry without one."""
+    return DOMAINS[name].label if name else UNLABELLED
+
+
 # --- runs -------------------------------------------------------------------------------------
 
 
@@ -466,37 +516,47 @@ def alpha_text(alpha: float) -> str:
     return f"{alpha:g}"
 
 
+MIXTURE_NAME = r"[a-z][a-z0-9_]*"  # a training.mixtures[].name (the schema's name pattern)
+
+
 def run_pattern() -> str:
     """A regular expression of every run name (Snakemake's `run` wildcard)."""
     names = "|".join(STRATEGIES)
-    return rf"(?:{names})(?:-a[0-9.]+)?-s\d+|{ZERO_SHOT}"
+    return rf"(?:{names})(?:-a[0-9.]+)?(?:-m{MIXTURE_NAME})?-s\d+|{ZERO_SHOT}"
 
 
 def _run_regex() -> re.Pattern:
     names = "|".join(STRATEGIES)
-    return re.compile(rf"^(?P<strategy>{names})(?:-a(?P<alpha>[0-9.]+))?-s(?P<seed>\d+)$")
+    return re.compile(
+        rf"^(?P<strategy>{names})(?:-a(?P<alpha>[0-9.]+))?(?:-m(?P<mixture>{MIXTURE_NAME}))?-s(?P<seed>\d+)$"
+    )
 
 
 @dataclass(frozen=True)
 class Run:
     """One evaluated model of an encoder: a training run (strategy, alpha for a strategy that takes
-    one, seed), or the untrained encoder (zero_shot). Without a seed it stands for a strategy over
-    all its seeds (a row of the report). Its name is its folder under results/train and
-    results/evaluate: `name` writes it and `parse` reads it, nowhere else."""
+    one, seed, and the training mixture it reads: None for the default mixture of every dataset), or
+    the untrained encoder (zero_shot). Without a seed it stands for a strategy over all its seeds (a
+    row of the report). Its name is its folder under results/train and results/evaluate: `name`
+    writes it and `parse` reads it, nowhere else."""
 
     encoder: str
     strategy: str
     alpha: float | None = None
     seed: int | None = None
+    mixture: str | None = None
 
     @property
     def name(self) -> str:
-        """The run's folder name: x_x-s42, x_y-s42, hybrid-a0.5-s42, zero_shot."""
+        """The run's folder name: x_x-s42, x_y-s42, hybrid-a0.5-s42, x_x-mdomain-s42 (mixture
+        `domain`), hybrid-a0.5-mdomain-s42, zero_shot."""
         if self.strategy == ZERO_SHOT:
             return ZERO_SHOT
         parts = [self.strategy]
         if self.alpha is not None:
             parts.append(f"a{alpha_text(self.alpha)}")
+        if self.mixture is not None:
+            parts.append(f"m{self.mixture}")
         parts.append(f"s{self.seed}")
         return "-".join(parts)
 
@@ -506,10 +566,12 @@ class Run:
 
     @property
     def sort_key(self) -> tuple:
-        """Report order: untrained, then strategies in registry order, by alpha, then by seed."""
+        """Report order: untrained, then strategies in registry order, by alpha, by mixture (the
+        default first, then by name), then by seed."""
         return (
             report_order().index(self.strategy),
             self.alpha if self.alpha is not None else -1.0,
+            self.mixture or "",
             self.seed if self.seed is not None else -1,
         )
 
@@ -525,18 +587,28 @@ class Run:
         match = _run_regex().match(name)
         alpha = match["alpha"] if match else None
         if match is None or (alpha is not None) != STRATEGIES[match["strategy"]].takes_alpha:
-            raise ValueError(f"run {name!r} is neither {ZERO_SHOT!r} nor like 'x_x-s42' or 'hybrid-a0.5-s42'")
-        return cls(encoder, match["strategy"], float(alpha) if alpha else None, int(match["seed"]))
+            raise ValueError(
+                f"run {name!r} is neither {ZERO_SHOT!r} nor like 'x_x-s42', 'hybrid-a0.5-s42' or 'x_x-mdomain-s42'"
+            )
+        return cls(encoder, match["strategy"], float(alpha) if alpha else None, int(match["seed"]), match["mixture"])
 
     def identity(self) -> dict[str, Any]:
-        """The run's identity columns in evaluation tables: encoder, run, strategy, alpha, seed."""
+        """The run's identity columns in evaluation tables: encoder, run, strategy, alpha, seed, mixture."""
         return {
             "encoder": self.encoder,
             "run": self.name,
             "strategy": self.strategy,
             "alpha": self.alpha,
             "seed": self.seed,
+            "mixture": self.mixture,
         }
+
+    def comparable(self, other: "Run") -> bool:
+        """Whether two strategies (over their seeds) are compared: strategies of one mixture, the
+        mixtures of one strategy (and alpha), and the untrained encoder with every strategy."""
+        same_strategy = (self.strategy, self.alpha) == (other.strategy, other.alpha)
+        untrained = ZERO_SHOT in (self.strategy, other.strategy)
+        return untrained or self.mixture == other.mixture or same_strategy
 
 
 def by_strategy(runs: Iterable[Run]) -> dict[Run, list[Run]]:

@@ -97,10 +97,8 @@ def evaluated_model(wildcards):
 
 
 def benchmark_tables(wildcards):
-    return {
-        table: layout.benchmark_table(table).format(benchmark=wildcards.benchmark)
-        for table in layout.BENCHMARK_TABLES
-    }
+    """The candidates, queries (with their translations, if any) and qrels an evaluation reads."""
+    return RUNS.benchmark_tables(wildcards.benchmark)
 
 
 def corpus_inputs(wildcards):

@@ -10,7 +10,7 @@ rule fetch_qa:
         "../../envs/data.yaml"
     threads: 4
     params:
-        spec=lambda w: DATA.entry(DATA.qa_section(w.dataset), w.dataset),
+        spec=lambda w: DATA.source_entry(DATA.qa_section(w.dataset), w.dataset),
         lang=DATA.source_language,
         # hard negatives mined per pair (0: given or none)
         negatives=lambda w: DATA.negatives_to_mine(w.dataset),
@@ -32,7 +32,7 @@ rule fetch_parallel:
         "../../envs/data.yaml"
     threads: 4
     params:
-        spec=lambda w: DATA.entry("parallel_datasets", w.dataset),
+        spec=lambda w: DATA.source_entry("parallel_datasets", w.dataset),
         lang=DATA.source_language,
         negatives=lambda w: DATA.negatives_to_mine(w.dataset),
         seed=config["seed"],
@@ -55,7 +55,7 @@ rule fetch_benchmark:
     conda:
         "../../envs/data.yaml"
     params:
-        spec=lambda w: DATA.entry("benchmarks", w.benchmark),
+        spec=lambda w: DATA.source_entry("benchmarks", w.benchmark),
         seed=config["seed"],
         network=config["network"],
         code=script_code("fetch_benchmark"),

@@ -48,6 +48,34 @@ rule report_retrieval_tables:
             subcategory="Tables",
             labels={"table": "Table 4: MIRACL nDCG@10 and Recall@100"},
         ),
+        # the training-data and domain studies
+        beir=layout.report_table("beir", "parquet"),
+        beir_md=layout.report_table("beir", "md"),
+        beir_html=report(
+            layout.report_table("beir", "html"),
+            caption="../report/table_beir.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "BEIR-format benchmarks: EN→EN and X→EN"},
+        ),
+        domains=layout.report_table("domains", "parquet"),
+        domains_md=layout.report_table("domains", "md"),
+        domains_html=report(
+            layout.report_table("domains", "html"),
+            caption="../report/table_domains.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Results per benchmark domain"},
+        ),
+        mixtures=layout.report_table("mixtures", "parquet"),
+        mixtures_md=layout.report_table("mixtures", "md"),
+        mixtures_html=report(
+            layout.report_table("mixtures", "html"),
+            caption="../report/table_mixtures.rst",
+            category="4. Evaluation",
+            subcategory="Tables",
+            labels={"table": "Training mixtures compared"},
+        ),
     log:
         layout.log("report/retrieval_tables"),
     conda:
@@ -55,6 +83,8 @@ rule report_retrieval_tables:
     params:
         retrieval=RUNS.retrieval_benchmarks,
         miracl=RUNS.miracl_benchmarks,
+        benchmarks=REPORT.benchmark_facts(),
+        mixtures=REPORT.mixture_facts(),
         train_languages=DATA.train_languages,
         evaluation=REPORT.evaluation_settings,
         seed=config["seed"],

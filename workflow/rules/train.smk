@@ -17,7 +17,7 @@ rule validation_set:
 
 rule train:
     input:
-        corpus=DATA.training_corpus(),
+        corpus=lambda w: DATA.training_corpus(run_of(w).mixture),
         validation=[layout.VALIDATION] if DATA.validation_datasets else [],
         model=lambda w: local_model(RUNS.encoder_model(w.encoder)),
     output:

@@ -121,3 +121,63 @@ rule mt_quality:
         code=script_code("concat_tables"),
     script:
         "../scripts/concat_tables.py"
+
+
+# --- a benchmark's queries machine-translated (benchmarks[].translate_queries) ---
+
+
+rule query_texts:
+    input:
+        layout.benchmark_table("queries"),
+    output:
+        layout.QUERY_TEXTS,
+    log:
+        layout.log("translate/benchmarks/{benchmark}/texts"),
+    conda:
+        "../../envs/data.yaml"
+    params:
+        seed=config["seed"],
+        code=script_code("query_texts"),
+    script:
+        "../scripts/query_texts.py"
+
+
+rule translate_queries:
+    input:
+        texts=layout.QUERY_TEXTS,
+        model=layout.CT2_MODEL,
+    output:
+        layout.QUERY_TRANSLATION,
+    log:
+        layout.log(layout.TRANSLATE_QUERIES_JOB),
+    benchmark:
+        layout.usage(layout.TRANSLATE_QUERIES_JOB)
+    conda:
+        "../../envs/mt.yaml"
+    threads: TRANSLATION["threads"]
+    params:
+        source=lambda w: DATA.benchmark_language(w.benchmark),
+        translation=TRANSLATION,
+        device=TRANSLATION_DEVICE,
+        seed=config["seed"],
+        code=script_code("translate_queries"),
+    script:
+        "../scripts/translate_queries.py"
+
+
+rule translated_queries:
+    input:
+        queries=layout.benchmark_table("queries"),
+        translations=lambda w: DATA.query_translations(w.benchmark),
+    output:
+        layout.TRANSLATED_QUERIES,
+    log:
+        layout.log("translate/benchmarks/{benchmark}/queries"),
+    conda:
+        "../../envs/data.yaml"
+    params:
+        languages=lambda w: DATA.query_languages(w.benchmark),
+        seed=config["seed"],
+        code=script_code("translated_queries"),
+    script:
+        "../scripts/translated_queries.py"

@@ -12,7 +12,7 @@ from hybridir.evaluate.bootstrap import bootstrap, percentile_interval
 from hybridir.evaluate.cells import ROW_ORDER, cells, in_order
 from hybridir.evaluate.metrics import COMBINATION
 
-IDENTITY = ("encoder", "run", "strategy", "alpha", "seed", "benchmark")
+IDENTITY = ("encoder", "run", "strategy", "alpha", "mixture", "seed", "benchmark")
 
 
 def check_resamples(resamples: int) -> None:
@@ -22,8 +22,8 @@ def check_resamples(resamples: int) -> None:
 
 
 def aggregate(per_query: pd.DataFrame, identity: Mapping[str, Any], resamples: int, seed: int) -> pd.DataFrame:
-    """The `metrics` table of one run: `identity` gives encoder, run, strategy, alpha, seed and
-    benchmark; intervals from `resamples` bootstrap resamples drawn with numpy default_rng(seed)."""
+    """The `metrics` table of one run: `identity` gives encoder, run, strategy, alpha, mixture, seed
+    and benchmark; intervals from `resamples` bootstrap resamples drawn with numpy default_rng(seed)."""
     missing = [key for key in IDENTITY if key not in identity]
     if missing:
         raise ConfigError(f"metrics identity lacks {missing}; expected keys {list(IDENTITY)}")

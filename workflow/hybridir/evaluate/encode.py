@@ -89,6 +89,8 @@ def precision(device: str, dtype: str) -> Iterator[None]:
         torch.backends.cuda.matmul.fp32_precision = previous
 
 
+# formats whose candidates are passages with their title as context (read before the passage)
+TITLED_FORMATS = ("miracl", "beir")
 # Formats whose candidates are encoded as their text alone, whatever `candidate_context`: Mewsli-X
 # (XTREME-R's baseline encodes the entity description without its title: utils_mewslix.py,
 # preprocess_entity_description); Tatoeba, BUCC and mMARCO candidates have no context.
@@ -99,13 +101,13 @@ def candidate_texts(candidates: pd.DataFrame, benchmark_format: str, with_contex
     """Text to encode per candidate: the sentence followed by its paragraph (lareqa, mlqa; as
     ReQA-style answer encoders see a sentence with its context, the sentence first so that
     truncation keeps it), the title before the passage
-    (miracl), or the bare text when `with_context` is off, the format is TEXT_ONLY or a candidate
-    has no context."""
+    (miracl, beir), or the bare text when `with_context` is off, the format is TEXT_ONLY or a
+    candidate has no context."""
     texts = candidates["text"].tolist()
     if not with_context or benchmark_format in TEXT_ONLY:
         return texts
     contexts = [None if pd.isna(context) or not context else context for context in candidates["context"]]
-    if benchmark_format == "miracl":
+    if benchmark_format in TITLED_FORMATS:
         return [text if context is None else f"{context} {text}" for text, context in zip(texts, contexts, strict=True)]
     return [text if context is None else f"{text} {context}" for text, context in zip(texts, contexts, strict=True)]
 

@@ -218,6 +218,7 @@ def _identity(statistics: GroupStatistics, i: int, suffix: str = "") -> dict:
     return {
         f"strategy{suffix}": strategy.strategy,
         f"alpha{suffix}": strategy.alpha,
+        f"mixture{suffix}": strategy.mixture,
         f"seeds{suffix}": list(statistics.seeds[i]),
     }
 
@@ -241,10 +242,14 @@ def group_metrics(statistics: GroupStatistics, benchmark: str) -> pd.DataFrame:
 
 
 def compare_groups(statistics: GroupStatistics, benchmark: str) -> pd.DataFrame:
-    """The `language_group_significance` table: every pair of strategies (a before b in report
-    order) on every group and measure where both have the same languages."""
+    """The `language_group_significance` table: every compared pair of strategies (a before b in
+    report order; hybridir.vocabulary.Run.comparable) on every group and measure where both have the
+    same languages."""
     rows = []
-    for a, b in combinations(range(len(statistics.strategies)), 2):
+    strategies = statistics.strategies
+    for a, b in combinations(range(len(strategies)), 2):
+        if not strategies[a].comparable(strategies[b]):
+            continue
         for j, key in enumerate(statistics.columns.itertuples(index=False)):
             languages = statistics.languages[a][j]
             if languages is None or languages != statistics.languages[b][j]:
@@ -259,6 +264,6 @@ def compare_groups(statistics: GroupStatistics, benchmark: str) -> pd.DataFrame:
                 | {"ci_low": low[0], "ci_high": high[0], "p_value": two_sided_p(difference)[0]}
                 | {"questions": int(statistics.questions[a, j]), "resamples": statistics.resamples}
             )
-    sides = [f"{column}_{side}" for side in ("a", "b") for column in ("strategy", "alpha", "seeds")]
+    sides = [f"{column}_{side}" for side in ("a", "b") for column in ("strategy", "alpha", "mixture", "seeds")]
     numbers = ["value_a", "value_b", "difference", "ci_low", "ci_high", "p_value", "questions", "resamples"]
     return pd.DataFrame(rows, columns=["encoder", "benchmark", *COLUMN_KEY, "languages", *sides, *numbers])

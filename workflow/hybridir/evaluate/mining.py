@@ -261,6 +261,6 @@ def mine_benchmark(
 
 
 MINING_COLUMNS = [
-    "encoder", "run", "strategy", "alpha", "seed", "benchmark", "lang",
+    "encoder", "run", "strategy", "alpha", "mixture", "seed", "benchmark", "lang",
     "threshold", "precision", "recall", "f1", "candidates", "extracted", "gold",
 ]  # fmt: skip

@@ -1,7 +1,7 @@
 """Statistics over seeds: each strategy of an encoder on one benchmark, over all its seeds.
 
-A strategy (x_x, x_y, hybrid at one alpha, or the untrained encoder `zero_shot`) is trained once
-per seed (`training.seeds`). For every cell and macro (hybridir.evaluate.cells):
+A strategy (x_x, x_y, hybrid at one alpha, each on one training mixture, or the untrained encoder
+`zero_shot`) is trained once per seed (`training.seeds`). For every cell and macro (hybridir.evaluate.cells):
 - value: the mean over seeds of the runs' values; seed_sd: their standard deviation (n - 1 in the
   denominator; none with one seed).
 - ci_low, ci_high: 95% percentile interval of the multi-bootstrap (Sellam et al. 2022, "The
@@ -34,7 +34,7 @@ from hybridir.evaluate.cells import ROW_ORDER, Cells, cells, in_order
 from hybridir.evaluate.metrics import COMBINATION, QUERY_KEY
 from hybridir.vocabulary import Run, by_strategy
 
-STRATEGY_COLUMNS = ["encoder", "strategy", "alpha", "seeds", "benchmark"]
+STRATEGY_COLUMNS = ["encoder", "strategy", "alpha", "mixture", "seeds", "benchmark"]
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,7 @@ def strategy_metrics(statistics: SeedStatistics, benchmark: str) -> pd.DataFrame
             encoder=strategy.encoder,
             strategy=strategy.strategy,
             alpha=strategy.alpha,
+            mixture=strategy.mixture,
             seeds=[list(statistics.seeds[i])] * len(rows),
             benchmark=benchmark,
             value=statistics.values[i],

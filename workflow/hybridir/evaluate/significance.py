@@ -2,7 +2,9 @@
 the Holm correction of a family of comparisons.
 
 For every pair of strategies a, b (a before b in report order: untrained, x_x, x_y, hybrid by
-alpha) and every overall macro (setting, metric) with a value (hybridir.evaluate.seeds):
+alpha, each by training mixture) that are compared (hybridir.vocabulary.Run.comparable: the
+strategies of one mixture, the mixtures of one strategy, the untrained encoder with every one) and
+every overall macro (setting, metric) with a value (hybridir.evaluate.seeds):
 - value_a, value_b: the means over seeds of the runs' macros; difference = value_b - value_a.
 - ci_low, ci_high: 95% percentile interval of the difference under the multi-bootstrap, with
   the same question draws for both strategies (paired on questions) and independent draws of
@@ -24,8 +26,9 @@ from hybridir.evaluate.seeds import SeedStatistics
 LEVEL = 0.05
 SIDES = ("a", "b")
 COLUMNS = [
-    "encoder", "benchmark", "setting", "metric", "strategy_a", "alpha_a", "seeds_a", "strategy_b", "alpha_b",
-    "seeds_b", "value_a", "value_b", "difference", "ci_low", "ci_high", "p_value", "questions", "resamples",
+    "encoder", "benchmark", "setting", "metric", "strategy_a", "alpha_a", "mixture_a", "seeds_a", "strategy_b",
+    "alpha_b", "mixture_b", "seeds_b", "value_a", "value_b", "difference", "ci_low", "ci_high", "p_value",
+    "questions", "resamples",
 ]  # fmt: skip
 
 
@@ -51,6 +54,7 @@ def _pair(statistics: SeedStatistics, a: int, b: int) -> pd.DataFrame:
         sides |= {
             f"strategy_{side}": strategy.strategy,
             f"alpha_{side}": strategy.alpha,
+            f"mixture_{side}": strategy.mixture,
             f"seeds_{side}": [list(statistics.seeds[index])] * len(overall),
         }
     return layout.macros.loc[overall, ["setting", "metric"]].assign(
@@ -66,8 +70,10 @@ def _pair(statistics: SeedStatistics, a: int, b: int) -> pd.DataFrame:
 
 
 def compare_strategies(statistics: SeedStatistics, benchmark: str) -> pd.DataFrame:
-    """The `significance` table: every pair of strategies, overall macro (setting, metric)."""
-    frames = [_pair(statistics, a, b) for a, b in combinations(range(len(statistics.strategies)), 2)]
+    """The `significance` table: every compared pair of strategies, overall macro (setting, metric)."""
+    strategies = statistics.strategies
+    pairs = [(a, b) for a, b in combinations(range(len(strategies)), 2) if strategies[a].comparable(strategies[b])]
+    frames = [_pair(statistics, a, b) for a, b in pairs]
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
     encoder = statistics.strategies[0].encoder

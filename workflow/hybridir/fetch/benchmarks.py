@@ -12,7 +12,8 @@ ledger of every judgement read (hybridir.fetch.judgements).
   split with hybridir.sentences. With a `reference` (LAReQA's files), the share of LAReQA's
   candidate sentences that the split recovers exactly is logged per language.
 - miracl: per-language topics, qrels and a corpus (hybridir.fetch.miracl), the corpus streamed.
-- tatoeba, bucc, mewsli_x, mmarco: hybridir.fetch.tatoeba, .bucc, .mewsli, .mmarco.
+- tatoeba, bucc, mewsli_x, mmarco, beir: hybridir.fetch.tatoeba, .bucc, .mewsli, .mmarco, .beir (a
+  beir benchmark's queries may be machine-translated later, by the translate stage).
 `stream_benchmark` reads any format through READERS; the tables' columns: hybridir.fetch.shapes.
 """
 
@@ -26,6 +27,7 @@ import pandas as pd
 
 from hybridir.errors import DataError
 from hybridir.fetch.answers import locate_answer, log_answer_checks, read_question
+from hybridir.fetch.beir import beir_benchmark
 from hybridir.fetch.bucc import read_bucc
 from hybridir.fetch.judgements import FILTERED, KEPT, LEDGER_COLUMNS, FirstPlaces
 from hybridir.fetch.mewsli import mewsli_benchmark
@@ -237,6 +239,7 @@ READERS: dict[str, Callable[[Mapping[str, Any], int], BenchmarkStream]] = {
     "bucc": lambda spec, seed: joined(read_bucc(spec).values()),
     "mewsli_x": mewsli_benchmark,
     "mmarco": mmarco_benchmark,
+    "beir": lambda spec, seed: joined([beir_benchmark(spec)]),
 }
 
 

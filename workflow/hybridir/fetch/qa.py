@@ -1,6 +1,8 @@
 """English (source-language) QA datasets: one row per question-passage pair, table `qa`, and the
 fetch ledger: every source row read, kept (reason duplicate_id when its id was renamed) or
-filtered (reason where: it fails the entry's `where` filter)."""
+filtered (reason where: it fails the entry's `where` filter). A source is rows read by `fields`
+(format rows), or a BEIR dataset's split (format beir, hybridir.fetch.beir: a row per relevant
+judgement)."""
 
 import logging
 from collections import Counter
@@ -11,11 +13,14 @@ import pandas as pd
 from tqdm import tqdm
 
 from hybridir.errors import DataError
+from hybridir.fetch.beir import beir_pairs
 from hybridir.fetch.values import TextFields
 from hybridir.sources import field, matches, stream_rows
 from hybridir.text import text_id
 
 LEDGER_COLUMNS = ["pair_id", "dataset", "lang", "source_row", "status", "reason"]
+# the fields of the rows that hybridir.fetch.beir.beir_pairs yields
+BEIR_FIELDS = {"id": "id", "question": "question", "passage": "passage"}
 
 
 class Counted:
@@ -84,10 +89,22 @@ def warn_repeated_ids(ids: list[str], spec: Mapping[str, Any]) -> None:
         )
 
 
+def reading_entry(spec: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A `datasets[]` entry with the fields its rows are read by (a beir entry's: BEIR_FIELDS)."""
+    return {**spec, "fields": BEIR_FIELDS} if spec.get("format") == "beir" else spec
+
+
+def source_rows(spec: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
+    """The rows of a QA source: a beir entry's relevant judgements, or the rows of its file or Hub dataset."""
+    if spec.get("format") == "beir":
+        return beir_pairs(spec)
+    return stream_rows(spec["source"], spec["subset"], spec["split"], spec["limit"])
+
+
 def read_pairs(spec: Mapping[str, Any], key: str) -> tuple[list[dict[str, Any]], int]:
     """The pairs of a QA source that pass its `where` filter, and how many rows were read; a
     source without rows, or without a row that passes, is an error naming it."""
-    rows = Counted(stream_rows(spec["source"], spec["subset"], spec["split"], spec["limit"]))
+    rows = Counted(source_rows(spec))
     pairs = list(row_pairs(tqdm(rows, desc=f"fetch {spec['name']}", unit=" rows"), spec["source"], spec, key))
     if not rows.count:
         raise DataError(f"{spec['source']}: no rows (config key {key}.source)")
@@ -128,6 +145,7 @@ def fetch_ledger(frame: pd.DataFrame, ids: list[str], read: int, spec: Mapping[s
 def fetch_qa(spec: Mapping[str, Any], lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one QA dataset described by a `datasets[]` config entry into a `qa` table, with its
     fetch ledger (see the module docstring)."""
+    spec = reading_entry(spec)
     pairs, read = read_pairs(spec, f"datasets[{spec['name']}]")
     columns = ["source_row", "source_id", "question", "passage", "answer", "negative_passages"]
     frame = pd.DataFrame(pairs, columns=columns)

@@ -134,7 +134,29 @@ class DataPlan(Entries):
     def exclude_leaked(self) -> bool:
         return self.config["training"]["exclude_leaked"]
 
-    def training_corpus(self) -> list[str]:
-        """The parallel tables a training run reads: without leaked pairs with training.exclude_leaked."""
+    def training_corpus(self, mixture: str | None = None) -> list[str]:
+        """The parallel tables a training run of `mixture` reads (None: the default mixture of every
+        dataset): without leaked pairs with training.exclude_leaked."""
         template = layout.LEAKAGE_CORPUS if self.exclude_leaked else layout.CORPUS
-        return [template.format(dataset=d) for d in self.corpus_datasets]
+        return [template.format(dataset=d) for d in self.mixture_datasets(mixture)]
+
+    # --- benchmark queries translated by the translation stage (beir) ---
+
+    @property
+    def translated_benchmarks(self) -> list[str]:
+        """Benchmarks whose queries are machine-translated (benchmarks[].translate_queries)."""
+        return [b["name"] for b in self.config["benchmarks"] if b.get("translate_queries")]
+
+    def query_languages(self, benchmark: str) -> list[str]:
+        """Languages a benchmark's queries are translated into."""
+        return list(self.entry("benchmarks", benchmark).get("translate_queries", []))
+
+    def benchmark_language(self, benchmark: str) -> str:
+        """The one language of a benchmark whose queries are translated (its corpus's)."""
+        return self.entry("benchmarks", benchmark)["languages"][0]
+
+    def query_translations(self, benchmark: str) -> list[str]:
+        """The translation tables of a benchmark's queries, one per language."""
+        return [
+            layout.QUERY_TRANSLATION.format(benchmark=benchmark, lang=lang) for lang in self.query_languages(benchmark)
+        ]

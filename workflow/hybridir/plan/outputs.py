@@ -30,7 +30,8 @@ class Outputs:
             for template in (layout.TRANSLATIONS, layout.TRANSLATION_LEDGER)
             for lang in self.data.translated_languages
         ]
-        return tables + ([layout.MT_QUALITY] if self.data.quality_languages else [])
+        queries = [layout.TRANSLATED_QUERIES.format(benchmark=b) for b in self.data.translated_benchmarks]
+        return tables + queries + ([layout.MT_QUALITY] if self.data.quality_languages else [])
 
     def corpus(self) -> list[str]:
         return [
@@ -80,6 +81,11 @@ class Outputs:
             for lang in data.translation_languages(dataset)
             for shard in range(data.shards(dataset))
         ]
+        queries = [
+            layout.usage(layout.TRANSLATE_QUERIES_JOB.format(benchmark=benchmark, lang=lang))
+            for benchmark in data.translated_benchmarks
+            for lang in data.query_languages(benchmark)
+        ]
         train = [
             layout.usage(layout.TRAIN_JOB.format(encoder=encoder, run=run.name))
             for encoder in runs.encoders
@@ -91,7 +97,7 @@ class Outputs:
             for run, benchmark in runs.evaluations()
             for job in (layout.ENCODE_JOB, layout.MINE_JOB if benchmark in mined else layout.RANK_JOB)
         ]
-        return translate + train + evaluate
+        return translate + queries + train + evaluate
 
     def logged(self) -> list[str]:
         """What the warnings table waits for: every output but the summary and the table itself."""

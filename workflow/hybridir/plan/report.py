@@ -1,5 +1,7 @@
 """What the report shows: its tables, its figures (one per encoder and benchmark where a figure
-has one), the evaluation settings its pages name, and the config facts of results/summary.md."""
+has one), the evaluation settings its pages name, the facts of the benchmarks (domain, translated
+queries) and training mixtures (datasets, domains) its tables carry, and the config facts of
+results/summary.md."""
 
 from typing import Any
 
@@ -51,6 +53,32 @@ class ReportPlan(Entries):
         figures = [path for png in self.figures() for path in (png, png.removesuffix("png") + "pdf")]
         return tables + figures + [layout.SUMMARY, layout.SUMMARY_HTML]
 
+    def benchmark_facts(self) -> list[dict[str, Any]]:
+        """Per benchmark, in config order: name, format, domain and the languages its queries are
+        machine-translated into (translate_queries)."""
+        return [
+            {
+                "name": bench["name"],
+                "format": bench["format"],
+                "domain": bench.get("domain"),
+                "translated_queries": list(bench.get("translate_queries", [])),
+            }
+            for bench in self.config["benchmarks"]
+        ]
+
+    def mixture_facts(self) -> list[dict[str, Any]]:
+        """Per training mixture, in config order (the default one: name None): its datasets and the
+        domains they hold."""
+        facts = []
+        for mixture in self.mixtures:
+            datasets = self.mixture_datasets(mixture)
+            domains = [self.domain(self._section(name), name) for name in datasets]
+            facts.append({"name": mixture, "datasets": datasets, "domains": sorted({d for d in domains if d})})
+        return facts
+
+    def _section(self, dataset: str) -> str:
+        return "datasets" if dataset in self.names("datasets") else "parallel_datasets"
+
     def summary(self) -> dict[str, Any]:
         """The config facts that results/summary.md states (the seeds of the training runs resolved)."""
         keep = ("encoders", "strategies", "alpha", "steps", "batch_size")
@@ -60,7 +88,12 @@ class ReportPlan(Entries):
                 "seed": self.config["seed"],
                 "languages": self.config["languages"],
                 "training": {k: training[k] for k in keep} | {"seeds": self.runs.seeds},
-                "benchmarks": [{k: b[k] for k in ("name", "format", "languages")} for b in self.config["benchmarks"]],
+                "benchmarks": [
+                    {k: b[k] for k in ("name", "format", "languages")}
+                    | {"domain": b.get("domain"), "translate_queries": list(b.get("translate_queries", []))}
+                    for b in self.config["benchmarks"]
+                ],
+                "mixtures": self.mixture_facts(),
                 "translation": {
                     "model": self.config["translation"]["model"],
                     "quality": {"benchmark": self.config["translation"]["quality"]["benchmark"]},

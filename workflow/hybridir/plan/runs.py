@@ -1,12 +1,13 @@
 """What runs: the encoders, their training runs (one per strategy, alpha for a strategy that takes
-one, and seed) with each run's training options, the benchmarks with their settings, every
-evaluation (an evaluated run, the untrained encoder included, on a benchmark), and which
-languages each run saw in training (hybridir.resources)."""
+one, training mixture and seed) with each run's training options, the benchmarks with their
+settings and the tables their evaluations read, every evaluation (an evaluated run, the untrained
+encoder included, on a benchmark), and which languages each run saw in training
+(hybridir.resources)."""
 
 import dataclasses
 from typing import Any
 
-from hybridir import resources
+from hybridir import layout, resources
 from hybridir.config import training_seeds
 from hybridir.evaluate.options import encoding_settings
 from hybridir.plan.entries import Entries
@@ -30,12 +31,13 @@ class RunPlan(Entries):
         return training_seeds(self.config)
 
     def training_runs(self, encoder: str) -> list[Run]:
-        """One run per strategy, alpha (for strategies that take one) and seed."""
+        """One run per strategy, alpha (for strategies that take one), mixture and seed."""
         training = self.config["training"]
         return [
-            Run(encoder, name, alpha, seed)
+            Run(encoder, name, alpha, seed, mixture)
             for name in training["strategies"]
             for alpha in (training["alpha"] if strategy(name).takes_alpha else [None])
+            for mixture in self.mixtures
             for seed in self.seeds
         ]
 
@@ -94,6 +96,14 @@ class RunPlan(Entries):
         """Benchmarks of Table 4 (MIRACL-format: per language and mean, monolingual)."""
         return self.shown_in("miracl")
 
+    def benchmark_tables(self, benchmark: str) -> dict[str, str]:
+        """The candidates, queries and qrels tables that a benchmark's evaluations read: its fetched
+        tables, its queries with their translations where they are translated."""
+        tables = {table: layout.benchmark_table(table).format(benchmark=benchmark) for table in layout.BENCHMARK_TABLES}
+        if self.entry("benchmarks", benchmark).get("translate_queries"):
+            tables["queries"] = layout.TRANSLATED_QUERIES.format(benchmark=benchmark)
+        return tables
+
     @property
     def encoding_settings(self) -> dict[str, Any]:
         """The settings of config `evaluation` that change what encode jobs write (max_length resolved)."""
@@ -114,9 +124,12 @@ class RunPlan(Entries):
         return list(self.entry("benchmarks", benchmark)["languages"])
 
     def run_datasets(self, run: Run) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The QA and the parallel dataset entries whose corpus a run trains on: every one of the
-        config (every run trains on one corpus)."""
-        return list(self.config["datasets"]), list(self.config.get("parallel_datasets", []))
+        """The QA and the parallel dataset entries whose corpus a run trains on: its mixture's."""
+        chosen = set(self.mixture_datasets(run.mixture))
+        return (
+            [d for d in self.config["datasets"] if d["name"] in chosen],
+            [d for d in self.config.get("parallel_datasets", []) if d["name"] in chosen],
+        )
 
     def seen_languages(self, run: Run) -> list[str]:
         """The languages a run saw in training: the training languages its datasets have, narrowed

@@ -29,7 +29,12 @@ def _fill(template: str, entry: str, lang: str, split: str = "") -> str:
 def qa_sources(config: Mapping[str, Any]) -> Iterator[Source]:
     for section in ("datasets", "validation_datasets"):
         for spec in config.get(section, []):
-            yield Source(f"{section}[{spec['name']}]", "source", spec["source"], spec.get("subset"))
+            entry = f"{section}[{spec['name']}]"
+            if spec.get("format") == "beir":
+                for kind, template in spec["source"].items():
+                    yield Source(entry, kind, _fill(template, entry, "", spec["split"]))
+            else:
+                yield Source(entry, "source", spec["source"], spec.get("subset"))
 
 
 def mined_sources(config: Mapping[str, Any]) -> Iterator[Source]:

@@ -84,9 +84,11 @@ def lang_label(lang: str, zero_shot: bool | None) -> str:
 
 
 def label(run: Run) -> str:
-    """Short label for tables and legends: its strategy's label, with α where it has one: 'hybrid α=0.5'."""
+    """Short label for tables and legends: its strategy's label, with α where it has one and its
+    training mixture where it is not the default: 'hybrid α=0.5', 'x_x on plus_fiqa'."""
     text = strategy(run.strategy).label
-    return f"{text} α={alpha_text(run.alpha)}" if run.alpha is not None else text
+    text = f"{text} α={alpha_text(run.alpha)}" if run.alpha is not None else text
+    return f"{text} on {run.mixture}" if run.mixture is not None else text
 
 
 def run_labels(runs: list[Run]) -> dict[str, str]:
@@ -96,16 +98,26 @@ def run_labels(runs: list[Run]) -> dict[str, str]:
     return {r.name: f"{label(r)} s{r.seed}" if counts[label(r)] > 1 else label(r) for r in runs}
 
 
+def tint(colour: str, step: int) -> str:
+    """A colour `step` steps from `colour`: mixed alternately with white and black, further each time."""
+    if step == 0:
+        return colour
+    towards, share = (255, 0)[(step - 1) % 2], min(0.8, 0.3 + 0.2 * ((step - 1) // 2))
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (towards - c) * share):02x}" for c in channels)
+
+
 def colours(runs: list[Run]) -> dict[str, str]:
-    """A colour per label (strategy): its strategy's; the alphas of a strategy that takes one get
-    its colour (the alpha nearest PAPER_ALPHA) and then ALPHA_SHADES."""
+    """A colour per label (strategy): its strategy's; the alphas of a strategy that takes one get its
+    colour (the alpha nearest PAPER_ALPHA) and then ALPHA_SHADES; its training mixtures after the
+    first (by name) tints of that colour."""
 
     def colour(run: Run) -> str:
         record = strategy(run.strategy)
-        if not record.takes_alpha:
-            return record.colour
-        alphas = sorted({r.alpha for r in runs if r.strategy == run.strategy}, key=lambda a: abs(a - PAPER_ALPHA))
+        same = [r for r in runs if r.strategy == run.strategy]
+        alphas = sorted({r.alpha or 0.0 for r in same}, key=lambda a: (abs(a - PAPER_ALPHA), a))
+        mixtures = sorted({r.mixture or "" for r in same})
         shades = (record.colour, *ALPHA_SHADES)
-        return shades[alphas.index(run.alpha) % len(shades)]
+        return tint(shades[alphas.index(run.alpha or 0.0) % len(shades)], mixtures.index(run.mixture or ""))
 
     return {label(run): colour(run) for run in runs}

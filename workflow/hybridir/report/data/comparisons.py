@@ -1,10 +1,11 @@
 """Verdicts of a report table against the x_x and x_y strategies, Holm-corrected over the table.
 
 For each row (a strategy of an encoder on a benchmark, setting and metric) and each reference
-strategy x_x, x_y other than the row's own: the evaluate stage's paired comparison over all seeds
-(significance table). The untrained encoder is a baseline, not compared. A pair of strategies
-counts once in the family (the x_x row against x_y is the x_y row against x_x); the family is
-every comparison the table shows, and its p-values are adjusted with Holm's method
+strategy x_x, x_y other than the row's own, of the row's training mixture: the evaluate stage's
+paired comparison over all seeds (significance table). The untrained encoder is a baseline, not
+compared. A pair of strategies counts once in the family (the x_x row against x_y is the x_y row
+against x_x); the family is every comparison the table shows, and its p-values are adjusted with
+Holm's method
 (hybridir.evaluate.significance.holm). vs_<reference> is 'better' or 'worse' where the adjusted
 p-value is below 0.05 (better = higher, but lower for rank distance), else 'not significant';
 p_<reference> is the adjusted p-value; `comparisons` is the size of the family. A table whose
@@ -16,8 +17,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from hybridir.evaluate.significance import LEVEL, holm
-from hybridir.report.data.runs import strategy
+from hybridir.evaluate.significance import LEVEL, SIDES, holm
+from hybridir.report.data.runs import row_strategies, strategy
 from hybridir.report.format import label
 from hybridir.vocabulary import FORMATS, METRICS, ZERO_SHOT, alpha_strategies, references
 
@@ -28,8 +29,8 @@ CONTEXT = ["encoder", "benchmark", "setting", "metric"]
 def _tests(significance: pd.DataFrame, context_columns: list[str]) -> dict[tuple, tuple[float, float]]:
     """(*context, strategy x, strategy y) -> (value x - value y, p)."""
     tests = {}
-    for t in significance.itertuples(index=False):
-        a, b = strategy(t.encoder, t.strategy_a, t.alpha_a), strategy(t.encoder, t.strategy_b, t.alpha_b)
+    sides = zip(row_strategies(significance, "_a"), row_strategies(significance, "_b"), strict=True)
+    for t, (a, b) in zip(significance.itertuples(index=False), sides, strict=True):
         context = tuple(getattr(t, column) for column in context_columns)
         tests[(*context, b, a)] = (t.difference, t.p_value)  # the table's difference is b - a
         tests[(*context, a, b)] = (-t.difference, t.p_value)
@@ -39,12 +40,11 @@ def _tests(significance: pd.DataFrame, context_columns: list[str]) -> dict[tuple
 def _found(rows: pd.DataFrame, tests: dict, context_columns: list[str]) -> dict[tuple, tuple[float, float, tuple]]:
     """(row index, reference) -> (difference row - reference, p, the pair's key in the family)."""
     found = {}
-    keys = rows[[*context_columns, "strategy", "alpha"]].itertuples(index=False)
-    for index, row in zip(rows.index, keys, strict=True):
-        own = strategy(row.encoder, row.strategy, row.alpha)
-        context = tuple(getattr(row, column) for column in context_columns)
+    owns = row_strategies(rows)
+    for index, row, own in zip(rows.index, rows[context_columns].itertuples(index=False), owns, strict=True):
+        context = tuple(row)
         for name in references():
-            reference = strategy(row.encoder, name, None)
+            reference = strategy(own.encoder, name, None, own.mixture)
             if own.strategy != ZERO_SHOT and reference != own and (*context, own, reference) in tests:
                 difference, p = tests[(*context, own, reference)]
                 found[(index, name)] = (difference, p, (context, frozenset((own, reference))))
@@ -80,10 +80,8 @@ def verdicts(rows: pd.DataFrame, significance: pd.DataFrame, context: list[str] 
 
 def _labels(tests: pd.DataFrame, sides: np.ndarray) -> list[str]:
     """Label of the strategy on side a or b of each test."""
-    return [
-        label(strategy(t.encoder, getattr(t, f"strategy_{side}"), getattr(t, f"alpha_{side}")))
-        for t, side in zip(tests.itertuples(index=False), sides, strict=True)
-    ]
+    runs = {side: row_strategies(tests, f"_{side}") for side in SIDES}
+    return [label(runs[side][i]) for i, side in enumerate(sides)]
 
 
 def _compared(significance: pd.DataFrame, formats: Mapping[str, str]) -> np.ndarray:

@@ -7,13 +7,13 @@ stage's (hybridir.evaluate.groups)."""
 import pandas as pd
 
 from hybridir.report.data import comparisons
-from hybridir.report.data.runs import order, strategy
+from hybridir.report.data.runs import order, row_strategies
 from hybridir.report.format import label
 from hybridir.vocabulary import LANGUAGE, SEEN, TRAINING
 
 CONTEXT = ["encoder", "benchmark", "grouping", "group", "setting", "metric"]
 COLUMNS = [
-    "encoder", "strategy", "alpha", "seeds", "benchmark", "grouping", "group", "languages", "setting", "metric",
+    "encoder", "strategy", "alpha", "mixture", "seeds", "benchmark", "grouping", "group", "languages", "setting", "metric",
     "value", "seed_sd", "ci_low", "ci_high", "queries", *comparisons.COLUMNS,
 ]  # fmt: skip
 
@@ -35,9 +35,9 @@ def seen_by(groups: pd.DataFrame) -> dict[str, list[str]]:
     seen = groups[(groups["grouping"] == TRAINING) & (groups["group"] == SEEN)]
     several = seen["encoder"].nunique() > 1
     found: dict[str, list[str]] = {}
-    for row in seen.drop_duplicates(["encoder", "strategy", "alpha", "benchmark"]).itertuples(index=False):
-        name = label(strategy(row.encoder, row.strategy, row.alpha))
-        name = f"{row.encoder}: {name}" if several else name
+    rows = seen.drop_duplicates(["encoder", "strategy", "alpha", "mixture", "benchmark"])
+    for row, own in zip(rows.itertuples(index=False), row_strategies(rows), strict=True):
+        name = f"{row.encoder}: {label(own)}" if several else label(own)
         for lang in row.languages:
             if name not in found.setdefault(lang, []):
                 found[lang].append(name)

@@ -19,7 +19,7 @@ from hybridir.vocabulary import CROSS, MAP, METRICS, MONO, MULTI, RANK_DISTANCE,
 from hybridir.vocabulary import measures as format_measures
 
 MEAN = "mean"
-STRATEGY = ["encoder", "strategy", "alpha", "seeds"]
+STRATEGY = ["encoder", "strategy", "alpha", "mixture", "seeds"]
 VALUE = ["value", "seed_sd", "ci_low", "ci_high", "queries"]
 PAPER = ["paper_value", "paper_difference", "paper_source"]
 
@@ -40,7 +40,7 @@ def table_measures(table: str) -> list[Measure]:
     return list(dict.fromkeys(format_measures(formats, "compared") + format_measures(formats, "recall")))
 
 
-def _sorted(frame: pd.DataFrame, keys: dict[str, pd.Series]) -> pd.DataFrame:
+def sort_rows(frame: pd.DataFrame, keys: dict[str, pd.Series]) -> pd.DataFrame:
     """Rows by encoder and strategy (report order), then by `keys` in their order."""
     keyed = frame.assign(_order=order(frame), **{f"_{i}": key for i, key in enumerate(keys.values())})
     helpers = ["_order", *(f"_{i}" for i in range(len(keys)))]
@@ -75,7 +75,7 @@ def _macro_table(
         "benchmark": rows["benchmark"].map(benchmarks.index),
         "measure": pd.Series([rank[m] for m in zip(rows["setting"], rows["metric"], strict=True)], index=rows.index),
     }
-    return _sorted(rows, keys)[columns]
+    return sort_rows(rows, keys)[columns]
 
 
 def map_table(
@@ -161,7 +161,7 @@ def language_table(
         "mean last": rows["lang"] == MEAN,
         "lang": rows["lang"],
     }
-    return _sorted(rows, keys)[columns]
+    return sort_rows(rows, keys)[columns]
 
 
 def per_language_table(metrics: pd.DataFrame, benchmarks: list[str], train_languages: list[str]) -> pd.DataFrame:
@@ -182,4 +182,4 @@ def per_language_table(metrics: pd.DataFrame, benchmarks: list[str], train_langu
         "measure": pd.Series([rank[m] for m in zip(rows["setting"], rows["metric"], strict=True)], index=rows.index),
         "lang": rows["lang"],
     }
-    return _sorted(rows, keys)[columns]
+    return sort_rows(rows, keys)[columns]

@@ -1,8 +1,10 @@
 """Which strategies a table or figure shows and in which order.
 
 A row of the report is a strategy of an encoder over all its seeds: `hybridir.vocabulary.Run` with
-seed None (x_x, x_y, hybrid at one alpha, or the untrained encoder zero_shot); training runs (with
-a seed) appear only where a figure shows runs one by one.
+seed None (x_x, x_y, hybrid at one alpha, each on one training mixture, or the untrained encoder
+zero_shot); training runs (with a seed) appear only where a figure shows runs one by one. A frame's
+rows name their strategy by the columns encoder, strategy, alpha and (where the table has one)
+mixture.
 """
 
 from collections.abc import Iterable
@@ -13,40 +15,55 @@ from hybridir.report.format import PAPER_ALPHA
 from hybridir.vocabulary import Run, by_strategy, report_order
 
 
-def strategy(encoder: str, strategy_name: str, alpha: float | None) -> Run:
-    """The strategy (a Run without seed); a missing alpha (NaN) is None."""
-    return Run(encoder, strategy_name, None if alpha is None or pd.isna(alpha) else float(alpha))
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def strategy(encoder: str, strategy_name: str, alpha: float | None, mixture: str | None = None) -> Run:
+    """The strategy (a Run without seed); a missing alpha or mixture (NaN, None) is None."""
+    return Run(
+        encoder,
+        strategy_name,
+        None if _missing(alpha) else float(alpha),
+        mixture=None if _missing(mixture) else str(mixture),
+    )
+
+
+def row_strategies(frame: pd.DataFrame, suffix: str = "") -> list[Run]:
+    """The strategy of each row, from its columns encoder, strategy, alpha and mixture (each with
+    `suffix`, e.g. '_a' for side a of a comparison; no mixture column: the default mixture)."""
+    mixtures = frame[f"mixture{suffix}"] if f"mixture{suffix}" in frame else [None] * len(frame)
+    columns = zip(frame["encoder"], frame[f"strategy{suffix}"], frame[f"alpha{suffix}"], mixtures, strict=True)
+    return [strategy(*key) for key in columns]
 
 
 def strategies(frame: pd.DataFrame) -> list[Run]:
-    """The strategies of a frame's rows (columns encoder, strategy, alpha), each once, in report order."""
-    found = {strategy(*key) for key in zip(frame["encoder"], frame["strategy"], frame["alpha"], strict=True)}
-    return sorted(found, key=lambda s: (s.sort_key, s.encoder))
+    """The strategies of a frame's rows, each once, in report order."""
+    return sorted(set(row_strategies(frame)), key=lambda s: (s.sort_key, s.encoder))
 
 
 def order(frame: pd.DataFrame) -> pd.Series:
     """Each row's place by encoder (as first seen) and strategy (report order)."""
     encoders = {e: i for i, e in enumerate(pd.unique(frame["encoder"]))}
-    keys = [
-        (encoders[e], strategy(e, s, a).sort_key)
-        for e, s, a in zip(frame["encoder"], frame["strategy"], frame["alpha"], strict=True)
-    ]
+    keys = [(encoders[s.encoder], s.sort_key) for s in row_strategies(frame)]
     rank = {key: i for i, key in enumerate(sorted(set(keys)))}
     return pd.Series([rank[key] for key in keys], index=frame.index)
 
 
-def primary(found: Iterable[Run]) -> dict[str, Run]:
-    """Strategy name -> the strategy that represents it (one that takes alpha: the alpha nearest 0.5)."""
+def primary(found: Iterable[Run]) -> dict[tuple[str, str | None], Run]:
+    """(strategy name, mixture) -> the strategy that represents it (one that takes alpha: the alpha
+    nearest 0.5), in report order."""
 
     def preference(run: Run) -> tuple:
         alpha = run.alpha if run.alpha is not None else PAPER_ALPHA
         return (abs(alpha - PAPER_ALPHA), alpha)
 
-    found = list(found)
+    found = sorted(found, key=lambda s: s.sort_key)
+    keys = [(name, mixture) for name in report_order() for mixture in dict.fromkeys(s.mixture for s in found)]
     return {
-        name: min((s for s in found if s.strategy == name), key=preference)
-        for name in report_order()
-        if any(s.strategy == name for s in found)
+        (name, mixture): min((s for s in found if (s.strategy, s.mixture) == (name, mixture)), key=preference)
+        for name, mixture in keys
+        if any((s.strategy, s.mixture) == (name, mixture) for s in found)
     }
 
 

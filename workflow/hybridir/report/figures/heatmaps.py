@@ -1,5 +1,6 @@
 """Heatmaps of mAP per query -> pool language: one panel per strategy (mean over its seeds, from
-the strategy_metrics table), and hybrid's differences."""
+the strategy_metrics table; a strategy of each training mixture), and hybrid's differences from the
+x_x and x_y strategies of its mixture."""
 
 import numpy as np
 import pandas as pd
@@ -18,10 +19,12 @@ def map_matrix(metrics: pd.DataFrame, strategy: Run, benchmark: str, languages: 
     """mAP of every (query language, pool language) of one strategy (mean over its seeds): the
     diagonal is mono, the rest cross."""
     alpha = metrics["alpha"].isna() if strategy.alpha is None else metrics["alpha"] == strategy.alpha
+    mixture = metrics["mixture"].isna() if strategy.mixture is None else metrics["mixture"] == strategy.mixture
     rows = metrics[
         (metrics["encoder"] == strategy.encoder)
         & (metrics["strategy"] == strategy.strategy)
         & alpha
+        & mixture
         & (metrics["benchmark"] == benchmark)
         & (metrics["metric"] == MAP)
         & metrics["setting"].isin([MONO, CROSS])
@@ -67,13 +70,13 @@ def _draw_matrix(axes, matrix: np.ndarray, languages: list[str], train_languages
     return image
 
 
-def _primary(metrics: pd.DataFrame, encoder: str) -> dict[str, Run]:
+def _primary(metrics: pd.DataFrame, encoder: str) -> dict[tuple[str, str | None], Run]:
     return primary(strategies(metrics[metrics["encoder"] == encoder]))
 
 
 def map_heatmaps(metrics: pd.DataFrame, encoder: str, benchmark: str, train_languages: list[str]) -> Figure:
     """mAP of every query -> pool language pair, one panel per trained strategy (hybrid: α nearest 0.5)."""
-    runs = [r for s, r in _primary(metrics, encoder).items() if s != ZERO_SHOT]
+    runs = [r for (s, _), r in _primary(metrics, encoder).items() if s != ZERO_SHOT]
     languages = _matrix_languages(metrics, encoder, benchmark)
     if not runs or not languages:
         return message_figure(f"{encoder} on {benchmark}", "no trained strategy with per-language mAP")
@@ -100,25 +103,27 @@ def map_heatmaps(metrics: pd.DataFrame, encoder: str, benchmark: str, train_lang
 
 
 def map_difference(metrics: pd.DataFrame, encoder: str, benchmark: str, train_languages: list[str]) -> Figure:
-    """Hybrid minus x_x and hybrid minus x_y mAP per language pair, diverging colours centred on 0."""
+    """Hybrid minus x_x and hybrid minus x_y mAP per language pair (the strategies of one training
+    mixture), diverging colours centred on 0."""
     chosen = _primary(metrics, encoder)
     languages = _matrix_languages(metrics, encoder, benchmark)
-    compared = [s for s in references() if s in chosen]
-    hybrids = [s for s in alpha_strategies() if s in chosen]
-    if not hybrids or not compared or not languages:
+    hybrids = [key for key in chosen if key[0] in alpha_strategies()]
+    pairs = [(chosen[key], chosen[(r, key[1])]) for key in hybrids for r in references() if (r, key[1]) in chosen]
+    if not pairs or not languages:
         return message_figure(f"{encoder} on {benchmark}", "needs a hybrid strategy and an x_x or x_y strategy")
-    hybrid_run = chosen[hybrids[0]]
-    hybrid = map_matrix(metrics, hybrid_run, benchmark, languages)
-    differences = [hybrid - map_matrix(metrics, chosen[s], benchmark, languages) for s in compared]
+    differences = [
+        map_matrix(metrics, hybrid, benchmark, languages) - map_matrix(metrics, other, benchmark, languages)
+        for hybrid, other in pairs
+    ]
     bound = max(0.005, float(np.nanmax([np.nanmax(np.abs(d)) for d in differences])))
     side = max(2.8, 0.32 * len(languages) + 1.0)
-    figure = new_figure(side * len(compared) + 1.4, side + 0.9)
+    figure = new_figure(side * len(pairs) + 1.4, side + 0.9)
     with rc():
-        axes = figure.subplots(1, len(compared), squeeze=False)[0]
+        axes = figure.subplots(1, len(pairs), squeeze=False)[0]
         norm = TwoSlopeNorm(vcenter=0.0, vmin=-bound, vmax=bound)
-        for ax, strategy, difference in zip(axes, compared, differences, strict=True):
+        for ax, (hybrid, other), difference in zip(axes, pairs, differences, strict=True):
             image = _draw_matrix(ax, difference, languages, train_languages, "+.2f", cmap="RdBu", norm=norm)
-            ax.set_title(f"{label(hybrid_run)} − {label(chosen[strategy])}")
+            ax.set_title(f"{label(hybrid)} − {label(other)}")
         axes[0].set_ylabel("query language")
         colourbar = figure.colorbar(image, ax=list(axes), shrink=0.85)
         colourbar.set_label("Δ mAP (blue: hybrid better, red: worse)")

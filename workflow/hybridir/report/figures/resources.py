@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from hybridir.report.data.runs import primary, strategies, strategy
+from hybridir.report.data.runs import primary, row_strategies, strategies
 from hybridir.report.figures.base import message_figure, new_figure, rc
 from hybridir.report.format import colours, label, seeds_text
 from hybridir.vocabulary import LANGUAGE, SEEN, TRAINING, Run, metric_label
@@ -16,8 +16,7 @@ from hybridir.vocabulary import LANGUAGE, SEEN, TRAINING, Run, metric_label
 
 def _of(frame: pd.DataFrame, run: Run) -> pd.DataFrame:
     """The rows of one strategy (a Run without seed)."""
-    keys = zip(frame["encoder"], frame["strategy"], frame["alpha"], strict=True)
-    return frame[[strategy(*key) == run for key in keys]]
+    return frame[[own == run for own in row_strategies(frame)]]
 
 
 def _seen(groups: pd.DataFrame, run: Run) -> set[str]:

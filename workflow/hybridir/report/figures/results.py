@@ -1,17 +1,20 @@
 """Result figures from the report tables (strategies over their seeds): mAP against alpha, and bars
 per language."""
 
+from itertools import cycle, product
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from hybridir.report.data.runs import primary, strategies, strategy
+from hybridir.report.data.runs import primary, row_strategies, strategies
 from hybridir.report.figures.base import ZERO_SHOT_HATCH, message_figure, new_figure, rc
 from hybridir.report.format import colours, label, seeds_text
 from hybridir.vocabulary import CROSS, MAP, MONO, MULTI, STRATEGIES, metric_label
 
+MIXTURE_DASHES = ("-", "--", ":", "-.")
 SETTING_STYLE = {
     MONO: {"color": "#1b9e77", "marker": "o"},
     CROSS: {"color": "#d95f02", "marker": "s"},
@@ -21,25 +24,28 @@ SETTING_STYLE = {
 
 def alpha_sweep(map_table: pd.DataFrame, encoder: str) -> Figure:
     """Macro mAP (mono, cross, multi) against alpha, mean over seeds: hybrid at its alphas, and the
-    strategies with an alpha equivalent (x_y at 0, x_x at 1); the others are not on this axis."""
+    strategies with an alpha equivalent (x_y at 0, x_x at 1); the others are not on this axis. A
+    line per setting and training mixture (mixtures dashed apart)."""
     axis = {name: record.alpha_equivalent for name, record in STRATEGIES.items() if record.alpha_equivalent is not None}
     rows = map_table[(map_table["encoder"] == encoder) & (map_table["metric"] == MAP)].copy()
     rows["x"] = [axis.get(s, a) for s, a in zip(rows["strategy"], rows["alpha"], strict=True)]
-    rows = rows.dropna(subset=["x"])
+    rows = rows.dropna(subset=["x"]).assign(_mixture=lambda f: f["mixture"].fillna(""))
     if rows.empty:
         return message_figure(encoder, "no trained strategy with mAP")
+    # a line per setting and training mixture (the default mixture's name is '')
+    mixtures = dict(zip(sorted(pd.unique(rows["_mixture"])), cycle(MIXTURE_DASHES), strict=False))
     benchmarks = list(pd.unique(rows["benchmark"]))
     figure = new_figure(4.3 * len(benchmarks) + 0.4, 3.9)
     with rc():
         axes = figure.subplots(1, len(benchmarks), squeeze=False)[0]
         for ax, benchmark in zip(axes, benchmarks, strict=True):
             part = rows[rows["benchmark"] == benchmark]
-            for setting, style in SETTING_STYLE.items():
-                line = part[part["setting"] == setting].sort_values("x")
+            for (setting, style), (mixture, dashes) in product(SETTING_STYLE.items(), mixtures.items()):
+                line = part[(part["setting"] == setting) & (part["_mixture"] == mixture)].sort_values("x")
                 if line.empty:
                     continue
                 ax.fill_between(line["x"], line["ci_low"], line["ci_high"], color=style["color"], alpha=0.18, lw=0)
-                ax.plot(line["x"], line["value"], label=setting, linewidth=1.6, markersize=6, **style)
+                ax.plot(line["x"], line["value"], linestyle=dashes, linewidth=1.6, markersize=6, **style)
                 spread = line["seed_sd"].astype("float64").fillna(0.0)
                 ax.errorbar(line["x"], line["value"], yerr=spread, fmt="none", ecolor=style["color"], capsize=3)
             xs = sorted(pd.unique(part["x"]))
@@ -54,6 +60,8 @@ def alpha_sweep(map_table: pd.DataFrame, encoder: str) -> Figure:
             Line2D([], [], linewidth=1.6, markersize=6, label=f"{setting} mAP", **style)
             for setting, style in SETTING_STYLE.items()
         ]
+        if len(mixtures) > 1:
+            handles += [Line2D([], [], color="grey", linestyle=d, label=f"on {m}") for m, d in mixtures.items()]
         figure.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
         figure.suptitle(
             f"{encoder}: mAP against the share of x_x batches\n"
@@ -89,9 +97,7 @@ def per_language_bars(
             part = rows[rows["metric"] == metric]
             if "setting" in part:
                 part = part[part["setting"] == setting]
-            part = part.assign(
-                label=[label(strategy(*k)) for k in zip(part["encoder"], part["strategy"], part["alpha"], strict=True)]
-            )
+            part = part.assign(label=[label(s) for s in row_strategies(part)])
             part = part.set_index(["label", "lang"])
             top = 0.0
             for i, run in enumerate(runs):

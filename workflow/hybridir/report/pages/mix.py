@@ -11,8 +11,8 @@ AXES = {"dataset": "dataset", "language": "language", "all": "every batch"}
 
 
 def training_mix_page(table: pd.DataFrame) -> list[Block]:
-    """Per encoder and strategy: shares of batches and pairs per dataset and language, and hard
-    negatives per pair; then the compared strategies whose dataset mixes differ."""
+    """Per encoder and strategy (on each training mixture): shares of batches and pairs per dataset
+    and language, and hard negatives per pair; then the compared strategies whose dataset mixes differ."""
     blocks: list[Block] = [
         Heading("Training mix: what each strategy trained on", 1),
         Paragraph(
@@ -29,7 +29,7 @@ def training_mix_page(table: pd.DataFrame) -> list[Block]:
     rows = [
         [
             r.encoder,
-            label(strategy(r.encoder, r.strategy, r.alpha)),
+            label(strategy(r.encoder, r.strategy, r.alpha, r.mixture)),
             AXES[r.axis],
             r.value if r.axis != "all" else "",
             f"{r.batch_share:.1%}",

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from hybridir.report.data.retrieval import table_measures
-from hybridir.report.data.runs import strategies, strategy
+from hybridir.report.data.runs import row_strategies, strategies
 from hybridir.report.format import (
     MISSING,
     PAPER_NAME,
@@ -24,8 +24,8 @@ from hybridir.vocabulary import METRICS, SETTINGS, metric_label
 def keyed_rows(frame: pd.DataFrame, *columns: str) -> dict[tuple, pd.Series]:
     """Rows by (encoder, strategy label, *columns)."""
     return {
-        (row["encoder"], label(strategy(row["encoder"], row["strategy"], row["alpha"])), *row[list(columns)]): row
-        for _, row in frame.iterrows()
+        (row["encoder"], label(run), *row[list(columns)]): row
+        for (_, row), run in zip(frame.iterrows(), row_strategies(frame), strict=True)
     }
 
 
@@ -69,7 +69,9 @@ def paper_paragraph(frame: pd.DataFrame) -> Paragraph:
     return Paragraph(
         f"Paper: no row of this table has a published counterpart in {PAPER_NAME} "
         "(workflow/hybridir/report/data/paper_numbers.csv: XLM-R and LaBSE as `xlmr` and `labse` on `xquad_r`, "
-        "`mlqa_r` and `miracl` with α = 0.5; mAP, rank distance and MIRACL mean nDCG@10), so no paper column is shown."
+        "`mlqa_r` and `miracl` with α = 0.5; mAP, rank distance and MIRACL mean nDCG@10; and LAReQA's mBERT "
+        "baselines as `mbert`, multi mAP of en_en, x_x_mixed, x_x and x_y on `xquad_r` and `mlqa_r`), so no paper "
+        "column is shown."
     )
 
 

@@ -8,10 +8,10 @@ from typing import Any
 import pandas as pd
 
 from hybridir.report.format import PAPER_NAME, evaluation_note
-from hybridir.report.pages import checks, summary_pipeline, summary_results
+from hybridir.report.pages import checks, studies, summary_pipeline, summary_results
 from hybridir.report.pages.document import Block, Bullets, Heading, Paragraph
 from hybridir.report.pages.mix import mix_warning
-from hybridir.vocabulary import SETTINGS, alpha_text, references, strategy
+from hybridir.vocabulary import SETTINGS, alpha_text, domain_label, references, strategy
 
 FIGURE_DESCRIPTIONS = {
     "map_heatmap": "mAP of every query language → pool language pair, one panel per strategy, mean over seeds "
@@ -33,6 +33,9 @@ TABLE_DESCRIPTIONS = {
     "per_language": "Table 5: mAP, Recall@1 and Recall@10 per query language",
     "language_groups": "results by language resources: per Joshi class, seen / unseen in training and in / not in "
     "the encoder's pretraining, with Holm-corrected comparisons; the languages' CC-100 sizes, classes and sources",
+    "beir": "BEIR-format benchmarks: nDCG@10 and Recall@100, EN→EN (mono) and X→EN (cross, machine-translated queries)",
+    "domains": "every benchmark's compared measures grouped by benchmark domain",
+    "mixtures": "each strategy trained on one training mixture against itself trained on another",
     "mt_quality": "MT quality (BLEU, chrF++) per language and kind",
     "translation_flags": "translated texts per language and flag",
     "corpus_ledger": "kept / filtered / failed pairs per dataset and language",
@@ -53,7 +56,10 @@ def _what_was_run(config: Mapping[str, Any], settings: Mapping[str, Any]) -> lis
     for bench in config["benchmarks"]:
         unseen = [lang for lang in bench["languages"] if lang not in train]
         extra = f"; zero-shot languages (never seen in training): {', '.join(unseen)}" if unseen else ""
-        benchmarks.append(f"`{bench['name']}` ({bench['format']} format): {', '.join(bench['languages'])}{extra}")
+        if bench["translate_queries"]:
+            extra += f"; queries machine-translated into {', '.join(bench['translate_queries'])}"
+        kind = f"{bench['format']} format, domain {domain_label(bench['domain'])}"
+        benchmarks.append(f"`{bench['name']}` ({kind}): {', '.join(bench['languages'])}{extra}")
     alphas = f" (α = {', '.join(alpha_text(a) for a in training['alpha'])})"
     strategies = [
         f"`{name}`: {strategy(name).description}{alphas if strategy(name).takes_alpha else ''}"
@@ -80,10 +86,18 @@ def _what_was_run(config: Mapping[str, Any], settings: Mapping[str, Any]) -> lis
                 f"Seeds: {', '.join(str(s) for s in seeds)}; {training.get('steps', '?')} steps of "
                 f"{training.get('batch_size', '?')} pairs at most ({stopping}).",
                 "Benchmarks: " + "; ".join(benchmarks) + ".",
+                _mixtures_text(config["mixtures"]),
                 evaluation_note(settings),
             ]
         ),
     ]
+
+
+def _mixtures_text(mixtures: list[Mapping[str, Any]]) -> str:
+    if len(mixtures) == 1 and mixtures[0]["name"] is None:
+        return "Training data: one mixture of every dataset."
+    parts = [f"`{m['name']}` ({', '.join(m['datasets'])})" for m in mixtures]
+    return "Training mixtures, each trained with every strategy and seed: " + "; ".join(parts) + "."
 
 
 def _how_to_read() -> list[Block]:
@@ -149,8 +163,9 @@ def _paper(map_table: pd.DataFrame) -> list[Block]:
     else:
         text = (
             f"None of these runs has a published counterpart in {PAPER_NAME} (its numbers are for XLM-R "
-            "and LaBSE on XQuAD-R, MLQA-R and MIRACL), so the tables show no paper column. This is expected "
-            "for the demo, which trains a tiny model on synthetic data."
+            "and LaBSE on XQuAD-R, MLQA-R and MIRACL) or in LAReQA's mBERT baselines (multi mAP on XQuAD-R and "
+            "MLQA-R), so the tables show no paper column. This is expected for the demo, which trains a tiny model "
+            "on synthetic data."
         )
     return [Heading("Comparison with the paper", 2), Paragraph(text)]
 
@@ -185,6 +200,8 @@ def summary_document(
         *summary_results.comparisons(significance, formats),
         *summary_results.rank_distance(tables["rank_distance"]),
         *summary_results.miracl(tables["miracl"]),
+        *studies.summary_domains(tables["domains"]),
+        *studies.summary_mixtures(tables["mixtures"], config["mixtures"]),
         *summary_pipeline.training(logs),
         *mix_warning(tables["training_mix"]),
         *summary_pipeline.data(tables["mt_quality"], tables["corpus_ledger"]),
