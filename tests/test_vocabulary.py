@@ -29,8 +29,8 @@ from hybridir.tables import read_table
 from hybridir.train.samplers import SAMPLERS
 from hybridir.train.trainer import SCHEDULES
 from hybridir.vocabulary import (
-    FAMILIES,
     DOMAINS,
+    FAMILIES,
     FORMATS,
     GROUPINGS,
     LANGUAGE,

@@ -1,7 +1,8 @@
 """Training data as an axis, domains and a BEIR-format benchmark through the workflow.
 
 - The paper's config and the demo's plan the same jobs, with the same names, as before training
-  mixtures existed (tests/workflow/data/jobs-*.txt: the dry runs of c2b97ca, main with the language groups and without mixtures).
+  mixtures existed (tests/workflow/data/jobs-*.txt: the dry runs of c2b97ca, main with the
+  language groups and without mixtures).
 - One tiny config derived from the demo runs to the HTML report: two mixtures (`base`: the demo's
   translated QA dataset; `plus`: it and a BEIR-format training split, the "+domain" mixture), one
   seed, a few steps; a LAReQA-format benchmark and a BEIR-format one written by this test, whose

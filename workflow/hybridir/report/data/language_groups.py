@@ -13,8 +13,8 @@ from hybridir.vocabulary import LANGUAGE, SEEN, TRAINING
 
 CONTEXT = ["encoder", "benchmark", "grouping", "group", "setting", "metric"]
 COLUMNS = [
-    "encoder", "strategy", "alpha", "mixture", "seeds", "benchmark", "grouping", "group", "languages", "setting", "metric",
-    "value", "seed_sd", "ci_low", "ci_high", "queries", *comparisons.COLUMNS,
+    "encoder", "strategy", "alpha", "mixture", "seeds", "benchmark", "grouping", "group", "languages", "setting",
+    "metric", "value", "seed_sd", "ci_low", "ci_high", "queries", *comparisons.COLUMNS,
 ]  # fmt: skip
 
 
