@@ -64,14 +64,20 @@ def _measure(entry: Mapping[str, Any], config: Mapping[str, Any], key: str) -> N
     """The benchmark is the config's, the setting and metric its format's."""
     benchmarks = {b["name"]: b for b in config["benchmarks"]}
     if entry["benchmark"] not in benchmarks:
-        raise ConfigError(f"config key {key}.benchmark: {entry['benchmark']!r} is not in benchmarks ({', '.join(benchmarks)})")
+        raise ConfigError(
+            f"config key {key}.benchmark: {entry['benchmark']!r} is not in benchmarks ({', '.join(benchmarks)})"
+        )
     bench = benchmarks[entry["benchmark"]]
     record = FORMATS[bench["format"]]
     settings = bench.get("settings") or record.default_settings
     if entry["setting"] not in settings:
-        raise ConfigError(f"config key {key}.setting: {entry['benchmark']} is evaluated in {', '.join(settings)}, not {entry['setting']!r}")
+        raise ConfigError(
+            f"config key {key}.setting: {entry['benchmark']} is evaluated in {', '.join(settings)}, not {entry['setting']!r}"
+        )
     if entry["metric"] not in record.metrics:
-        raise ConfigError(f"config key {key}.metric: the {record.name} format computes {', '.join(record.metrics)}, not {entry['metric']!r}")
+        raise ConfigError(
+            f"config key {key}.metric: the {record.name} format computes {', '.join(record.metrics)}, not {entry['metric']!r}"
+        )
 
 
 def _group(entry: Mapping[str, Any], config: Mapping[str, Any], key: str) -> tuple[str | None, str | None]:
@@ -86,9 +92,13 @@ def _group(entry: Mapping[str, Any], config: Mapping[str, Any], key: str) -> tup
     elif grouping in GROUPINGS:
         known = GROUP_NAMES[grouping]
     else:
-        raise ConfigError(f"config key {key}.languages.grouping: {grouping!r} is not one of {LANGUAGE}, {', '.join(GROUPINGS)}")
+        raise ConfigError(
+            f"config key {key}.languages.grouping: {grouping!r} is not one of {LANGUAGE}, {', '.join(GROUPINGS)}"
+        )
     if known and name not in known:
-        raise ConfigError(f"config key {key}.languages.group: {name!r} is not a group of {grouping} ({', '.join(known)})")
+        raise ConfigError(
+            f"config key {key}.languages.group: {name!r} is not a group of {grouping} ({', '.join(known)})"
+        )
     return grouping, name
 
 
@@ -109,11 +119,16 @@ def _comparison(entry: Mapping[str, Any], config: Mapping[str, Any], key: str) -
         alpha=_alpha(own, entry.get("alpha"), training, f"{key}.alpha"),
         against_alpha=_alpha(against, entry.get("against_alpha"), training, f"{key}.against_alpha"),
         mixture=None if own == ZERO_SHOT else mixture,
-        against_mixture=None if against == ZERO_SHOT else _mixture(entry.get("against_mixture") or mixture, training, f"{key}.against_mixture"),
+        against_mixture=None
+        if against == ZERO_SHOT
+        else _mixture(entry.get("against_mixture") or mixture, training, f"{key}.against_mixture"),
         grouping=grouping,
         group=group,
     )
-    sides = ((own, comparison.alpha, comparison.mixture), (against, comparison.against_alpha, comparison.against_mixture))
+    sides = (
+        (own, comparison.alpha, comparison.mixture),
+        (against, comparison.against_alpha, comparison.against_mixture),
+    )
     if sides[0] == sides[1]:
         raise ConfigError(f"config key {key}: compares {comparison.label!r} with itself")
     return comparison

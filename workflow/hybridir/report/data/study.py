@@ -136,7 +136,8 @@ def answer_table(
     frame = pd.DataFrame(rows)
     adjusted = holm(frame["p_value"].to_numpy())
     frame["p_holm"] = adjusted
-    frame["verdict"] = [verdict(d, p, m) for d, p, m in zip(frame["difference"], adjusted, frame["metric"], strict=True)]
+    frame["verdict"] = [
+        verdict(d, p, m) for d, p, m in zip(frame["difference"], adjusted, frame["metric"], strict=True)
+    ]
     frame["comparisons"] = len(frame)
     return frame[COLUMNS]
-

@@ -37,7 +37,9 @@ def _what_was_run(study: Mapping[str, Any], config: Mapping[str, Any]) -> Bullet
         "Benchmarks: " + ", ".join(f"`{b['name']}` ({b['format']})" for b in config["benchmarks"]) + ".",
     ]
     if mixtures:
-        items.append("Training mixtures: " + "; ".join(f"`{m['name']}`: {', '.join(m['datasets'])}" for m in mixtures) + ".")
+        items.append(
+            "Training mixtures: " + "; ".join(f"`{m['name']}`: {', '.join(m['datasets'])}" for m in mixtures) + "."
+        )
     return Bullets(items)
 
 
