@@ -72,11 +72,13 @@ def _measure(entry: Mapping[str, Any], config: Mapping[str, Any], key: str) -> N
     settings = bench.get("settings") or record.default_settings
     if entry["setting"] not in settings:
         raise ConfigError(
-            f"config key {key}.setting: {entry['benchmark']} is evaluated in {', '.join(settings)}, not {entry['setting']!r}"
+            f"config key {key}.setting: {entry['benchmark']} is evaluated in {', '.join(settings)}, "
+            f"not {entry['setting']!r}"
         )
     if entry["metric"] not in record.metrics:
         raise ConfigError(
-            f"config key {key}.metric: the {record.name} format computes {', '.join(record.metrics)}, not {entry['metric']!r}"
+            f"config key {key}.metric: the {record.name} format computes {', '.join(record.metrics)}, "
+            f"not {entry['metric']!r}"
         )
 
 
