@@ -28,7 +28,7 @@ def finding(row: pd.Series) -> str:
     )
 
 
-def _what_was_run(study: Mapping[str, Any], config: Mapping[str, Any]) -> Bullets:
+def _what_was_run(config: Mapping[str, Any]) -> Bullets:
     training = config["training"]
     mixtures = training.get("mixtures") or []
     items = [
@@ -61,7 +61,7 @@ def study_page(table: pd.DataFrame, study: Mapping[str, Any], config: Mapping[st
     return [
         Heading(f"Study {study['name']}: the answer", 1),
         Paragraph(f"**Question.** {study['question']}"),
-        _what_was_run(study, config),
+        _what_was_run(config),
         Heading("Answer", 2),
         Bullets([finding(row) for _, row in table.iterrows()]),
         Table(header, rows, [False, True, True, True, True, True, False]),
