@@ -482,7 +482,7 @@ def evaluation_captions() -> list[Path]:
 @pytest.mark.parametrize("flag", [True, False])
 def test_every_evaluation_caption_names_the_candidate_context_setting(flag: bool) -> None:
     captions = evaluation_captions()
-    assert len(captions) == 20  # 13 tables, 6 figures, the summary
+    assert len(captions) == 21  # 13 tables, 6 figures, the summary, the study's answer
     config = load_config(REPO / "profiles" / "demo" / "pipeline.yaml")
     config["evaluation"]["candidate_context"] = flag
     params = SimpleNamespace(evaluation=SETTINGS, seeds=SETTINGS["seeds"])

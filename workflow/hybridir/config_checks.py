@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from hybridir.config_mixtures import check_beir_languages, check_mixtures, check_translated_queries
+from hybridir.config_study import check_study
 from hybridir.errors import ConfigError
 from hybridir.fetch.negatives import check_negatives
 from hybridir.languages import LASER_CODES, NLLB_CODES
@@ -333,6 +334,7 @@ def check_config(config: Mapping[str, Any]) -> None:
     check_articles(config)
     check_training_data(config)
     check_mixtures(config)
+    check_study(config)
     check_translation_model(config)
     check_quality_benchmark(config)
     check_run_names(config)

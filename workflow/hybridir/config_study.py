@@ -1,15 +1,26 @@
 """A config's `study`: the research question a config answers and the comparisons that answer it
-(hybridir.report.data.study). The checks make sure every comparison names what the config
+(hybridir.report.data.answer). The checks make sure every comparison names what the config
 evaluates; `study_comparisons` fills the defaults a one-encoder, one-alpha, one-mixture config
 leaves out. Each problem is a ConfigError naming its key."""
 
 from collections.abc import Mapping
 from typing import Any
 
+from hybridir import resources
 from hybridir.errors import ConfigError
-from hybridir.report.data.study import Comparison
-from hybridir.resources import GROUP_NAMES, GROUPINGS, LANGUAGE
-from hybridir.vocabulary import FORMATS, ZERO_SHOT, strategy
+from hybridir.report.data.answer import Comparison
+from hybridir.vocabulary import (
+    FORMATS,
+    GROUPINGS,
+    JOSHI_CLASS,
+    LANGUAGE,
+    SEEN,
+    TRAINING,
+    UNSEEN,
+    ZERO_SHOT,
+    class_name,
+    strategy,
+)
 
 
 def _only(values: list, key: str, what: str) -> Any:
@@ -82,24 +93,41 @@ def _measure(entry: Mapping[str, Any], config: Mapping[str, Any], key: str) -> N
         )
 
 
+def _group_languages(grouping: str, bench: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Group name -> the benchmark's languages in it, as far as the config tells (a run's seen
+    languages are narrowed by its strategy and mixture; pretraining by the encoder's family)."""
+    languages = list(bench["languages"])
+    train = set(config["languages"]["train"])
+    if grouping == LANGUAGE:
+        return {lang: [lang] for lang in languages}
+    if grouping == JOSHI_CLASS:
+        classes = {lang: class_name(resources.language(lang).joshi_class) for lang in languages}
+        return {name: [lang for lang in languages if classes[lang] == name] for name in GROUPINGS[grouping].groups}
+    if grouping == TRAINING:
+        return {
+            SEEN: [lang for lang in languages if lang in train],
+            UNSEEN: [lang for lang in languages if lang not in train],
+        }
+    return {name: languages for name in GROUPINGS[grouping].groups}
+
+
 def _group(entry: Mapping[str, Any], config: Mapping[str, Any], key: str) -> tuple[str | None, str | None]:
-    """The language group (grouping, group) of the comparison, or (None, None) for the whole benchmark."""
+    """The language group (grouping, group) of the comparison, or (None, None) for the whole
+    benchmark; the group must hold some of the benchmark's languages."""
     group = entry.get("languages")
     if group is None:
         return None, None
     grouping, name = group["grouping"], str(group["group"])
-    if grouping == LANGUAGE:
-        bench = next(b for b in config["benchmarks"] if b["name"] == entry["benchmark"])
-        known = tuple(bench["languages"]) if isinstance(bench["languages"], list) else ()
-    elif grouping in GROUPINGS:
-        known = GROUP_NAMES[grouping]
-    else:
+    bench = next(b for b in config["benchmarks"] if b["name"] == entry["benchmark"])
+    found = _group_languages(grouping, bench, config)
+    if name not in found:
         raise ConfigError(
-            f"config key {key}.languages.grouping: {grouping!r} is not one of {LANGUAGE}, {', '.join(GROUPINGS)}"
+            f"config key {key}.languages.group: {name!r} is not a group of {grouping} ({', '.join(found)})"
         )
-    if known and name not in known:
+    if not found[name]:
         raise ConfigError(
-            f"config key {key}.languages.group: {name!r} is not a group of {grouping} ({', '.join(known)})"
+            f"config key {key}.languages.group: {entry['benchmark']} has no language in {grouping} {name!r} "
+            f"(its languages: {', '.join(bench['languages'])})"
         )
     return grouping, name
 

@@ -77,6 +77,8 @@ REPORT = f"{RESULTS}/report"
 REPORT_TABLE = f"{REPORT}/tables/{{name}}.{{ext}}"
 REPORT_TABLE_FORMATS = ("parquet", "md", "html")
 # the report tables of the evaluation and the pipeline (the leakage audit writes its own)
+# the answer page of a config with a `study` (hybridir.report.data.answer)
+STUDY_TABLE = "study"
 REPORT_TABLES = (
     "map",
     "recall",

@@ -472,9 +472,34 @@ rule report_training_mix:
         "../scripts/report_training_mix.py"
 
 
+rule report_study:
+    input:
+        significance=layout.ALL_SIGNIFICANCE,
+        groups=OUTPUTS.per_benchmark(layout.LANGUAGE_GROUP_TESTS),
+    output:
+        table=layout.report_table(layout.STUDY_TABLE, "parquet"),
+        markdown=layout.report_table(layout.STUDY_TABLE, "md"),
+        html=report(
+            layout.report_table(layout.STUDY_TABLE, "html"),
+            caption="../report/table_study.rst",
+            category="0. Summary",
+            labels={"document": "the study's answer"},
+        ),
+    log:
+        layout.log("report/study"),
+    conda:
+        "../../envs/report.yaml"
+    params:
+        study=REPORT.study(),
+        seed=config["seed"],
+        code=script_code("report_study"),
+    script:
+        "../scripts/report_study.py"
+
+
 rule report_summary:
     input:
-        tables=[layout.report_table(name) for name in layout.REPORT_TABLES],
+        tables=[layout.report_table(name) for name in REPORT.tables()],
         significance=layout.ALL_SIGNIFICANCE,
         logs=[r["path"] for r in training_log_records()],
         figures=REPORT.figures(),
@@ -493,7 +518,7 @@ rule report_summary:
     params:
         config=REPORT.summary(),
         evaluation=REPORT.evaluation_settings,
-        names=layout.REPORT_TABLES,
+        names=REPORT.tables(),
         runs=[(r["encoder"], r["run"]) for r in training_log_records()],
         code=script_code("report_summary"),
     script:

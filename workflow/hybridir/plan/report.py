@@ -6,6 +6,7 @@ results/summary.md."""
 from typing import Any
 
 from hybridir import layout, resources
+from hybridir.config_study import study_comparisons
 from hybridir.plan.entries import Entries, canonical
 from hybridir.plan.runs import RunPlan
 
@@ -45,11 +46,35 @@ class ReportPlan(Entries):
             "families": {e: resources.encoder_family(self.runs.encoder_model(e)) for e in self.runs.encoders},
         }
 
+    def tables(self) -> list[str]:
+        """The report tables: layout.REPORT_TABLES, then the study's answer where the config has a study."""
+        return [*layout.REPORT_TABLES, *([layout.STUDY_TABLE] if self.config.get("study") else [])]
+
+    def study_question(self) -> dict[str, str] | None:
+        """The study's name and question (None without a study)."""
+        study = self.config.get("study")
+        return {"name": study["name"], "question": study["question"]} if study else None
+
+    def study(self) -> dict[str, Any]:
+        """What the study's answer page reads: its name and question, its comparisons (defaults
+        filled in) and the config facts the page states (encoders, strategies, seeds, benchmarks,
+        mixtures)."""
+        training = self.config["training"]
+        return canonical(
+            {
+                "study": self.study_question(),
+                "comparisons": [c.record() for c in study_comparisons(self.config)],
+                "config": {
+                    "training": {k: training[k] for k in ("encoders", "strategies", "mixtures")}
+                    | {"seeds": self.runs.seeds},
+                    "benchmarks": [{k: b[k] for k in ("name", "format")} for b in self.config["benchmarks"]],
+                },
+            }
+        )
+
     def outputs(self) -> list[str]:
         """Every report table (Parquet, Markdown, HTML), figure (PNG, PDF) and the summary."""
-        tables = [
-            layout.report_table(name, ext) for name in layout.REPORT_TABLES for ext in layout.REPORT_TABLE_FORMATS
-        ]
+        tables = [layout.report_table(name, ext) for name in self.tables() for ext in layout.REPORT_TABLE_FORMATS]
         figures = [path for png in self.figures() for path in (png, png.removesuffix("png") + "pdf")]
         return tables + figures + [layout.SUMMARY, layout.SUMMARY_HTML]
 
@@ -94,6 +119,7 @@ class ReportPlan(Entries):
                     for b in self.config["benchmarks"]
                 ],
                 "mixtures": self.mixture_facts(),
+                "study": self.study_question(),
                 "translation": {
                     "model": self.config["translation"]["model"],
                     "quality": {"benchmark": self.config["translation"]["quality"]["benchmark"]},

@@ -7,8 +7,9 @@ from typing import Any
 
 import pandas as pd
 
+from hybridir.layout import STUDY_TABLE
 from hybridir.report.format import PAPER_NAME, evaluation_note
-from hybridir.report.pages import checks, studies, summary_pipeline, summary_results
+from hybridir.report.pages import answer, checks, studies, summary_pipeline, summary_results
 from hybridir.report.pages.document import Block, Bullets, Heading, Paragraph
 from hybridir.report.pages.mix import mix_warning
 from hybridir.vocabulary import SETTINGS, alpha_text, domain_label, references, strategy
@@ -194,6 +195,7 @@ def summary_document(
     return [
         Heading("Results summary", 1),
         intro,
+        *(answer.summary_lines(tables[STUDY_TABLE], config["study"]) if config["study"] else []),
         *_what_was_run(config, settings),
         *_how_to_read(),
         *summary_results.headline(tables["map"]),

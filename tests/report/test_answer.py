@@ -7,7 +7,7 @@ import pytest
 
 from hybridir.errors import DataError
 from hybridir.evaluate.significance import holm
-from hybridir.report.data.study import BETTER, NO_DIFFERENCE, WORSE, Comparison, answer_table, verdict
+from hybridir.report.data.answer import BETTER, NO_DIFFERENCE, WORSE, Comparison, answer_table, verdict
 
 
 def significance_row(**changes: object) -> dict:

@@ -1,6 +1,6 @@
 """A study's answer page (report/tables/study.md): its question, what was trained and measured, and
 each comparison's difference with its interval, Holm-adjusted p and verdict, written from the
-study table (hybridir.report.data.study); and the study's line in results/summary.md."""
+study table (hybridir.report.data.answer); and the study's line in results/summary.md."""
 
 from collections.abc import Mapping
 from typing import Any
