@@ -1,0 +1,106 @@
+"""A study's config in miniature: the override (a second --configfile) that shrinks a study of
+studies/ to the demo's scale, offline, without changing what it compares.
+
+Kept from the study: every dataset's and benchmark's name, format and domain, the English-only
+flags, the training mixtures, the encoders' names and pooling, strategies, alphas and every
+comparison. Replaced: sources by files of the same format (the demo's, a BEIR and a Mewsli-X
+folder written here), the languages by the demo's (en, de trained; es never seen; sw, Joshi class
+2, in the MIRACL-format benchmark), every model by the demo's tiny ones, one seed and few steps.
+A comparison's language group that the demo's languages do not have becomes one of the same
+grouping that they have (class 4 -> class 5, class 1 -> class 2), so every comparison is made.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hybridir import resources
+from hybridir.vocabulary import GROUPINGS, JOSHI_CLASS, class_name
+from tests.support.beir import beir_source, town_records, write_beir
+from tests.support.formats import write_mewsli_like
+
+TRAIN = ["en", "de"]
+LANGUAGES = {"lareqa": ["en", "de", "es"], "miracl": ["en", "de", "es", "sw"], "tatoeba": ["de", "es"]}
+LANGUAGES |= {"mmarco": ["en", "de", "es"], "mewsli_x": ["en", "de", "es"], "beir": ["en"]}
+TRAINING_KEYS = ("steps", "batch_size", "learning_rate", "max_passage_length", "eval_steps", "checkpoint_steps")
+
+
+def _demo(workflow: Path) -> dict[str, Any]:
+    return yaml.safe_load((workflow / "profiles" / "demo" / "pipeline.yaml").read_text())
+
+
+def _by_format(demo: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {bench["format"]: bench for bench in demo["benchmarks"]}
+
+
+def _dataset(entry: dict[str, Any], demo: dict[str, Any], beir: dict[str, str]) -> dict[str, Any]:
+    """A training dataset of the same name, format and domain, from the demo's QA facts or a BEIR split."""
+    if entry.get("format") == "beir":
+        return {k: entry[k] for k in ("name", "format", "domain", "split")} | {"source": beir, "shards": 1}
+    facts = next(d for d in demo["datasets"] if d["name"] == "facts")
+    return facts | {k: entry[k] for k in ("name", "domain", "translate") if k in entry}
+
+
+def _parallel(entry: dict[str, Any], demo: dict[str, Any]) -> dict[str, Any]:
+    parallel = demo["parallel_datasets"][0]
+    return parallel | {"name": entry["name"], "domain": entry.get("domain"), "languages": TRAIN}
+
+
+def _benchmark(entry: dict[str, Any], demo: dict[str, Any], data: Path) -> dict[str, Any]:
+    """A benchmark of the same name, format and domain on files of that format."""
+    kept = {k: entry[k] for k in ("name", "format", "domain", "settings") if k in entry}
+    languages = LANGUAGES[entry["format"]]
+    if entry["format"] == "beir":
+        folder = write_beir(data / entry["name"], records=town_records(24, len(entry["name"])))
+        source = {"source": beir_source(folder), "split": "test", "translate_queries": ["de"]}
+        return kept | source | {"languages": languages}
+    if entry["format"] == "mewsli_x":
+        return write_mewsli_like(data / entry["name"]) | kept | {"limit": 4}
+    demo_entry = {k: v for k, v in _by_format(demo)[entry["format"]].items() if k not in ("name", "settings")}
+    return demo_entry | kept | {"languages": languages}
+
+
+def _group(comparison: dict[str, Any], benchmark: dict[str, Any]) -> dict[str, Any]:
+    """The comparison with a language group that the miniature benchmark has."""
+    group = comparison.get("languages")
+    if not group or group["grouping"] != JOSHI_CLASS:
+        return comparison
+    present = [class_name(resources.language(lang).joshi_class) for lang in benchmark["languages"]]
+    if group["group"] in present:
+        return comparison
+    order = GROUPINGS[JOSHI_CLASS].groups
+    nearest = min(present, key=lambda name: abs(order.index(name) - order.index(group["group"])))
+    return comparison | {"languages": {"grouping": JOSHI_CLASS, "group": nearest}}
+
+
+def miniature(study: dict[str, Any], workflow: Path, data: Path) -> dict[str, Any]:
+    """The override of `study` (a loaded studies/<name>/config.yaml) for a copy of the workflow in
+    `workflow`, its benchmark files written under `data`."""
+    demo = _demo(workflow)
+    beir = beir_source(write_beir(data / "beir_train", records=town_records(24, 5)))
+    benchmarks = [_benchmark(entry, demo, data) for entry in study["benchmarks"]]
+    by_name = {b["name"]: b for b in benchmarks}
+    training = study["training"]
+    encoders = [
+        {"name": e["name"], "model": demo["training"]["encoders"][0]["model"]}
+        | ({"pooling": e["pooling"]} if "pooling" in e else {})
+        for e in training["encoders"]
+    ]
+    quality = next((b["name"] for b in study["benchmarks"] if b["format"] == "lareqa"), None)
+    return {
+        "seed": demo["seed"],
+        "languages": {"source": "en", "train": TRAIN},
+        "datasets": [_dataset(entry, demo, beir) for entry in study["datasets"]],
+        "mined_datasets": [],
+        "parallel_datasets": [_parallel(entry, demo) for entry in study.get("parallel_datasets", [])],
+        "benchmarks": benchmarks,
+        "translation": demo["translation"] | {"shards": 1, "quality": {"benchmark": quality}},
+        "validation_datasets": demo["validation_datasets"],
+        "training": {k: training[k] for k in ("strategies", "alpha", "mixtures") if k in training}
+        | {k: demo["training"][k] for k in TRAINING_KEYS}
+        | {"encoders": encoders, "seeds": [demo["seed"]]},
+        "evaluation": demo["evaluation"] | {"zero_shot": False, "resamples": 200},
+        "study": study["study"]
+        | {"comparisons": [_group(c, by_name[c["benchmark"]]) for c in study["study"]["comparisons"]]},
+    }
