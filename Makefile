@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 OFFLINE := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
-.PHONY: install demo micro test lint preflight clean
+.PHONY: install demo micro study test lint preflight clean
 
 install: $(STAMP)
 
@@ -26,6 +26,14 @@ MICRO_SOURCE := $(if $(wildcard ../shared/data/xquad-r/en.json),,--configfile pr
 
 micro: $(STAMP)
 	$(OFFLINE) $(BIN)/snakemake --profile profiles/micro $(MICRO_SOURCE)
+
+# A study (studies/NAME/README.md), e.g. `make study NAME=mbert_xquad`: the real data and models,
+# on this machine's GPUs with the pinned envs (on Slurm: README, "Studies").
+STUDIES := $(notdir $(wildcard studies/*))
+
+study: $(STAMP)
+	@test -f studies/$(NAME)/config.yaml || { echo "usage: make study NAME=<one of: $(STUDIES)>"; exit 2; }
+	$(BIN)/snakemake --cores 8 --use-conda --configfile studies/$(NAME)/config.yaml --replace-workflow-config
 
 test: $(STAMP)
 	$(OFFLINE) $(BIN)/python -m pytest

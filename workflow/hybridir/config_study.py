@@ -4,11 +4,11 @@ evaluates; `study_comparisons` fills the defaults a one-encoder, one-alpha, one-
 leaves out. Each problem is a ConfigError naming its key."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from hybridir import resources
 from hybridir.errors import ConfigError
-from hybridir.report.data.answer import Comparison
 from hybridir.vocabulary import (
     FORMATS,
     GROUPINGS,
@@ -18,9 +18,51 @@ from hybridir.vocabulary import (
     TRAINING,
     UNSEEN,
     ZERO_SHOT,
+    alpha_text,
     class_name,
     strategy,
 )
+
+SPEC = [
+    "encoder", "benchmark", "setting", "metric", "grouping", "group", "strategy", "alpha", "mixture", "against",
+    "against_alpha", "against_mixture",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One comparison a study answers with: `strategy` (at `alpha`, trained on `mixture`) against
+    `against` (at `against_alpha`, on `against_mixture`) for `encoder` on `benchmark`'s measure
+    (`setting`, `metric`), over all its query languages or over the `group` of a `grouping`."""
+
+    encoder: str
+    benchmark: str
+    setting: str
+    metric: str
+    strategy: str
+    against: str
+    alpha: float | None = None
+    against_alpha: float | None = None
+    mixture: str | None = None
+    against_mixture: str | None = None
+    grouping: str | None = None
+    group: str | None = None
+
+    @property
+    def label(self) -> str:
+        """'hybrid (α 0.5) vs x_x: xquad_r cross mAP, joshi_class class 5' (encoder and mixtures where given)."""
+        strategy = _side_label(self.strategy, self.alpha, self.mixture)
+        against = _side_label(self.against, self.against_alpha, self.against_mixture)
+        where = f", {self.grouping} {self.group}" if self.grouping else ""
+        return f"{strategy} vs {against}: {self.encoder} on {self.benchmark} {self.setting} {self.metric}{where}"
+
+    def record(self) -> dict[str, Any]:
+        return {column: getattr(self, column) for column in SPEC}
+
+
+def _side_label(name: str, alpha: float | None, mixture: str | None) -> str:
+    text = name if alpha is None else f"{name} (α {alpha_text(alpha)})"
+    return text if mixture is None else f"{text} on {mixture}"
 
 
 def _only(values: list, key: str, what: str) -> Any:

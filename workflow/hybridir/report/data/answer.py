@@ -10,62 +10,22 @@ from the adjusted p-value and the sign of the difference (lower is better for ra
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from hybridir.config_study import SPEC, Comparison
 from hybridir.errors import DataError
 from hybridir.evaluate.significance import LEVEL, holm
-from hybridir.vocabulary import METRICS, alpha_text
+from hybridir.vocabulary import METRICS
 
 BETTER, WORSE, NO_DIFFERENCE = "better", "worse", "no significant difference at this scale"
 SIDES = {"b": ("strategy", "alpha", "mixture"), "a": ("against", "against_alpha", "against_mixture")}
-SPEC = [
-    "encoder", "benchmark", "setting", "metric", "grouping", "group", "strategy", "alpha", "mixture", "against",
-    "against_alpha", "against_mixture",
-]  # fmt: skip
 COLUMNS = [
     "comparison", *SPEC, "value", "value_against", "difference", "ci_low", "ci_high", "p_value", "p_holm", "verdict",
     "comparisons", "seeds", "seeds_against", "questions",
 ]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """One comparison a study answers with: `strategy` (at `alpha`, trained on `mixture`) against
-    `against` (at `against_alpha`, on `against_mixture`) for `encoder` on `benchmark`'s measure
-    (`setting`, `metric`), over all its query languages or over the `group` of a `grouping`."""
-
-    encoder: str
-    benchmark: str
-    setting: str
-    metric: str
-    strategy: str
-    against: str
-    alpha: float | None = None
-    against_alpha: float | None = None
-    mixture: str | None = None
-    against_mixture: str | None = None
-    grouping: str | None = None
-    group: str | None = None
-
-    @property
-    def label(self) -> str:
-        """'hybrid (α 0.5) vs x_x: xquad_r cross mAP, joshi_class class 5' (encoder and mixtures where given)."""
-        strategy = _side_label(self.strategy, self.alpha, self.mixture)
-        against = _side_label(self.against, self.against_alpha, self.against_mixture)
-        where = f", {self.grouping} {self.group}" if self.grouping else ""
-        return f"{strategy} vs {against}: {self.encoder} on {self.benchmark} {self.setting} {self.metric}{where}"
-
-    def record(self) -> dict[str, Any]:
-        return {column: getattr(self, column) for column in SPEC}
-
-
-def _side_label(strategy: str, alpha: float | None, mixture: str | None) -> str:
-    text = strategy if alpha is None else f"{strategy} (α {alpha_text(alpha)})"
-    return text if mixture is None else f"{text} on {mixture}"
 
 
 def _matches(frame: pd.DataFrame, side: str, strategy: str, alpha: float | None, mixture: str | None) -> pd.Series:
