@@ -1,13 +1,16 @@
 """A study's config in miniature: the override (a second --configfile) that shrinks a study of
 studies/ to the demo's scale, offline, without changing what it compares.
 
-Kept from the study: every dataset's and benchmark's name, format and domain, the English-only
-flags, the training mixtures, the encoders' names and pooling, strategies, alphas and every
-comparison. Replaced: sources by files of the same format (the demo's, a BEIR and a Mewsli-X
-folder written here), the languages by the demo's (en, de trained; es never seen; sw, Joshi class
-2, in the MIRACL-format benchmark), every model by the demo's tiny ones, one seed and few steps.
-A comparison's language group that the demo's languages do not have becomes one of the same
-grouping that they have (class 4 -> class 5, class 1 -> class 2), so every comparison is made.
+Kept from the study: every benchmark's name, format and domain, the training mixtures, the
+encoders' names and pooling, alphas and every comparison. Replaced: each training dataset by a
+stand-in of its kind (the demo's translated QA facts, its English-only QA set, its parallel set,
+a BEIR split written here; a mixture holds the stand-ins of its datasets, so mixtures still
+differ where the study's do), benchmark sources by files of the same format (the demo's, and BEIR
+and Mewsli-X folders written here), the languages by the demo's (en, de trained; es never seen;
+sw, Joshi class 2, in the MIRACL-format benchmark), every model by the demo's tiny ones, the
+strategies by those the comparisons name, one seed and few steps. A comparison's Joshi class
+that the demo's languages do not have becomes the nearest one they have (class 4 -> class 5,
+class 1 -> class 2), so every comparison is made.
 """
 
 from pathlib import Path
@@ -34,17 +37,32 @@ def _by_format(demo: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {bench["format"]: bench for bench in demo["benchmarks"]}
 
 
-def _dataset(entry: dict[str, Any], demo: dict[str, Any], beir: dict[str, str]) -> dict[str, Any]:
-    """A training dataset of the same name, format and domain, from the demo's QA facts or a BEIR split."""
+def _kind(entry: dict[str, Any]) -> str:
+    """A training dataset's kind: beir, english_only (translate: false), parallel or translated."""
     if entry.get("format") == "beir":
-        return {k: entry[k] for k in ("name", "format", "domain", "split")} | {"source": beir, "shards": 1}
-    facts = next(d for d in demo["datasets"] if d["name"] == "facts")
-    return facts | {k: entry[k] for k in ("name", "domain", "translate") if k in entry}
+        return "beir"
+    if "languages" in entry:
+        return "parallel"
+    return "english_only" if entry.get("translate") is False else "translated"
 
 
-def _parallel(entry: dict[str, Any], demo: dict[str, Any]) -> dict[str, Any]:
-    parallel = demo["parallel_datasets"][0]
-    return parallel | {"name": entry["name"], "domain": entry.get("domain"), "languages": TRAIN}
+def _stand_ins(demo: dict[str, Any], beir: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The miniature's dataset of each kind (a parallel one is in parallel_datasets)."""
+    qa = {d["name"]: d for d in demo["datasets"]}
+    return {
+        "translated": qa["facts"],
+        "english_only": qa["english_only"],
+        "parallel": demo["parallel_datasets"][0] | {"languages": TRAIN},
+        "beir": {"name": "beir_train", "format": "beir", "domain": "finance", "split": "train", "source": beir},
+    }
+
+
+def _mixtures(study: dict[str, Any], kinds: dict[str, str], stand_ins: dict[str, dict]) -> list[dict[str, Any]]:
+    """The study's mixtures, each holding the stand-ins of its datasets."""
+    return [
+        {"name": m["name"], "datasets": list(dict.fromkeys(stand_ins[kinds[d]]["name"] for d in m["datasets"]))}
+        for m in study["training"].get("mixtures") or []
+    ]
 
 
 def _benchmark(entry: dict[str, Any], demo: dict[str, Any], data: Path) -> dict[str, Any]:
@@ -78,7 +96,11 @@ def miniature(study: dict[str, Any], workflow: Path, data: Path) -> dict[str, An
     """The override of `study` (a loaded studies/<name>/config.yaml) for a copy of the workflow in
     `workflow`, its benchmark files written under `data`."""
     demo = _demo(workflow)
-    beir = beir_source(write_beir(data / "beir_train", records=town_records(24, 5)))
+    stand_ins = _stand_ins(demo, beir_source(write_beir(data / "beir_train", records=town_records(24, 5))))
+    entries = study["datasets"] + study.get("parallel_datasets", [])
+    kinds = {entry["name"]: _kind(entry) for entry in entries}
+    used = [stand_ins[kind] for kind in dict.fromkeys(kinds.values())]
+    named = {c[key] for c in study["study"]["comparisons"] for key in ("strategy", "against")}
     benchmarks = [_benchmark(entry, demo, data) for entry in study["benchmarks"]]
     by_name = {b["name"]: b for b in benchmarks}
     training = study["training"]
@@ -91,15 +113,15 @@ def miniature(study: dict[str, Any], workflow: Path, data: Path) -> dict[str, An
     return {
         "seed": demo["seed"],
         "languages": {"source": "en", "train": TRAIN},
-        "datasets": [_dataset(entry, demo, beir) for entry in study["datasets"]],
+        "datasets": [d for d in used if d is not stand_ins["parallel"]],
         "mined_datasets": [],
-        "parallel_datasets": [_parallel(entry, demo) for entry in study.get("parallel_datasets", [])],
+        "parallel_datasets": [d for d in used if d is stand_ins["parallel"]],
         "benchmarks": benchmarks,
         "translation": demo["translation"] | {"shards": 1, "quality": {"benchmark": quality}},
         "validation_datasets": demo["validation_datasets"],
-        "training": {k: training[k] for k in ("strategies", "alpha", "mixtures") if k in training}
-        | {k: demo["training"][k] for k in TRAINING_KEYS}
-        | {"encoders": encoders, "seeds": [demo["seed"]]},
+        "training": {k: demo["training"][k] for k in TRAINING_KEYS}
+        | {"strategies": [name for name in training["strategies"] if name in named], "alpha": training["alpha"]}
+        | {"mixtures": _mixtures(study, kinds, stand_ins) or None, "encoders": encoders, "seeds": [demo["seed"]]},
         "evaluation": demo["evaluation"] | {"zero_shot": False, "resamples": 200},
         "study": study["study"]
         | {"comparisons": [_group(c, by_name[c["benchmark"]]) for c in study["study"]["comparisons"]]},
