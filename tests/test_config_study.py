@@ -26,7 +26,7 @@ def test_a_comparison_gets_the_only_encoder_and_alpha() -> None:
     (comparison,) = study_comparisons(validate_config(with_study(HYBRID)))
     assert (comparison.encoder, comparison.alpha, comparison.against_alpha) == ("tiny", 0.5, None)
     assert (comparison.mixture, comparison.grouping) == (None, None)
-    assert comparison.label == "hybrid (α 0.5) vs x_x: tiny on demo_lareqa cross map"
+    assert comparison.label == "hybrid (α 0.5) vs x_x: tiny on demo_lareqa cross mAP"
 
 
 def test_a_language_group_is_the_benchmarks() -> None:

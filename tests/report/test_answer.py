@@ -8,6 +8,8 @@ import pytest
 from hybridir.errors import DataError
 from hybridir.evaluate.significance import holm
 from hybridir.report.data.answer import BETTER, NO_DIFFERENCE, WORSE, Comparison, answer_table, verdict
+from hybridir.report.pages.answer import study_page, summary_lines
+from hybridir.report.pages.document import to_markdown
 
 
 def significance_row(**changes: object) -> dict:
@@ -105,5 +107,21 @@ def test_mixtures_tell_two_runs_of_one_strategy_apart() -> None:
 
 
 def test_a_comparison_without_its_row_names_it() -> None:
-    with pytest.raises(DataError, match=r"hybrid \(α 0.5\) vs x_y: tiny on bench mono map.*found 0"):
+    with pytest.raises(DataError, match=r"hybrid \(α 0.5\) vs x_y: tiny on bench mono mAP.*found 0"):
         answer_table([Comparison(**HYBRID, against="x_y")], table(significance_row()), groups())
+
+
+def test_the_page_states_the_question_and_a_finding_per_comparison_from_the_numbers() -> None:
+    significance = table(significance_row(), significance_row(setting="cross", p_value=0.4))
+    comparisons = [Comparison(**(HYBRID | {"setting": s}), against="x_x") for s in ("mono", "cross")]
+    answer = answer_table(comparisons, significance, groups())
+    study = {"name": "demo", "question": "Is hybrid better?"}
+    config = {"training": {"encoders": [{"name": "tiny", "model": "m"}], "strategies": ["x_x", "hybrid"]}}
+    config["training"] |= {"seeds": [1, 2], "mixtures": None}
+    config["benchmarks"] = [{"name": "bench", "format": "lareqa"}]
+    page = to_markdown(study_page(answer, study, config))
+    assert "**Question.** Is hybrid better?" in page
+    assert "mono mAP: 0.500 against 0.400, difference +0.100 [+0.050, +0.150], Holm p 0.002: **better**" in page
+    assert "Holm p 0.400: **no significant difference at this scale**" in page
+    summary = to_markdown(summary_lines(answer, study))
+    assert "[report/tables/study.md](report/tables/study.md)" in summary and ": better" in summary

@@ -356,6 +356,7 @@ def test_summary_reads_without_the_code(inputs: dict, built: dict) -> None:
             | {"translate_queries": []},
         ],
         "mixtures": [{"name": None, "datasets": ["facts", "extra"], "domains": []}],
+        "study": None,
         "translation": {"model": "models/nllb", "quality": {"benchmark": rd.LAREQA}},
         "validation_datasets": ["validation"],
     }

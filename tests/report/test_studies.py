@@ -231,6 +231,7 @@ def test_the_summary_has_the_mixture_comparisons_and_results_per_domain(evaluate
             | {"translate_queries": ["de", "es"]},
         ],
         "mixtures": MIXTURES,
+        "study": None,
         "translation": {"model": "nllb", "quality": {"benchmark": None}},
         "validation_datasets": [],
     }

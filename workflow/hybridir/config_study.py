@@ -20,6 +20,7 @@ from hybridir.vocabulary import (
     ZERO_SHOT,
     alpha_text,
     class_name,
+    metric_label,
     strategy,
 )
 
@@ -54,7 +55,8 @@ class Comparison:
         strategy = _side_label(self.strategy, self.alpha, self.mixture)
         against = _side_label(self.against, self.against_alpha, self.against_mixture)
         where = f", {self.grouping} {self.group}" if self.grouping else ""
-        return f"{strategy} vs {against}: {self.encoder} on {self.benchmark} {self.setting} {self.metric}{where}"
+        measure = f"{self.setting} {metric_label(self.metric)}"
+        return f"{strategy} vs {against}: {self.encoder} on {self.benchmark} {measure}{where}"
 
     def record(self) -> dict[str, Any]:
         return {column: getattr(self, column) for column in SPEC}

@@ -21,7 +21,6 @@ from hybridir.evaluate.significance import LEVEL, holm
 from hybridir.vocabulary import METRICS
 
 BETTER, WORSE, NO_DIFFERENCE = "better", "worse", "no significant difference at this scale"
-SIDES = {"b": ("strategy", "alpha", "mixture"), "a": ("against", "against_alpha", "against_mixture")}
 COLUMNS = [
     "comparison", *SPEC, "value", "value_against", "difference", "ci_low", "ci_high", "p_value", "p_holm", "verdict",
     "comparisons", "seeds", "seeds_against", "questions",

@@ -10,7 +10,6 @@ import pandas as pd
 from hybridir.evaluate.significance import LEVEL
 from hybridir.report.format import number, signed
 from hybridir.report.pages.document import Block, Bullets, Heading, Paragraph, Table
-from hybridir.vocabulary import metric_label
 
 PAGE = "report/tables/study.md"
 
@@ -22,7 +21,7 @@ def _p(value: float) -> str:
 def finding(row: pd.Series) -> str:
     """One line from the numbers: 'hybrid vs x_x: ... +0.012 [+0.004, +0.020], Holm p = 0.031: better.'"""
     return (
-        f"{row['comparison']}: {metric_label(row['metric'])} {number(row['value'])} against "
+        f"{row['comparison']}: {number(row['value'])} against "
         f"{number(row['value_against'])}, difference {signed(row['difference'])} "
         f"[{signed(row['ci_low'])}, {signed(row['ci_high'])}], Holm p {_p(row['p_holm'])}: **{row['verdict']}**."
     )
