@@ -147,6 +147,7 @@ def test_a_strategy_added_as_one_record_is_reported(throwaway: Strategy, tmp_pat
             | {"domain": None, "translate_queries": []}
         ],
         "mixtures": [{"name": None, "datasets": ["facts"], "domains": []}],
+        "study": None,
         "translation": {"model": None, "quality": {"benchmark": None}},
         "validation_datasets": [],
     }
