@@ -35,7 +35,7 @@ pytestmark = pytest.mark.workflow
 PROFILE = REPO / "profiles" / "slurm" / "config.yaml"
 DEMO_PROFILE = REPO / "profiles" / "demo" / "config.yaml"
 DEMO_CONFIG = "profiles/demo/pipeline.yaml"
-GPU_RULES = {"translate_shard", "mt_quality_language", "encode", "rank"}
+GPU_RULES = {"translate_shard", "translate_queries", "mt_quality_language", "encode", "rank"}
 # Slurm's default partition is the first; the override's partition config sends CPU jobs to "cpu".
 PARTITIONS = ("debug", "cpu", "gpu")
 PARTITION_CONFIG = {"partitions": {"cpu": {}, "gpu": {"max_gpu": 1}}}
