@@ -18,7 +18,7 @@ HYBRID = {"benchmark": "demo_lareqa", "setting": "cross", "metric": "map", "stra
 
 def with_study(*comparisons: dict) -> dict:
     config = copy.deepcopy(DEMO_CONFIG)
-    config["study"] = {"name": "demo", "question": "Is hybrid better?", "comparisons": list(comparisons)}
+    config["study"] = {"name": "demo", "question": "Is hybrid better?", "comparisons": copy.deepcopy(list(comparisons))}
     return config
 
 
@@ -70,3 +70,8 @@ def test_several_encoders_need_the_comparison_to_name_one() -> None:
         validate_config(config)
     config["study"]["comparisons"][0]["encoder"] = "other"
     assert study_comparisons(validate_config(config))[0].encoder == "other"
+
+
+def test_a_comparison_made_twice_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"study.comparisons\[1\]: .* is already study.comparisons\[0\]"):
+        validate_config(with_study(HYBRID, HYBRID | {"alpha": 0.5}))

@@ -9,8 +9,8 @@ differ where the study's do), benchmark sources by files of the same format (the
 and Mewsli-X folders written here), the languages by the demo's (en, de trained; es never seen;
 sw, Joshi class 2, in the MIRACL-format benchmark), every model by the demo's tiny ones, the
 strategies by those the comparisons name, one seed and few steps. A comparison's Joshi class
-that the demo's languages do not have becomes the nearest one they have (class 4 -> class 5,
-class 1 -> class 2), so every comparison is made.
+that the demo's languages do not have becomes the benchmark's last language alone (a group of its
+own), so every comparison is made.
 """
 
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from hybridir import resources
-from hybridir.vocabulary import GROUPINGS, JOSHI_CLASS, class_name
+from hybridir.vocabulary import JOSHI_CLASS, LANGUAGE, class_name
 from tests.support.beir import beir_source, town_records, write_beir
 from tests.support.formats import write_mewsli_like
 
@@ -80,16 +80,16 @@ def _benchmark(entry: dict[str, Any], demo: dict[str, Any], data: Path) -> dict[
 
 
 def _group(comparison: dict[str, Any], benchmark: dict[str, Any]) -> dict[str, Any]:
-    """The comparison with a language group that the miniature benchmark has."""
+    """The comparison with a language group that the miniature benchmark has: a Joshi class that
+    none of its languages has becomes its last language alone (a group of its own, so that no two
+    comparisons become one)."""
     group = comparison.get("languages")
     if not group or group["grouping"] != JOSHI_CLASS:
         return comparison
-    present = [class_name(resources.language(lang).joshi_class) for lang in benchmark["languages"]]
+    present = {class_name(resources.language(lang).joshi_class) for lang in benchmark["languages"]}
     if group["group"] in present:
         return comparison
-    order = GROUPINGS[JOSHI_CLASS].groups
-    nearest = min(present, key=lambda name: abs(order.index(name) - order.index(group["group"])))
-    return comparison | {"languages": {"grouping": JOSHI_CLASS, "group": nearest}}
+    return comparison | {"languages": {"grouping": LANGUAGE, "group": benchmark["languages"][-1]}}
 
 
 def miniature(study: dict[str, Any], workflow: Path, data: Path) -> dict[str, Any]:

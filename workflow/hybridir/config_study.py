@@ -213,7 +213,16 @@ def study_comparisons(config: Mapping[str, Any]) -> list[Comparison]:
     study = config.get("study")
     if not study:
         return []
-    return [_comparison(entry, config, f"study.comparisons[{i}]") for i, entry in enumerate(study["comparisons"])]
+    comparisons = [
+        _comparison(entry, config, f"study.comparisons[{i}]") for i, entry in enumerate(study["comparisons"])
+    ]
+    labels = [c.label for c in comparisons]
+    for i, label in enumerate(labels):
+        if label in labels[:i]:
+            raise ConfigError(
+                f"config key study.comparisons[{i}]: {label!r} is already study.comparisons[{labels.index(label)}]"
+            )
+    return comparisons
 
 
 def check_study(config: Mapping[str, Any]) -> None:
