@@ -23,10 +23,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from snakemake.cli import parse_set_resources
-from snakemake.profiles import ProfileConfigFileParser
-from snakemake.resources import Resources
 
+from hybridir.studies import evaluated, job_counts, profile_resources
 from tests.support import IGNORED, REPO, WHOLE_RUN_TIMEOUT_S, snakemake
 from tests.support.run_comparison import DEMO_PART, differences, relative_files
 from tests.support.slurm_cluster import OWNER, install_slurm, owner_alive, slurm_cluster
@@ -35,7 +33,8 @@ pytestmark = pytest.mark.workflow
 PROFILE = REPO / "profiles" / "slurm" / "config.yaml"
 DEMO_PROFILE = REPO / "profiles" / "demo" / "config.yaml"
 DEMO_CONFIG = "profiles/demo/pipeline.yaml"
-GPU_RULES = {"translate_shard", "translate_queries", "mt_quality_language", "encode", "rank"}
+# the demo's GPU rules; translate_queries (a BEIR benchmark's queries, not in the demo) is one too
+GPU_RULES = {"translate_shard", "mt_quality_language", "encode", "rank"}
 # Slurm's default partition is the first; the override's partition config sends CPU jobs to "cpu".
 PARTITIONS = ("debug", "cpu", "gpu")
 PARTITION_CONFIG = {"partitions": {"cpu": {}, "gpu": {"max_gpu": 1}}}
@@ -72,32 +71,12 @@ def planned_jobs(output: str) -> dict[int, PlannedJob]:
     return jobs
 
 
-def job_counts(output: str) -> Counter[str]:
-    """Rule -> jobs, from the "Job stats" table that Snakemake prints before it runs."""
-    table = re.search(r"Job stats:\n.*?\n-+ +-+\n(.*?)\n(?:total|\n)", output, re.S)
-    assert table is not None, output
-    return Counter({rule: int(count) for rule, count in (line.split() for line in table.group(1).splitlines())})
-
-
-def profile_resources() -> dict[str, Resources]:
-    """profiles/slurm's set-resources as Snakemake parses them: rule -> resources."""
-    with PROFILE.open() as stream:
-        settings = ProfileConfigFileParser().parse(stream)
-    return parse_set_resources(settings["set-resources"])
-
-
-def evaluated(resources: Resources, name: str, attempt: int) -> int:
-    """A resource's value for one attempt, evaluated by Snakemake."""
-    resource = resources[name].evaluate(wildcards={}, input=[], attempt=attempt, threads=1, rulename="", async_run=None)
-    return resource.value
-
-
 def workflow_rules(folder: Path) -> set[str]:
     return set(snakemake(folder, "--list-rules").stdout.split())
 
 
 def test_profile_sizes_every_rule_and_grows_runtime_and_memory_with_each_attempt(workflow_copy: Path) -> None:
-    table = profile_resources()
+    table = profile_resources(PROFILE)
     assert set(table) == workflow_rules(workflow_copy) - {"all"}
     for rule, resources in table.items():
         for name in ("runtime", "mem_mb"):
@@ -153,7 +132,8 @@ def test_account_and_partitions_add_to_the_profile_without_replacing_its_resourc
         "--replace-workflow-config",
     )
     jobs = {jobid: job for jobid, job in planned_jobs(result.stdout + result.stderr).items() if job.rule != "all"}
-    table = profile_resources()
+    table = profile_resources(PROFILE)
+    assert evaluated(table["translate_queries"], "gpu", 1) == 1
     assert {job.rule for job in jobs.values()} >= GPU_RULES | {"train", "fetch_qa", "corpus", "score", "report_summary"}
     for job in jobs.values():
         resources = job.resources
